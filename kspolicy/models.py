@@ -1,0 +1,139 @@
+"""Typed records passed between pipeline stages (frozen dataclasses, no behaviour)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Line:
+    """One physical line of a source file, before artefact repair."""
+
+    text: str
+    page: int | None = None
+    gap_before: bool = False  # a blank line (or a large vertical gap) precedes it
+    full: bool | None = None  # PDF only: the line reaches the right margin (it wraps)
+    table: bool = False  # cells separated by tabs
+
+
+@dataclass(frozen=True)
+class Para:
+    """A logical line after repair: a paragraph, a heading or one table row."""
+
+    text: str
+    page: int | None = None
+    table: bool = False
+
+
+@dataclass(frozen=True)
+class Document:
+    doc_id: str
+    title: str
+    doc_number: str  # 文号, e.g. 昆政办发〔2022〕98号
+    issuer: str
+    date: str  # ISO date, '' when unknown
+    source: str
+    sha256: str
+    pages: int | None
+    references: tuple[str, ...] = ()  # 《标题》（文号） of documents it cites
+
+    def citation(self, label: str) -> str:
+        """`《标题》（文号）LABEL`, the form drafting staff paste into documents."""
+        number = f"（{self.doc_number}）" if self.doc_number else ""
+        return f"《{self.title}》{number}{label}"
+
+
+@dataclass(frozen=True)
+class Clause:
+    doc_id: str
+    clause_id: str  # stable within the document, e.g. "s5.8", "att1"
+    label: str  # as printed: 五、8 / 附件1 / 附件2 第8项
+    heading: str  # heading path, e.g. "五、主要任务 > 8. 引培一批产业优秀人才"
+    text: str  # verbatim after artefact repair
+    page: int | None = None
+    parent: str = ""
+    kind: str = "text"  # text | heading | table | row | notice | footer
+
+
+@dataclass(frozen=True)
+class Table:
+    """A reassembled table: header cells and data rows (cells as printed)."""
+
+    title: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    kind: str = "generic"  # breakdown (district targets) | tasks (task list) | generic
+    label: str = ""  # label of the clause that holds the table, e.g. 附件1
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class Responsibility:
+    task: str
+    departments: tuple[str, ...]
+    clause: str  # label of the main clause
+    doc_id: str
+    sources: tuple[str, ...] = ()  # every clause label it was read from
+
+
+@dataclass(frozen=True)
+class Target:
+    indicator: str
+    unit: str
+    year: int | None
+    scope: str  # 全市 or a district as printed in the table header
+    value: float | None  # None where the table says -- (未划分)
+    department: str
+    clause: str
+    doc_id: str
+    group: str = ""  # row group of the table (总体目标, 创新企业, …)
+    source: str = "table"  # table | text
+
+
+@dataclass(frozen=True)
+class Chunk:
+    chunk_id: str
+    doc_id: str
+    clause_id: str
+    label: str
+    heading: str
+    text: str  # verbatim text shown and cited
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class Hit:
+    doc_id: str
+    doc_title: str
+    clause: str
+    citation: str
+    text: str
+    score: float
+    chunk_id: str = ""
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    kind: str  # responsibility | target | department_tasks | district_targets | passage | none
+    text: str
+    facts: tuple[dict, ...] = ()
+    citation: str = ""
+    clause_text: str = ""
+
+
+@dataclass(frozen=True)
+class Skipped:
+    path: str
+    reason: str
+
+
+@dataclass
+class BuildReport:
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    chunks_embedded: int = 0
+    seconds: float = 0.0

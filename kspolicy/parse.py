@@ -1,0 +1,77 @@
+"""One document through the parsing stages: ingest → repair → structure → tables → facts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import aliases, facts
+from .ingest import load_lines
+from .models import Clause, Document, Responsibility, Table, Target
+from .repair import join_lines
+from .structure import parse_clauses, read_meta
+from .tables import parse_block, table_blocks
+from .text import squash
+
+
+@dataclass(frozen=True)
+class Parsed:
+    document: Document
+    clauses: tuple[Clause, ...]
+    tables: tuple[Table, ...]
+    responsibilities: tuple[Responsibility, ...]
+    targets: tuple[Target, ...]
+    places: dict[str, list[str]]  # district as printed -> written forms
+    departments: dict[str, list[str]]  # department -> written forms
+
+
+def parse_file(path: Path, doc_id: str, sha256: str) -> Parsed:
+    """Parse one file; raises `IngestError` with a Chinese reason on bad input."""
+    lines, pages = load_lines(path)
+    paras = join_lines(lines)
+    meta = read_meta(paras, path.stem)
+    document = Document(doc_id, meta.title, meta.doc_number, meta.issuer, meta.date, str(path),
+                        sha256, pages, meta.references)
+    owned = parse_clauses(paras, doc_id, meta.title)
+    body_text = "\n".join(c.text for c, _ in owned)
+    short = aliases.short_places(body_text)
+    tables = tuple(parse_block(caption, block, short, clause.label)
+                   for clause, paras_ in owned for caption, block in table_blocks(paras_))
+    clauses = tuple(c for c, _ in owned)
+    return Parsed(document, clauses, tables, *extract_facts(clauses, tables, doc_id),
+                  *learn_aliases(document, tables, body_text, clauses))
+
+
+def extract_facts(clauses: tuple[Clause, ...], tables: tuple[Table, ...], doc_id: str):
+    body = facts.clause_responsibilities([c for c in clauses if c.kind == "text"])
+    rows = [r for t in tables if t.kind == "tasks" for r in facts.table_responsibilities(t, doc_id)]
+    responsibilities = facts.merge_responsibilities(body, rows)
+    by_label = {label: "、".join(r.departments) for r in responsibilities for label in r.sources}
+    targets = [t for table in tables if table.kind == "breakdown" for t in facts.table_targets(table, doc_id)]
+    for clause in clauses:
+        if clause.kind in ("text", "intro"):
+            targets += facts.text_targets(clause.text, clause.label, by_label.get(clause.label, ""), doc_id)
+    for table in tables:
+        if table.kind == "tasks":
+            for seq, _g, _task, content, _d in table.rows:
+                label = facts.row_label(table, seq)
+                targets += facts.text_targets(content, label, by_label.get(label, ""), doc_id)
+    return tuple(responsibilities), tuple(targets)
+
+
+def learn_aliases(document: Document, tables: tuple[Table, ...], body_text: str,
+                  clauses: tuple[Clause, ...]) -> tuple[dict, dict]:
+    city = aliases.city_of(document.issuer, document.title)
+    scopes = [s for t in tables if t.kind == "breakdown" for s in t.header[3:-1]]
+    places = aliases.place_aliases(dict.fromkeys(squash(s) for s in scopes), body_text, city)
+    depts: list[str] = []
+    for clause in clauses:
+        m = facts.RESPONSIBLE.search(clause.text)
+        if m:
+            depts += facts.split_departments(m.group(1))
+    for table in tables:
+        if table.kind == "breakdown":
+            depts += [squash(row[-1]) for row in table.rows]
+        elif table.kind == "tasks":
+            depts += [d for row in table.rows for d in facts.split_departments(row[-1])]
+    return places, aliases.dept_aliases(dict.fromkeys(depts), city)

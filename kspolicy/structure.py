@@ -1,0 +1,160 @@
+"""Parse repaired paragraphs into document metadata and a clause tree.
+
+Markers 一、/（一）/1./（1）, 第X章/第X条 and 附件N open clauses; labels are
+printed forms (`五、8`, `三（一）2`, `附件1`). Text before the first marker is
+split into the covering notice (`通知`) and the introduction (`引言`); the
+distribution list at the end is `版记`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .models import Clause, Para
+from .text import DATE, DOC_NUMBER, cn_to_int, fold, iso_date, marker, normalize_doc_number, squash
+
+LEVEL = {"chapter": 0, "section": 1, "subsection": 2, "item": 3, "article": 3, "subitem": 4}
+ID_LETTER = {"chapter": "C", "section": "S", "subsection": "U", "item": "I", "article": "T", "subitem": "V"}
+NOTICE_TITLE = re.compile(r"关于印发(.+?)的通知")
+REFERENCE = re.compile(r"《([^《》]{2,60})》\s*[（(]\s*([^（）()]{2,8}\s*[〔\[（(【]\s*\d{4}\s*[〕\]）)】]\s*\d+\s*号)\s*[)）]")
+ATTACHMENT_LIST = re.compile(r"^[-•·\s]*附\s*件\s*[:：]")
+FOOTER = re.compile(r"^\s*抄\s*送\s*[:：]")
+
+
+@dataclass
+class Meta:
+    title: str
+    doc_number: str
+    issuer: str
+    date: str
+    references: tuple[str, ...]
+
+
+@dataclass
+class Region:
+    """Paragraphs of one clause while parsing."""
+
+    clause_id: str
+    label: str
+    heading: str
+    kind: str
+    parent: str = ""
+    level: int = -1
+    paras: list[Para] = field(default_factory=list)
+
+
+def read_meta(paras: list[Para], fallback_title: str) -> Meta:
+    """Title, 文号, issuer, date and cited documents, read from the text itself."""
+    head = [p.text for p in paras[:40] if not p.table]
+    joined = "\n".join(head)
+    title = ""
+    for text in head:
+        m = NOTICE_TITLE.search(squash(text))
+        if m:
+            title = m.group(1).strip("《》")
+            break
+    if not title:
+        title = next((squash(t) for t in head if is_title_like(t)), fallback_title)
+    issuer = next((squash(t)[:-2] for t in head[:3] if squash(t).endswith("文件")), "")
+    if not issuer:
+        dated = next((i for i, t in enumerate(head) if DATE.fullmatch(squash(t))), None)
+        issuer = squash(head[dated - 1]) if dated else ""
+    date = next((iso_date(t) for t in head if DATE.fullmatch(squash(t))), "")
+    refs = tuple(dict.fromkeys(
+        f"《{squash(m.group(1))}》（{normalize_doc_number(m.group(2))}）"
+        for p in paras for m in REFERENCE.finditer(p.text)
+    ))
+    return Meta(title=title, doc_number=normalize_doc_number(joined[:600]), issuer=issuer,
+                date=date, references=refs)
+
+
+def is_title_like(text: str) -> bool:
+    t = squash(text)
+    return (6 <= len(t) <= 40 and not any(c in t for c in "，。；：、")
+            and not DOC_NUMBER.search(t) and not DATE.search(t) and not t.endswith("文件")
+            and marker(t) is None)
+
+
+def clause_title(text: str) -> str:
+    """Heading of a clause: its first line up to the first full stop."""
+    first = re.split(r"[。；]", text, maxsplit=1)[0]
+    return first if len(first) <= 40 else first[:40] + "…"
+
+
+def parse_clauses(paras: list[Para], doc_id: str, title: str) -> list[tuple[Clause, list[Para]]]:
+    """Clauses in document order, each with the paragraphs it owns (tables included)."""
+    regions: list[Region] = []
+    stack: list[Region] = []
+    prefix, id_prefix = "", ""
+    body_started = False
+    title_key = fold(title)
+    for para in paras:
+        text = para.text
+        mk = None if para.table else marker(text)
+        current = regions[-1] if regions else None
+        if not para.table and FOOTER.match(text):
+            regions.append(Region("F", "版记", "版记", "footer"))
+            stack = []
+        elif current and current.kind == "footer":
+            current.paras.append(para)
+            continue
+        elif not para.table and ATTACHMENT_LIST.match(text) and body_started:
+            regions.append(Region("L", "附件列表", "附件", "list"))
+            stack = []
+        elif current and current.kind == "list" and (mk is None or mk[0] == "item"):
+            current.paras.append(para)
+            continue
+        elif mk and mk[0] == "attachment":
+            number = mk[1]
+            prefix, id_prefix = f"附件{number} ", f"A{number}."
+            region = Region(f"A{number}", f"附件{number}", f"附件{number}", "attachment")
+            regions.append(region)
+            stack = [region]
+            body_started = True
+        elif mk:
+            kind, number = mk
+            level = LEVEL[kind]
+            while stack and stack[-1].level >= level:
+                stack.pop()
+            parent = stack[-1] if stack else None
+            region = Region(
+                clause_id=(parent.clause_id + "." if parent else id_prefix) + ID_LETTER[kind] + str(cn_to_int(number)),
+                label=child_label(parent.label if parent and parent.level >= 0 else prefix.strip(), parent, kind, number),
+                heading=((parent.heading + " > ") if parent else "") + clause_title(text),
+                kind="text", parent=parent.clause_id if parent else "", level=level,
+            )
+            regions.append(region)
+            stack.append(region)
+            body_started = True
+        elif not body_started:
+            if not regions:
+                regions.append(Region("N", "通知", "通知", "notice"))
+            if fold(text) == title_key and regions[-1].kind == "notice":
+                regions.append(Region("P", "引言", text, "intro"))
+                continue
+        if not regions:
+            regions.append(Region("P", "引言", title, "intro"))
+        regions[-1].paras.append(para)
+    out = []
+    for r in regions:
+        if not r.paras:
+            continue
+        text = "\n".join(p.text for p in r.paras if not p.table)
+        page = next((p.page for p in r.paras if p.page is not None), None)
+        out.append((Clause(doc_id=doc_id, clause_id=r.clause_id, label=r.label, heading=r.heading,
+                           text=text, page=page, parent=r.parent, kind=r.kind), r.paras))
+    return out
+
+
+def child_label(base: str, parent: Region | None, kind: str, number: str) -> str:
+    """Printed label of a new clause below `base` (五 + item 8 -> 五、8)."""
+    if kind in ("chapter", "article"):
+        return (base + " " if base.startswith("附件") else "") + f"第{number}{'章' if kind == 'chapter' else '条'}"
+    own = {"section": number, "subsection": f"（{number}）", "item": number, "subitem": f"（{number}）"}[kind]
+    if not base:
+        return own
+    if kind == "item" and parent is not None and parent.kind != "attachment" and not base.endswith("）"):
+        return f"{base}、{own}"
+    sep = " " if base.startswith("附件") and parent is not None and parent.kind == "attachment" else ""
+    return f"{base}{sep}{own}"

@@ -1,0 +1,189 @@
+"""Reassemble tables from repaired paragraphs into rows of cells.
+
+Rows arrive as tab-separated cells (TXT, DOCX, ruled PDF tables) or as
+space-separated text (PDF without rulings). Two layouts carry facts and are
+normalised to fixed columns:
+
+- breakdown: (group, indicator, scope_1 … scope_K, department), the district
+  target table; row groups are carried down, `--` kept as printed;
+- tasks: (序号, group, task, target text, departments), a task list.
+
+Anything else is kept as a generic table of printed cells.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from .models import Para, Table
+from .repair import ROW_NUMBER, VALUE, is_tabular
+from .text import has_inner_punct, squash
+
+DEPT_HEADER = re.compile(r"(责任|牵头|实施|承办|主管)(单位|部门)")
+TEXT_HEADER = re.compile(r"任务|指标|名称|项目|类别|分类|序号|编号|内容|清单|领域")
+YEAR_CELL = re.compile(r"^(\d{4})\s*年?$")
+GLUED_VALUE = re.compile(r"^(.*[^\x00-\x7f])(\d+(?:\.\d+)?|--)$")
+TASK_COLUMNS = ("序号", "分组", "任务清单", "目标清单", "责任单位")
+
+
+def table_blocks(paras: list[Para]) -> list[tuple[str, list[Para]]]:
+    """Runs of table rows in a clause, each with the short caption above it."""
+    blocks: list[tuple[str, list[Para]]] = []
+    caption, current = "", []
+    for para in paras:
+        tableish = para.table or is_tabular(para.text) or bool(current and ROW_NUMBER.match(para.text))
+        if tableish:
+            current.append(para)
+            continue
+        if current:
+            blocks.append((caption, current))
+            current = []
+        if len(squash(para.text)) <= 60:
+            caption = para.text.strip()
+    if current:
+        blocks.append((caption, current))
+    return blocks
+
+
+def cells_of(para: Para) -> list[str]:
+    """Cells of a row: tab-separated as printed, else whitespace tokens."""
+    if para.table:
+        return [c.strip() for c in para.text.split("\t")]
+    tokens: list[str] = []
+    for token in para.text.split():
+        m = GLUED_VALUE.match(token)
+        tokens.extend([m.group(1), m.group(2)] if m and not token.startswith("（") else [token])
+    return tokens
+
+
+def header_cells(para: Para) -> list[str]:
+    cells = cells_of(para)
+    merged: list[str] = []
+    for cell in cells:
+        if cell == "年" and merged and merged[-1].isdigit():
+            merged[-1] += " 年"
+        else:
+            merged.append(cell)
+    return merged
+
+
+def parse_block(caption: str, block: list[Para], places: list[str], label: str = "") -> Table:
+    """Normalise one block of rows; falls back to a generic table."""
+    header = header_cells(block[0])
+    rows = [cells_of(p) for p in block[1:]]
+    key = squash("".join(header))
+    rows = [r for r in rows if squash("".join(r)) != key]
+    page = block[0].page
+    if any(DEPT_HEADER.search(h) for h in header):
+        breakdown = parse_breakdown(header, rows, places)
+        if breakdown:
+            return Table(caption, breakdown[0], breakdown[1], "breakdown", label, page)
+        if any(h.startswith(("序号", "编号")) for h in header) or all(ROW_NUMBER.match(p.text) or p.table for p in block[1:]):
+            tasks = parse_tasks(block[1:])
+            if tasks:
+                return Table(caption, TASK_COLUMNS, tasks, "tasks", label, page)
+    return Table(caption, tuple(header), tuple(tuple(r) for r in rows), "generic", label, page)
+
+
+def value_run(cells: list[str]) -> tuple[int, int]:
+    """(start, length) of the last run of value cells that is followed only by text."""
+    end = len(cells)
+    while end > 0 and not VALUE.match(cells[end - 1]):
+        end -= 1
+    start = end
+    while start > 0 and VALUE.match(cells[start - 1]):
+        start -= 1
+    return start, end - start
+
+
+def split_scopes(names: list[str], k: int, places: list[str]) -> list[str]:
+    """Header scope names, splitting cells run together ("陆家巴城千灯") by known places."""
+    if len(names) >= k:
+        return names
+    out: list[str] = []
+    for name in names:
+        out.extend(segment(name, places) or [name])
+    return out
+
+
+def segment(text: str, places: list[str]) -> list[str] | None:
+    """Split `text` entirely into known place names, longest match first."""
+    if not text:
+        return []
+    for place in sorted(places, key=len, reverse=True):
+        if text.startswith(place):
+            rest = segment(text[len(place):], places)
+            if rest is not None:
+                return [place, *rest]
+    return None
+
+
+def parse_breakdown(header: list[str], rows: list[list[str]], places: list[str]) -> tuple | None:
+    """Rows as (group, indicator, values…, department) when rows end in K values + department."""
+    runs = [value_run(r) for r in rows]
+    lengths = Counter(n for _, n in runs if n >= 3)
+    if not lengths:
+        return None
+    k = lengths.most_common(1)[0][0]
+    dept_col = max(i for i, h in enumerate(header) if DEPT_HEADER.search(h))
+    first_scope = next((i for i, h in enumerate(header[:dept_col]) if not TEXT_HEADER.search(h)), dept_col)
+    scopes = split_scopes([squash(h) for h in header[first_scope:dept_col]], k, places)
+    if len(scopes) != k:
+        return None
+    text_cols = header[:first_scope] or ["指标名称"]
+    has_group = len(text_cols) >= 2
+    out, group = [], ""
+    for cells, (start, n) in zip(rows, runs):
+        if n < k:
+            continue
+        start = start + n - k
+        texts = cells[:start]
+        dept = "".join(cells[start + k:])
+        if not dept:
+            continue
+        if has_group and texts and texts[0] == "":
+            texts, row_group = texts[1:], ""
+        elif has_group and is_group(texts):
+            row_group, texts = texts[0], texts[1:]
+        else:
+            row_group = ""
+        group = row_group or group
+        indicator = " ".join(t for t in texts if t)
+        out.append((group, indicator, *cells[start:start + k], dept))
+    header_out = (text_cols[0] if has_group else "", text_cols[-1], *scopes, header[dept_col])
+    return header_out, tuple(out)
+
+
+def is_group(texts: list[str]) -> bool:
+    """Whether the first text cell of a row is a row-group label (总体目标, 创新企业)."""
+    if len(texts) < 2 or not texts[0] or not texts[1]:
+        return False
+    first, second = texts[0], texts[1]
+    return (len(first) <= 8 and not re.search(r"[\d（）()：:“”]", first)
+            and not second[0].isdigit() and second[0] not in "（(")
+
+
+def parse_tasks(block: list[Para]) -> tuple[tuple[str, ...], ...]:
+    """Task-list rows as (序号, group, task, target text, departments)."""
+    out = []
+    for para in block:
+        cells = [c for c in cells_of(para) if c] if para.table else para.text.split()
+        if len(cells) < 3 or not cells[0].isdigit():
+            continue
+        seq, depts = cells[0], cells[-1]
+        if para.table:
+            middle, content = cells[1:-2], cells[-2]
+        else:
+            cut = next((i for i in range(1, len(cells) - 1) if len(cells[i]) > 20 or has_inner_punct(cells[i])),
+                       len(cells) - 1)
+            middle, content = cells[1:cut], " ".join(cells[cut:-1])
+            if "。" in depts:  # a line break hid the cell boundary: "…200 项。市科技局、…"
+                end = depts.rindex("。") + 1
+                content, depts = content + " " + depts[:end], depts[end:]
+        if not middle:
+            continue
+        group = middle[0] if len(middle) >= 2 else ""
+        task = "".join(middle[1:] if len(middle) >= 2 else middle)
+        out.append((seq, group, task, content, depts))
+    return tuple(out)

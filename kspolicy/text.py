@@ -1,0 +1,106 @@
+"""Small pure helpers for Chinese policy text: joining, canonical forms, clause markers."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+CN_NUM = "零一二三四五六七八九十百"
+TERMINAL = "。！？；：!?;:"
+INNER_PUNCT = "，。、；：,;"
+
+# Clause markers, most specific first. Each captures the printed number.
+MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("attachment", re.compile(r"^附\s*件\s*([0-9０-９]+)\s*$")),
+    ("article", re.compile(rf"^第([{CN_NUM}0-9]+)条")),
+    ("chapter", re.compile(rf"^第([{CN_NUM}0-9]+)[章部]")),
+    ("section", re.compile(rf"^([{CN_NUM}]+)\s*、")),
+    ("subsection", re.compile(rf"^[（(]\s*([{CN_NUM}]+)\s*[)）]")),
+    ("item", re.compile(r"^([0-9０-９]{1,2})\s*[.．、](?![0-9])")),
+    ("subitem", re.compile(r"^[（(]\s*([0-9０-９]{1,2})\s*[)）]")),
+)
+
+DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,8})\s*[〔\[（(【]\s*(\d{4})\s*[〕\]）)】]\s*(\d+)\s*号")
+DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+
+
+def is_cjk(ch: str) -> bool:
+    return "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef"
+
+
+def _wordish(ch: str) -> bool:
+    return ch.isascii() and (ch.isalnum() or ch in "-.%")
+
+
+def join_parts(a: str, b: str) -> str:
+    """Join two fragments of one wrapped line; a space only between two ASCII words."""
+    if not a or not b:
+        return a + b
+    if a[-1].isspace() or b[0].isspace():
+        return a + b
+    return a + (" " if _wordish(a[-1]) and _wordish(b[0]) else "") + b
+
+
+def squash(text: str) -> str:
+    """Canonical form: NFKC-free whitespace removal next to CJK characters.
+
+    "累计产值规模超 100 亿元企业" and "累计产值规模超100亿元企业" compare equal, so
+    facts read from a text file and from a PDF of it are identical.
+    """
+    text = re.sub(r"\s+", " ", text.replace("\u3000", " ")).strip()
+    return re.sub(r"(?<=[^\x00-\x7f]) | (?=[^\x00-\x7f])", "", text)
+
+
+def fold(text: str) -> str:
+    """Matching form: squash plus full-width/half-width and bracket folding."""
+    text = unicodedata.normalize("NFKC", squash(text))
+    return text.replace("(", "（").replace(")", "）").replace(":", "：").replace(",", "，")
+
+
+def marker(text: str) -> tuple[str, str] | None:
+    """(kind, number) if the line starts with a clause marker, else None."""
+    stripped = text.lstrip(" \u3000-•·")
+    for kind, pattern in MARKERS:
+        m = pattern.match(stripped)
+        if m:
+            return kind, unicodedata.normalize("NFKC", m.group(1))
+    return None
+
+
+def ends_terminal(text: str) -> bool:
+    t = text.rstrip()
+    t = t.rstrip("”’」』)）")
+    return bool(t) and t[-1] in TERMINAL
+
+
+def has_inner_punct(text: str) -> bool:
+    return any(ch in INNER_PUNCT for ch in text)
+
+
+def cn_to_int(num: str) -> int:
+    """'十二' -> 12, '3' -> 3; enough for clause numbers."""
+    if num.isdigit():
+        return int(num)
+    digits = {c: i for i, c in enumerate("零一二三四五六七八九")}
+    total, current = 0, 0
+    for ch in num:
+        if ch in digits:
+            current = digits[ch]
+        elif ch == "十":
+            total += (current or 1) * 10
+            current = 0
+        elif ch == "百":
+            total += (current or 1) * 100
+            current = 0
+    return total + current
+
+
+def normalize_doc_number(text: str) -> str:
+    """'昆政办发[2022]98号' -> '昆政办发〔2022〕98号'."""
+    m = DOC_NUMBER.search(text)
+    return f"{m.group(1)}〔{m.group(2)}〕{m.group(3)}号" if m else ""
+
+
+def iso_date(text: str) -> str:
+    m = DATE.search(text)
+    return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" if m else ""
