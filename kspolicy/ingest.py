@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import replace
 from functools import reduce
 from pathlib import Path
 
 from .models import Line
-from .text import join_parts
+from .text import join_parts, repair_glyphs
 
 SUPPORTED = (".txt", ".md", ".docx", ".pdf")
 
@@ -100,7 +101,8 @@ def load_lines(path: Path) -> tuple[list[Line], int | None]:
     if suffix == ".pdf":
         from .pdf import pdf_lines
 
-        return pdf_lines(path)
+        lines, pages = pdf_lines(path)
+        return [replace(line, text=repair_glyphs(line.text)) for line in lines], pages
     if suffix == ".docx":
         if path.stat().st_size == 0:
             raise IngestError("文件为空")

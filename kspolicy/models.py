@@ -99,6 +99,13 @@ class Chunk:
     heading: str
     text: str  # verbatim text shown and cited
     page: int | None = None
+    kind: str = "text"  # text | row (a table row written as a self-describing record)
+    ref: str = ""  # rows of a breakdown table: the indicator as printed
+
+    @property
+    def embed_text(self) -> str:
+        """What the embedder and BM25 see: the heading path gives a short clause its context."""
+        return f"{self.heading}\n{self.text}" if self.heading and self.kind == "text" else self.text
 
 
 @dataclass(frozen=True)
@@ -111,6 +118,7 @@ class Hit:
     score: float
     chunk_id: str = ""
     page: int | None = None
+    kind: str = "text"
 
 
 @dataclass(frozen=True)

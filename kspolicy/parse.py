@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import aliases, facts
@@ -35,9 +35,14 @@ def parse_file(path: Path, doc_id: str, sha256: str) -> Parsed:
     owned = parse_clauses(paras, doc_id, meta.title)
     body_text = "\n".join(c.text for c, _ in owned)
     short = aliases.short_places(body_text)
-    tables = tuple(parse_block(caption, block, short, clause.label)
-                   for clause, paras_ in owned for caption, block in table_blocks(paras_))
-    clauses = tuple(c for c, _ in owned)
+    tables: list[Table] = []
+    clauses: list[Clause] = []
+    for clause, own in owned:
+        blocks = table_blocks(own)
+        tables += [parse_block(caption, block, short, clause.label) for caption, block in blocks]
+        in_table = {id(p) for _, block in blocks for p in block}
+        clauses.append(replace(clause, text="\n".join(p.text for p in own if id(p) not in in_table)))
+    tables, clauses = tuple(tables), tuple(clauses)
     return Parsed(document, clauses, tables, *extract_facts(clauses, tables, doc_id),
                   *learn_aliases(document, tables, body_text, clauses))
 

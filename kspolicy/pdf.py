@@ -20,7 +20,7 @@ from .ingest import IngestError
 from .models import Line
 from .text import join_parts
 
-PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d{1,4}(\s*页)?(\s*/\s*\d{1,4}|\s*共\s*\d+\s*页)?[-—–\s]*$")
+PAGE_NUMBER = re.compile(r"^[-—–―\s]*(第\s*)?\d{1,4}(\s*页)?(\s*/\s*\d{1,4}|\s*共\s*\d+\s*页)?[-—–―\s]*$")
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 

@@ -140,7 +140,7 @@ def parse_clauses(paras: list[Para], doc_id: str, title: str) -> list[tuple[Clau
     for r in regions:
         if not r.paras:
             continue
-        text = "\n".join(p.text for p in r.paras if not p.table)
+        text = "\n".join(p.text for p in r.paras)
         page = next((p.page for p in r.paras if p.page is not None), None)
         out.append((Clause(doc_id=doc_id, clause_id=r.clause_id, label=r.label, heading=r.heading,
                            text=text, page=page, parent=r.parent, kind=r.kind), r.paras))

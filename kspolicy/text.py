@@ -104,3 +104,31 @@ def normalize_doc_number(text: str) -> str:
 def iso_date(text: str) -> str:
     m = DATE.search(text)
     return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" if m else ""
+
+
+# PDF producers (Chromium, some WPS exports) map CJK glyphs back to the look-alike
+# radical code points, and the dash of 研发—制造 to ― (U+2015): 工 -> ⼯ (U+2F2F), 车 -> ⻋ (U+2ECB). Kangxi radicals fold
+# with NFKC; the supplement block needs a table (Unicode EquivalentUnifiedIdeograph,
+# simplified forms). ⼾ folds to 戶 under NFKC, but simplified text means 户.
+RADICAL_SUPPLEMENT = dict(zip(
+    "⺁⺂⺃⺄⺅⺆⺇⺉⺊⺋⺌⺎⺐⺒⺓⺔⺕⺖⺘⺙⺛⺜⺝⺞⺟⺠⺡⺢⺣⺤⺥⺦⺧⺨⺩⺪⺫⺬⺭⺮⺯⺰⺱⺲⺶⺷⺹⺺⺻⺼⺽⺾⺿⻀⻁⻂⻃⻄⻅⻆"
+    "⻈⻉⻊⻋⻌⻍⻎⻏⻐⻑⻒⻓⻔⻖⻗⻘⻙⻚⻛⻜⻝⻟⻠⻢⻣⻤⻥⻦⻧⻨⻩⻪⻬⻮⻰⻳",
+    "厂乛乚乙亻冂几刂卜㔾小兀尢巳幺彑彐忄扌攵旡日月歺母民氵氺灬爫爫丬牛犭王疋罒示礻竹糸纟罓罒羊羊耂肀聿肉臼艹艹艹虎衤覀西见角"
+    "讠贝足车辶辶辶阝钅長镸长门阝雨青韦页风飞食飠饣马骨鬼鱼鸟卤麦黄黾齐齿龙龟",
+))
+KANGXI_OVERRIDES = {"⼾": "户"}
+
+
+def repair_glyphs(text: str) -> str:
+    """Replace look-alike code points from PDF text: radicals (U+2E80–U+2FDF), ― for —."""
+    text = text.replace("\u2015", "\u2014")
+    if not any("\u2e80" <= ch <= "\u2fdf" for ch in text):
+        return text
+    out = []
+    for ch in text:
+        if "\u2f00" <= ch <= "\u2fdf":
+            ch = KANGXI_OVERRIDES.get(ch) or unicodedata.normalize("NFKC", ch)
+        elif "\u2e80" <= ch <= "\u2eff":
+            ch = RADICAL_SUPPLEMENT.get(ch, ch)
+        out.append(ch)
+    return "".join(out)

