@@ -55,11 +55,10 @@ def make_parser() -> argparse.ArgumentParser:
 
 def cmd_build(args) -> int:
     from .embed import load_embedder, stderr_progress
-    from .index import build
+    from .index import build, no_progress
 
     embedder = load_embedder(args.model)
-    progress = None if args.json else stderr_progress("向量化")
-    report = build(args.corpus, args.index, embedder, progress=progress)
+    report = build(args.corpus, args.index, embedder, progress=no_progress if args.json else stderr_progress)
     data = asdict(report)
     if args.json:
         print(json.dumps(data, ensure_ascii=False))

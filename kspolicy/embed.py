@@ -83,13 +83,11 @@ def load_embedder(name: str | None = None) -> Embedder:
                                                           convert_to_numpy=True, show_progress_bar=False))
 
 
-def stderr_progress(label: str) -> Callable[[int, int], None]:
-    """A one-line progress bar on stderr for long builds."""
-    def report(done: int, total: int) -> None:
-        width = 30
-        filled = int(width * done / max(total, 1))
-        sys.stderr.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
-        if done >= total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-    return report
+def stderr_progress(stage: str, done: int, total: int) -> None:
+    """A one-line progress bar per build stage on stderr."""
+    width = 30
+    filled = int(width * done / max(total, 1))
+    sys.stderr.write(f"\r{stage} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+    if done >= total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()

@@ -24,6 +24,7 @@ import os
 import shutil
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -90,7 +91,14 @@ def scan_corpus(corpus: Path) -> tuple[list[Source], list[Skipped]]:
     return sources, skipped
 
 
-def build(corpus: Path, index_dir: Path, embedder: Embedder, progress=None) -> BuildReport:
+Progress = Callable[[str, int, int], None]  # (stage, done, total); stages 解析, 向量化, 写入索引
+
+
+def no_progress(stage: str, done: int, total: int) -> None:
+    return None
+
+
+def build(corpus: Path, index_dir: Path, embedder: Embedder, progress: Progress = no_progress) -> BuildReport:
     """Bring the index in line with the corpus; returns what changed and what was skipped."""
     started = time.perf_counter()
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -120,7 +128,7 @@ def _previous(index_dir: Path, model: str):
     return manifest, db, vectors
 
 
-def _build_locked(corpus: Path, index_dir: Path, embedder: Embedder, progress) -> BuildReport:
+def _build_locked(corpus: Path, index_dir: Path, embedder: Embedder, progress: Progress) -> BuildReport:
     report = BuildReport()
     sources, report.skipped = scan_corpus(corpus)
     manifest, old_db, old_vectors = _previous(index_dir, embedder.name)
@@ -131,7 +139,8 @@ def _build_locked(corpus: Path, index_dir: Path, embedder: Embedder, progress) -
     kept: list[tuple[Parsed, list[Chunk], np.ndarray | None]] = []
     seen_sha: dict[str, str] = {}
     seen_number: dict[tuple[str, str], str] = {}
-    for source in sources:
+    for n, source in enumerate(sources):
+        progress("解析", n, len(sources))
         rel = source.path.relative_to(corpus).as_posix()
         if source.sha256 in seen_sha:
             report.skipped.append(Skipped(rel, f"重复文件：与 {seen_sha[source.sha256]} 内容完全相同，已跳过"))
@@ -171,8 +180,11 @@ def _build_locked(corpus: Path, index_dir: Path, embedder: Embedder, progress) -
     if manifest and old_vectors is not None and not (report.added or report.changed or report.removed) \
             and reusable and len(kept) == len(old_docs):
         return report  # nothing to do: the current build already matches the corpus
+    progress("解析", len(sources), len(sources))
     vectors = _embed_missing(kept, embedder, report, progress)
+    progress("写入索引", 0, 1)
     _publish(index_dir, kept, vectors, embedder)
+    progress("写入索引", 1, 1)
     if old_db is not None:
         old_db.close()
     return report
@@ -188,9 +200,10 @@ def _reuse(db, vectors: np.ndarray | None, doc_id: str):
     return parsed, chunks, vectors[[r for r, _ in rows]]
 
 
-def _embed_missing(kept, embedder: Embedder, report: BuildReport, progress) -> np.ndarray:
+def _embed_missing(kept, embedder: Embedder, report: BuildReport, progress: Progress) -> np.ndarray:
     todo = [c.embed_text for parsed, chunks, vecs in kept if vecs is None for c in chunks]
-    fresh = embedder.encode(todo, progress=progress)
+    progress("向量化", 0, len(todo))
+    fresh = embedder.encode(todo, progress=lambda done, total: progress("向量化", done, total))
     report.chunks_embedded = len(todo)
     parts, offset = [], 0
     for _, chunks, vecs in kept:

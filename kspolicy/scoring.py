@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from functools import lru_cache
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -21,17 +22,19 @@ GRAM_TOKEN = re.compile(r"\d+(?:\.\d+)?|[a-z]+|[\u4e00-\u9fff]")
 RRF_K = 60
 
 
-def grams(text: str) -> set[str]:
-    """Character bigrams of CJK runs plus whole numbers and ASCII words."""
-    units = GRAM_TOKEN.findall(fold(text).lower())
-    out = set()
-    for a, b in zip(units, units[1:]):
-        if len(a) == 1 and len(b) == 1 and not a.isascii() and not b.isascii():
-            out.add(a + b)
-    out.update(u for u in units if u.isascii())
-    if len(units) == 1:
-        out.add(units[0])
-    return out
+@lru_cache(maxsize=8192)
+def grams(text: str) -> frozenset[str]:
+    """Character bigrams of CJK runs plus whole numbers and ASCII words (cached: names repeat)."""
+    out: set[str] = set()
+    for segment in text.split():  # no bigram spans a gap left by removed words
+        units = GRAM_TOKEN.findall(fold(segment).lower())
+        for a, b in zip(units, units[1:]):
+            if len(a) == 1 and len(b) == 1 and not a.isascii() and not b.isascii():
+                out.add(a + b)
+        out.update(u for u in units if u.isascii())
+        if len(units) == 1:
+            out.add(units[0])
+    return frozenset(out)
 
 
 def idf_table(texts: Iterable[str]) -> dict[str, float]:
@@ -42,7 +45,7 @@ def idf_table(texts: Iterable[str]) -> dict[str, float]:
     return {g: math.log(1 + (n - c + 0.5) / (c + 0.5)) for g, c in df.items()}
 
 
-def overlap(query: set[str], target: set[str], idf: dict[str, float], default: float) -> tuple[float, float]:
+def overlap(query: frozenset[str], target: frozenset[str], idf: dict[str, float], default: float) -> tuple[float, float]:
     """(precision, recall): share of the target's and of the query's weight they have in common."""
     if not query or not target:
         return 0.0, 0.0
@@ -74,3 +77,17 @@ def rrf(rank_lists: Sequence[np.ndarray], weights: Sequence[float], k: int = RRF
     for rank, weight in zip(rank_lists, weights):
         total += np.where(rank > 0, weight / (k + np.maximum(rank, 1)), 0.0)
     return total / (sum(weights) / (k + 1))
+
+
+def minmax(scores: np.ndarray) -> np.ndarray:
+    """Scale to [0, 1] over the corpus for one query (all-equal scores give zeros)."""
+    if not len(scores):
+        return scores
+    low, high = float(scores.min()), float(scores.max())
+    return (scores - low) / (high - low) if high > low else np.zeros_like(scores)
+
+
+def combine(scores: Sequence[np.ndarray], weights: Sequence[float]) -> np.ndarray:
+    """Weighted sum of min-max normalised scores (CombSUM), in [0, 1]."""
+    total = sum(w * minmax(s.astype(np.float64)) for s, w in zip(scores, weights))
+    return total / sum(weights)

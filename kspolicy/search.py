@@ -7,6 +7,7 @@ costs one query encoding plus a few array operations.
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ from . import store
 from .embed import Embedder, canonical_name, load_embedder
 from .index import FORMAT_VERSION, IndexError_, resolve
 from .models import Chunk, Document, Hit, Responsibility, Target
-from .scoring import idf_table, ranks, rrf
+from .scoring import combine, idf_table, ranks, rrf
 from .text import fold
 from .tokens import Tokenizer
 
@@ -42,6 +43,8 @@ class Index:
     embedder: Embedder
     folded: list[str] = field(default_factory=list)  # fold(chunk.text), for quoted phrases
     idf: dict[str, float] = field(default_factory=dict)  # character-gram IDF over chunk texts
+    rows: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # (doc, label or indicator) -> chunks
+    token_idf: dict[str, float] = field(default_factory=dict)  # BM25 vocabulary with IDF, plus known names
 
     def citation(self, doc_id: str, label: str) -> str:
         return self.documents[doc_id].citation(label)
@@ -84,10 +87,38 @@ def load_index(index_dir: Path, model: str | None = None, embedder: Embedder | N
         index = Index(folder, manifest, documents, chunks, store.read_responsibilities(db),
                       store.read_targets(db), places, departments, Tokenizer(folder / "userdict.txt"),
                       bm25s.BM25.load(str(folder / "bm25")), faiss.read_index(str(folder / "vectors.faiss")),
-                      embedder, [fold(c.text) for c in chunks], idf_table(c.text for c in chunks))
+                      embedder, [fold(c.text) for c in chunks], idf_table(c.text for c in chunks),
+                      chunk_rows(chunks))
     finally:
         db.close()
+    index.token_idf = token_idf(index)
     return index
+
+
+def token_idf(index: Index) -> dict[str, float]:
+    """IDF of every BM25 token (document frequency read from the BM25 matrix); names count as known."""
+    df = np.diff(index.bm25.scores["indptr"])
+    n = max(len(index.chunks), 1)
+    out = {token: math.log(1 + (n - df[i] + 0.5) / (df[i] + 0.5))
+           for token, i in index.bm25.vocab_dict.items() if token and i < len(df) and df[i] > 0}
+    floor = min(out.values(), default=1.0)
+    for forms in (*index.places.values(), *index.departments.values()):
+        for form in forms:
+            for token in index.tokenizer.tokens(form):
+                out.setdefault(token, floor)
+    return out
+
+
+def chunk_rows(chunks: list[Chunk]) -> dict[tuple[str, str], list[int]]:
+    """Chunks of each clause label, and the table row of each breakdown indicator."""
+    from .facts import split_indicator
+
+    out: dict[tuple[str, str], list[int]] = {}
+    for i, c in enumerate(chunks):
+        out.setdefault((c.doc_id, c.label), []).append(i)
+        if c.kind == "row" and c.ref:
+            out.setdefault((c.doc_id, "indicator:" + split_indicator(c.ref)[0]), []).append(i)
+    return out
 
 
 def quoted_phrases(query: str) -> list[str]:
@@ -130,7 +161,11 @@ def score(index: Index, query: str, qvec: np.ndarray, doc_id: str | None = None)
     for phrase in quoted_phrases(query):
         key = fold(phrase)
         allowed &= np.array([key in text for text in index.folded], dtype=bool)
-    fused = rrf([ranks(bm25), ranks(np.maximum(dense, 1e-6))], [BM25_WEIGHT, DENSE_WEIGHT])
+    import os
+    if os.environ.get("FUSION") == "rrf":
+        fused = rrf([ranks(bm25), ranks(np.maximum(dense, 1e-6))], [BM25_WEIGHT, DENSE_WEIGHT])
+    else:
+        fused = combine([bm25, dense], [BM25_WEIGHT, float(os.environ.get("DW", DENSE_WEIGHT))])
     return Scored(np.where(allowed, fused, -1.0), bm25, dense, allowed)
 
 
