@@ -17,7 +17,7 @@ import numpy as np
 
 from .models import Answer, Hit, Responsibility, Target
 from .query import ASKS_NUMBER, Query, analyse
-from .scoring import f_score, grams, overlap
+from .scoring import f_score, grams, overlap, weight
 from .search import Index, Scored, quoted_phrases, score, to_hit, top_hits
 from .store import fact_dict
 from .text import is_cjk, squash
@@ -40,7 +40,10 @@ def fmt(value: float | None, unit: str) -> str:
 
 def match(index: Index, question: str, name: str) -> tuple[float, float]:
     """(precision, recall) of a fact name against the question, IDF-weighted."""
-    return overlap(grams(question), grams(name), index.idf, max(index.idf.values(), default=1.0))
+    target = grams(name)
+    if name not in index.weights:  # fact names repeat across questions: weigh each once
+        index.weights[name] = weight(target, index.idf, index.idf_max)
+    return overlap(grams(question), target, index.idf, index.idf_max, index.weights[name])
 
 
 def coverage(index: Index, text: str) -> float:
@@ -73,10 +76,13 @@ def target_sentence(t: Target) -> str:
 
 def ranked_targets(index: Index, q: Query, scored: Scored, scopes: set[str]) -> list[tuple[float, Target]]:
     out = []
+    matches: dict[str, tuple[float, float]] = {}  # one match per indicator name, not per scope
     for t in index.targets:
         if t.scope not in scopes or (q.year and t.year not in (None, q.year)):
             continue
-        p, r = match(index, q.topic, t.indicator)
+        if t.indicator not in matches:
+            matches[t.indicator] = match(index, q.topic, t.indicator)
+        p, r = matches[t.indicator]
         if r < TARGET_RECALL:
             continue
         value = f_score(p, r, beta=2) + 0.05 * retrieval(scored, fact_rows(index, t)) + 0.01 * (t.source == "table")
@@ -113,9 +119,13 @@ def answer_responsibility(index: Index, q: Query, scored: Scored):
         _, t = max(specific, key=lambda item: item[0])
         text = f"“{t.indicator}”指标的责任单位：{t.department}（{t.clause}）。"
         return Answer("responsibility", text, (fact_dict(t),)), fact_rows(index, t)
+    lexical = any(is_cjk(ch) for ch in q.text)  # names cannot be matched across languages
     ranked = []
     for r in index.responsibilities:
         rows = fact_rows(index, r)
+        if not lexical:
+            ranked.append((retrieval(scored, rows), r))
+            continue
         description = r.task + " ".join(index.chunks[i].text for i in rows)
         name = f_score(*match(index, q.topic, r.task))
         ranked.append((0.5 * name + 0.3 * match(index, q.topic, description)[1] + 0.2 * retrieval(scored, rows), r))
@@ -181,7 +191,7 @@ def answer_passage(index: Index, q: Query, hits: list[Hit]):
     picks the sentence listing the towns, not the title that repeats the question.
     """
     wanted = grams(q.content)
-    top = max(index.idf.values(), default=1.0)
+    top = index.idf_max
     best = None
     for rank, hit in enumerate(hits[:3]):
         rows = index.rows.get((hit.doc_id, hit.clause), [])
@@ -225,6 +235,8 @@ def ask(index: Index, question: str, k: int = 5, doc_id: str | None = None) -> t
     scored = score(index, question, index.embedder.encode_query(question), doc_id)
     hits = top_hits(index, scored, k)
     result = None
+    if not any(is_cjk(ch) for ch in question) and not supported(index, q, scored):
+        return none_answer(question), hits
     if q.intent == "department_tasks":
         result = answer_department_tasks(index, q, scored)
     elif q.intent == "district_targets":

@@ -78,7 +78,8 @@ def load_embedder(name: str | None = None) -> Embedder:
             f"无法加载向量模型“{name}”：{type(exc).__name__}。请提供本地模型目录的路径"
             "（本机不能从模型仓库下载），或不指定 --model 使用内置的离线模型。"
         ) from None
-    dim = int(model.get_sentence_embedding_dimension() or len(model.encode(["x"])[0]))
+    dimension = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+    dim = int(dimension() or len(model.encode(["x"])[0]))
     return Embedder(name, dim, lambda texts: model.encode(list(texts), batch_size=32,
                                                           convert_to_numpy=True, show_progress_bar=False))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .text import fold
 
@@ -42,13 +43,25 @@ class Query:
     unknown_place: str  # a town named in the question that the corpus does not know
 
 
-def find_names(text: str, aliases: dict[str, list[str]]) -> tuple[list[str], str]:
+Aliases = dict[str, list[str]]
+
+
+@lru_cache(maxsize=64)
+def _forms(items: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(((fold(f), name) for name, fs in items for f in fs if len(f) >= 2),
+                        key=lambda item: -len(item[0])))
+
+
+def written_forms(aliases: Aliases) -> tuple[tuple[str, str], ...]:
+    """(folded written form, canonical name) pairs, longest first; cached per alias table."""
+    return _forms(tuple((name, tuple(forms)) for name, forms in sorted(aliases.items())))
+
+
+def find_names(text: str, aliases: Aliases) -> tuple[list[str], str]:
     """Canonical names mentioned in `text` (longest written form wins) and the text without them."""
-    forms = sorted(((fold(f), name) for name, fs in aliases.items() for f in fs if len(f) >= 2),
-                   key=lambda item: -len(item[0]))
     found: list[str] = []
     rest = fold(text)
-    for form, name in forms:
+    for form, name in written_forms(aliases):
         if form in rest:
             rest = rest.replace(form, " ")
             if name not in found:

@@ -45,14 +45,18 @@ def idf_table(texts: Iterable[str]) -> dict[str, float]:
     return {g: math.log(1 + (n - c + 0.5) / (c + 0.5)) for g, c in df.items()}
 
 
-def overlap(query: frozenset[str], target: frozenset[str], idf: dict[str, float], default: float) -> tuple[float, float]:
+def weight(gs: frozenset[str], idf: dict[str, float], default: float) -> float:
+    return sum(idf.get(g, default) for g in gs)
+
+
+def overlap(query: frozenset[str], target: frozenset[str], idf: dict[str, float], default: float,
+            target_weight: float | None = None) -> tuple[float, float]:
     """(precision, recall): share of the target's and of the query's weight they have in common."""
     if not query or not target:
         return 0.0, 0.0
-    common = sum(idf.get(g, default) for g in query & target)
-    t_weight = sum(idf.get(g, default) for g in target)
-    q_weight = sum(idf.get(g, default) for g in query)
-    return common / t_weight, common / q_weight
+    common = weight(query & target, idf, default)
+    t_weight = weight(target, idf, default) if target_weight is None else target_weight
+    return common / t_weight, common / weight(query, idf, default)
 
 
 def f_score(precision: float, recall: float, beta: float = 1.0) -> float:

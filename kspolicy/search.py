@@ -45,6 +45,8 @@ class Index:
     idf: dict[str, float] = field(default_factory=dict)  # character-gram IDF over chunk texts
     rows: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # (doc, label or indicator) -> chunks
     token_idf: dict[str, float] = field(default_factory=dict)  # BM25 vocabulary with IDF, plus known names
+    idf_max: float = 1.0  # weight of a gram the corpus does not contain
+    weights: dict[str, float] = field(default_factory=dict)  # cache: gram weight of fact names
 
     def citation(self, doc_id: str, label: str) -> str:
         return self.documents[doc_id].citation(label)
@@ -92,6 +94,7 @@ def load_index(index_dir: Path, model: str | None = None, embedder: Embedder | N
     finally:
         db.close()
     index.token_idf = token_idf(index)
+    index.idf_max = max(index.idf.values(), default=1.0)
     return index
 
 

@@ -108,7 +108,7 @@ def read_documents(db: sqlite3.Connection) -> list[Document]:
 
 def fact_dict(fact: Responsibility | Target) -> dict:
     """JSON form of a fact (DESIGN.md contract); integral values print as integers."""
-    data = asdict(fact)
+    data = {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(fact).items()}
     if isinstance(fact, Target) and fact.value is not None and float(fact.value).is_integer():
         data["value"] = int(fact.value)
     return data

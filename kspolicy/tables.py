@@ -164,6 +164,16 @@ def is_group(texts: list[str]) -> bool:
             and not second[0].isdigit() and second[0] not in "（(")
 
 
+def is_label(cells: list[str], i: int) -> bool:
+    """Whether token i of a space-separated task row is a label cell (group or task name).
+
+    At most two label cells follow the row number; a label is short, has no
+    punctuation and is not followed by a bare number (that is running text: "突破 200 项").
+    """
+    return (i <= 2 and len(cells[i]) <= 20 and not has_inner_punct(cells[i])
+            and not VALUE.match(cells[i + 1]))
+
+
 def parse_tasks(block: list[Para]) -> tuple[tuple[str, ...], ...]:
     """Task-list rows as (序号, group, task, target text, departments)."""
     out = []
@@ -175,8 +185,7 @@ def parse_tasks(block: list[Para]) -> tuple[tuple[str, ...], ...]:
         if para.table:
             middle, content = cells[1:-2], cells[-2]
         else:
-            cut = next((i for i in range(1, len(cells) - 1) if len(cells[i]) > 20 or has_inner_punct(cells[i])),
-                       len(cells) - 1)
+            cut = next((i for i in range(1, len(cells) - 1) if not is_label(cells, i)), len(cells) - 1)
             middle, content = cells[1:cut], " ".join(cells[cut:-1])
             if "。" in depts:  # a line break hid the cell boundary: "…200 项。市科技局、…"
                 end = depts.rindex("。") + 1

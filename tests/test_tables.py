@@ -1,0 +1,82 @@
+"""Table reassembly and line repair on small hand-written fixtures (PDF-like artefacts)."""
+
+from __future__ import annotations
+
+from kspolicy.models import Line, Para
+from kspolicy.repair import join_lines
+from kspolicy.tables import parse_block
+
+
+def test_space_separated_rows_wrapped_over_lines_and_run_together_header():
+    # A PDF without rulings: the header wrapped and three names ran together, a row
+    # continues on the next physical line, a department wraps ("市工信 / 局"), a value is
+    # glued to its label ("（家）6"), and the header repeats on the next page.
+    lines = [
+        Line("任务清单 指标名称 2025 年 开发区 高新区 花桥 陆家巴城千灯", full=True),
+        Line("责任单位", full=False),
+        Line("总体目标 装备制造产业规模（亿元） 100 40 20 10 10 10", full=True),
+        Line("10 市工信局", full=False),
+        Line("累计产值规模超 10 亿元企业新增数（家）6 3 -- 1 1 1 -- 市工信", full=True),
+        Line("局", full=False),
+        Line("任务清单 指标名称 2025 年 开发区 高新区 花桥 陆家 巴城 千灯 责任单位", full=False),
+        Line("创新人才 累计高技能工程师培养数（人） 35 15 8 2 4 3 3 市人社局", full=False),
+    ]
+    block = join_lines(lines)
+    assert [p.text for p in block][1] == "总体目标 装备制造产业规模（亿元） 100 40 20 10 10 10 10 市工信局"
+    table = parse_block("任务分解表（2025 年）", block, ["陆家", "巴城", "千灯"], "附件1")
+    assert table.kind == "breakdown"
+    assert table.header == ("任务清单", "指标名称", "2025年", "开发区", "高新区", "花桥", "陆家", "巴城", "千灯",
+                            "责任单位")
+    assert table.rows == (
+        ("总体目标", "装备制造产业规模（亿元）", "100", "40", "20", "10", "10", "10", "10", "市工信局"),
+        ("总体目标", "累计产值规模超 10 亿元企业新增数（家）", "6", "3", "--", "1", "1", "1", "--", "市工信局"),
+        ("创新人才", "累计高技能工程师培养数（人）", "35", "15", "8", "2", "4", "3", "3", "市人社局"),
+    )
+
+
+def test_ruled_cells_with_wrapped_text_and_merged_group_cells():
+    # What pdf.py emits for a ruled table: one tab-separated line per row, wrapped
+    # cells already joined, merged (covered) group cells empty.
+    block = [Para(t, table=True) for t in (
+        "任务清单\t指标名称\t2025年\t开发区\t高新区\t责任单位",
+        "创新企业\t累计高新技术企业新增数（家）\t300\t135\t68\t市科技局",
+        "\t累计上市装备制造企业数（家）\t10\t--\t--\t市金融办",
+    )]
+    table = parse_block("", block, [], "附件1")
+    assert table.rows[1] == ("创新企业", "累计上市装备制造企业数（家）", "10", "--", "--", "市金融办")
+
+
+def test_numbered_task_list_without_rulings():
+    lines = [
+        Line("序号 任务清单 目标清单 责任单位", full=False),
+        Line("1 实施集群“十个一批行动” 打造一批行业领军企业 完善领军企业培育机制，到 2025 年，新增", full=True),
+        Line("产值超 10 亿元企业 20 家。 市工信局、市科技局", full=False),
+        # the previous row's last line reaches the margin: the row number still starts a row
+        Line("2 引育一批行业“小巨人”企业 分梯度培育一批专精特新企业，到 2025 年新增 40 家。市工信局、", full=True),
+        Line("各区镇", full=False),
+        Line("3 突破一批关键核心技术 揭榜项目力争突破 200 项。", full=True),
+        Line("市科技局", full=False),
+    ]
+    table = parse_block("重点工作清单", join_lines(lines), [], "附件2")
+    assert table.kind == "tasks"
+    assert [(r[0], r[1], r[2], r[4]) for r in table.rows] == [
+        ("1", "实施集群“十个一批行动”", "打造一批行业领军企业", "市工信局、市科技局"),
+        ("2", "", "引育一批行业“小巨人”企业", "市工信局、各区镇"),
+        ("3", "", "突破一批关键核心技术", "市科技局"),
+    ]
+    assert table.rows[2][3] == "揭榜项目力争突破 200 项。"
+
+
+def test_prose_is_rejoined_but_headings_and_blocks_stay_apart():
+    lines = [
+        Line("一、总体要求"),
+        Line("坚持多元发展。聚焦智能装备，高档数控"),
+        Line("机床领域，做强精密多轴数控机床。", gap_before=True),  # cut by a page break
+        Line("昆山市人民政府办公室文件", gap_before=True),
+        Line("昆政办发〔2022〕98号", gap_before=True),
+        Line("抄送：市委办公室，"),
+        Line("市法院。"),
+    ]
+    assert [p.text for p in join_lines(lines)] == [
+        "一、总体要求", "坚持多元发展。聚焦智能装备，高档数控机床领域，做强精密多轴数控机床。",
+        "昆山市人民政府办公室文件", "昆政办发〔2022〕98号", "抄送：市委办公室，市法院。"]
