@@ -76,17 +76,15 @@ def target_sentence(t: Target) -> str:
 
 def ranked_targets(index: Index, q: Query, scored: Scored, scopes: set[str]) -> list[tuple[float, Target]]:
     out = []
-    matches: dict[str, tuple[float, float]] = {}  # one match per indicator name, not per scope
-    for t in index.targets:
-        if t.scope not in scopes or (q.year and t.year not in (None, q.year)):
-            continue
-        if t.indicator not in matches:
-            matches[t.indicator] = match(index, q.topic, t.indicator)
-        p, r = matches[t.indicator]
+    for indicator, targets in index.by_indicator.items():  # one name match per indicator, not per scope
+        p, r = match(index, q.topic, indicator)
         if r < TARGET_RECALL:
             continue
-        value = f_score(p, r, beta=2) + 0.05 * retrieval(scored, fact_rows(index, t)) + 0.01 * (t.source == "table")
-        out.append((value, t))
+        for t in targets:
+            if t.scope not in scopes or (q.year and t.year not in (None, q.year)):
+                continue
+            value = f_score(p, r, beta=2) + 0.05 * retrieval(scored, fact_rows(index, t)) + 0.01 * (t.source == "table")
+            out.append((value, t))
     out.sort(key=lambda item: -item[0])
     return [item for item in out if item[0] >= TARGET_MIN]
 
@@ -110,8 +108,8 @@ def answer_target(index: Index, q: Query, scored: Scored):
 
 def answer_responsibility(index: Index, q: Query, scored: Scored):
     specific = []
-    for t in index.targets:
-        if t.scope == "全市" and t.source == "table" and t.department:
+    for t in index.by_indicator_citywide:
+        if t.source == "table" and t.department:
             p, r = match(index, q.topic, t.indicator)
             if p >= 0.5 and f_score(p, r, beta=2) >= SPECIFIC:
                 specific.append((f_score(p, r, beta=2), t))

@@ -8,12 +8,14 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .scoring import f_score, grams, overlap
+from .scoring import grams, overlap
 
-SAME = 0.6  # name similarity above which two targets are taken to be the same thing
+SAME = 0.75  # share of the shorter name found in the longer one: the same target
+SAME_UNIT = ({"人", "名", "位"},)  # units that count the same thing
 
 
 @dataclass(frozen=True)
@@ -24,7 +26,14 @@ class Finding:
 
 
 def similarity(a: str, b: str) -> float:
-    return f_score(*overlap(grams(a), grams(b), {}, 1.0))
+    """How much of the shorter name the longer one contains; 0 when their numbers differ (超100 vs 超200)."""
+    if re.findall(r"\d+(?:\.\d+)?", a) != re.findall(r"\d+(?:\.\d+)?", b):
+        return 0.0
+    return max(overlap(grams(a), grams(b), {}, 1.0))
+
+
+def same_unit(a: str, b: str) -> bool:
+    return a == b or any(a in group and b in group for group in SAME_UNIT)
 
 
 def fmt(value) -> str:
@@ -66,7 +75,7 @@ def text_table_findings(targets: list[dict]) -> list[Finding]:
         if r["value"] is not None and abs(r["value"] - t["value"]) > 1e-9:
             out.append(Finding("mismatch", f"正文“{t['indicator']} {fmt(t['value'])} {t['unit']}”与表中"
                                            f"“{r['indicator']} {fmt(r['value'])} {r['unit']}”不一致", cites))
-        elif r["unit"] and t["unit"] and r["unit"] != t["unit"]:
+        elif r["unit"] and t["unit"] and not same_unit(r["unit"], t["unit"]):
             out.append(Finding("unit", f"“{t['indicator']}”单位不一致：正文为“{t['unit']}”，表中为“{r['unit']}”",
                                cites))
     return out
@@ -94,8 +103,12 @@ def body_attachment_findings(data: dict) -> list[Finding]:
 
 
 def check(data: dict) -> list[Finding]:
-    """All findings over the exported facts of an index."""
-    return sum_findings(data["targets"]) + text_table_findings(data["targets"]) + body_attachment_findings(data)
+    """All findings over the exported facts of an index; one per message, citations merged."""
+    merged: dict[tuple[str, str], tuple[str, ...]] = {}
+    for f in sum_findings(data["targets"]) + text_table_findings(data["targets"]) + body_attachment_findings(data):
+        key = (f.kind, f.message)
+        merged[key] = tuple(dict.fromkeys(merged.get(key, ()) + f.citations))
+    return [Finding(kind, message, cites) for (kind, message), cites in merged.items()]
 
 
 def findings_text(findings: list[Finding]) -> str:

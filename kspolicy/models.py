@@ -14,6 +14,7 @@ class Line:
     gap_before: bool = False  # a blank line (or a large vertical gap) precedes it
     full: bool | None = None  # PDF only: the line reaches the right margin (it wraps)
     table: bool = False  # cells separated by tabs
+    title: bool = False  # PDF only: set larger than the body text, or centred
 
 
 @dataclass(frozen=True)

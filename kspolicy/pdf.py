@@ -78,14 +78,45 @@ def page_items(page, page_no: int) -> list[tuple[float, dict]]:
     return items
 
 
-def running_lines(pages: list[list[tuple[float, dict]]], height: float) -> set[str]:
+def running_lines(pages: list[tuple[float, list[tuple[float, dict]]]]) -> set[str]:
     """Texts in the top/bottom band that repeat on several pages (running headers)."""
     counts: Counter[str] = Counter()
-    for items in pages:
-        seen = {re.sub(r"\d+", "#", d["text"]) for top, d in items
-                if not d["table"] and (top < 0.1 * height or top > 0.9 * height)}
-        counts.update(seen)
-    return {text for text, n in counts.items() if len(pages) >= 2 and n >= max(2, len(pages) // 2)}
+    for height, items in pages[1:]:  # the first page often has no running header but the same words
+        counts.update({re.sub(r"\d+", "#", d["text"]) for top, d in items if not d["table"] and in_band(top, height)})
+    return {text for text, n in counts.items() if len(pages) >= 3 and n >= max(2, (len(pages) - 1) // 2)}
+
+
+def in_band(top: float, height: float) -> bool:
+    """The top and bottom margins, where running headers and page numbers live."""
+    return top < 0.12 * height or top > 0.88 * height
+
+
+def margins(texts: list[dict]) -> tuple[float, float]:
+    """Left and right text margins (robust to a few outliers)."""
+    x0 = sorted(d["x0"] for d in texts)
+    x1 = sorted(d["x1"] for d in texts)
+    return x0[int(0.05 * (len(x0) - 1))], x1[int(0.95 * (len(x1) - 1))]
+
+
+def is_page_furniture(d: dict, position: int, count: int, height: float, top: float, running: set[str]) -> bool:
+    """Running headers and page numbers ("— 3 —", "第3页", a bare "3" in the margin)."""
+    if d["table"]:
+        return False
+    text = d["text"].strip()
+    edge = position < 2 or position >= count - 2
+    decorated = PAGE_NUMBER.match(text) and not text.isdigit()
+    return (in_band(top, height) and (re.sub(r"\d+", "#", text) in running or PAGE_NUMBER.match(text))) \
+        or bool(edge and decorated)
+
+
+def geometry(d: dict, left: float, right: float, body: float) -> tuple[bool, bool, bool]:
+    """(full, indented, title): the line reaches the right margin / starts a paragraph with an
+    indent / is a title (centred, or set larger than the body text `body`).
+    """
+    size = max(d["bottom"] - d["top"], 1.0)
+    lead, trail = d["x0"] - left, right - d["x1"]
+    title = size > 1.25 * body or (lead > 0.5 * size and abs(lead - trail) < size)
+    return (not title and trail <= 3 * size), (not title and lead >= 1.5 * size), title
 
 
 def pdf_lines(path: Path) -> tuple[list[Line], int]:
@@ -95,37 +126,39 @@ def pdf_lines(path: Path) -> tuple[list[Line], int]:
     n_pages = open_checked(path)
     try:
         with pdfplumber.open(path) as pdf:
-            height = float(pdf.pages[0].height)
-            pages = [page_items(page, i + 1) for i, page in enumerate(pdf.pages)]
+            pages = [(float(page.height), page_items(page, i + 1)) for i, page in enumerate(pdf.pages)]
+            widths = [float(page.width) for page in pdf.pages]
             has_images = any(page.images for page in pdf.pages)
     except IngestError:
         raise
     except Exception as exc:  # noqa: BLE001
         raise IngestError(f"PDF 文件已损坏，无法解析（{type(exc).__name__}）") from None
-    running = running_lines(pages, height)
-    texts = [d for items in pages for top, d in items if not d["table"]]
-    if not texts and not any(d["table"] for items in pages for _, d in items):
+    running = running_lines(pages)
+    if not any(items for _, items in pages):
         if has_images:
             raise IngestError("扫描件：PDF 只有图像、没有文字层，请先做文字识别（OCR）后再放入")
         raise IngestError("PDF 中没有可提取的文字")
-    right = sorted(d["x1"] for d in texts)[int(0.95 * (len(texts) - 1))] if texts else 0.0
-    char_w = statistics.median([(d["bottom"] - d["top"]) for d in texts]) if texts else 10.0
+    by_width: dict[float, list[dict]] = {}  # portrait and landscape pages have their own margins
+    for width, (_, items) in zip(widths, pages):
+        by_width.setdefault(width, []).extend(d for _, d in items if not d["table"])
+    edges = {w: margins(texts) for w, texts in by_width.items() if texts}
+    body = statistics.median([d["bottom"] - d["top"] for texts in by_width.values() for d in texts] or [10.0])
     lines: list[Line] = []
-    for items in pages:
+    for width, (height, items) in zip(widths, pages):
+        left, right = edges.get(width, (0.0, width))
+        kept = [(top, d) for n, (top, d) in enumerate(items)
+                if not is_page_furniture(d, n, len(items), height, top, running if d["page"] > 1 else set())]
+        heights = [d["bottom"] - d["top"] for _, d in kept if not d["table"]] or [10.0]
+        pitches = [b[0] - a[0] for a, b in zip(kept, kept[1:]) if not a[1]["table"]]
+        pitch = statistics.median(pitches) if pitches else statistics.median(heights) * 1.5
         prev_bottom = None
-        pitches = [b[0] - a[0] for a, b in zip(items, items[1:]) if not a[1]["table"]]
-        pitch = statistics.median(pitches) if pitches else char_w * 1.5
-        for top, d in items:
-            band = top < 0.1 * height or top > 0.9 * height
-            if not d["table"] and band and (re.sub(r"\d+", "#", d["text"]) in running
-                                           or PAGE_NUMBER.match(d["text"])):
-                continue
-            gap = prev_bottom is not None and top - prev_bottom > max(pitch, char_w * 1.2) * 0.9
+        for top, d in kept:
+            gap = prev_bottom is not None and top - prev_bottom > max(pitch, statistics.median(heights) * 1.2) * 0.9
             if d["table"]:
                 lines.append(Line(d["text"], d["page"], gap_before=gap, table=True))
-                prev_bottom = top + char_w
+                prev_bottom = top + statistics.median(heights)
                 continue
-            full = d["x1"] >= right - 2.0 * char_w
-            lines.append(Line(d["text"], d["page"], gap_before=gap, full=full))
+            full, indented, title = geometry(d, left, right, body)
+            lines.append(Line(d["text"], d["page"], gap_before=gap or indented, full=full, title=title))
             prev_bottom = d["bottom"]
     return lines, n_pages

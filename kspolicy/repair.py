@@ -59,6 +59,8 @@ def should_join(a: Line, b: Line, next_row: int | None = None) -> bool:
     """
     if a.table or b.table:
         return False
+    if a.title or b.title:  # a title set over two lines is one title
+        return a.title and b.title and not b.gap_before
     if is_tabular(a.text) or is_tabular(b.text):
         return bool(a.full)
     if marker(b.text) or BLOCK_OPENER.match(b.text) or is_standalone(a.text) or is_standalone(b.text):

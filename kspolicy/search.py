@@ -47,6 +47,8 @@ class Index:
     token_idf: dict[str, float] = field(default_factory=dict)  # BM25 vocabulary with IDF, plus known names
     idf_max: float = 1.0  # weight of a gram the corpus does not contain
     weights: dict[str, float] = field(default_factory=dict)  # cache: gram weight of fact names
+    by_indicator: dict[str, list[Target]] = field(default_factory=dict)  # targets grouped by indicator name
+    by_indicator_citywide: list[Target] = field(default_factory=list)  # the 全市 target of each table row
 
     def citation(self, doc_id: str, label: str) -> str:
         return self.documents[doc_id].citation(label)
@@ -95,6 +97,9 @@ def load_index(index_dir: Path, model: str | None = None, embedder: Embedder | N
         db.close()
     index.token_idf = token_idf(index)
     index.idf_max = max(index.idf.values(), default=1.0)
+    for t in index.targets:
+        index.by_indicator.setdefault(t.indicator, []).append(t)
+    index.by_indicator_citywide = [t for t in index.targets if t.scope == "全市"]
     return index
 
 

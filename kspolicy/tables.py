@@ -17,8 +17,8 @@ import re
 from collections import Counter
 
 from .models import Para, Table
-from .repair import ROW_NUMBER, VALUE, is_tabular
-from .text import has_inner_punct, squash
+from .repair import BLOCK_OPENER, ROW_NUMBER, VALUE, is_standalone, is_tabular
+from .text import has_inner_punct, marker, squash
 
 DEPT_HEADER = re.compile(r"(责任|牵头|实施|承办|主管)(单位|部门)")
 TEXT_HEADER = re.compile(r"任务|指标|名称|项目|类别|分类|序号|编号|内容|清单|领域")
@@ -28,12 +28,18 @@ TASK_COLUMNS = ("序号", "分组", "任务清单", "目标清单", "责任单�
 
 
 def table_blocks(paras: list[Para]) -> list[tuple[str, list[Para]]]:
-    """Runs of table rows in a clause, each with the short caption above it."""
+    """Runs of table rows in a clause, each with the short caption above it.
+
+    In a numbered table every paragraph up to the next row number belongs to the
+    current row (a department list the PDF put on a line of its own). A block that
+    starts with the previous block's header continues it on a new page.
+    """
     blocks: list[tuple[str, list[Para]]] = []
     caption, current = "", []
     for para in paras:
-        tableish = para.table or is_tabular(para.text) or bool(current and ROW_NUMBER.match(para.text))
-        if tableish:
+        numbered = bool(current) and any(ROW_NUMBER.match(p.text) for p in current[1:])
+        if para.table or is_tabular(para.text) or (current and ROW_NUMBER.match(para.text)) \
+                or (numbered and not opens_block(para.text)):
             current.append(para)
             continue
         if current:
@@ -43,7 +49,18 @@ def table_blocks(paras: list[Para]) -> list[tuple[str, list[Para]]]:
             caption = para.text.strip()
     if current:
         blocks.append((caption, current))
-    return blocks
+    merged: list[tuple[str, list[Para]]] = []
+    for caption, block in blocks:
+        if merged and squash(merged[-1][1][0].text) == squash(block[0].text):
+            merged[-1][1].extend(block)
+        else:
+            merged.append((caption, block))
+    return merged
+
+
+def opens_block(text: str) -> bool:
+    """A paragraph that cannot continue a table row: a clause marker, 备注：, 抄送：, a heading."""
+    return bool(marker(text) or BLOCK_OPENER.match(text) or is_standalone(text))
 
 
 def cells_of(para: Para) -> list[str]:
@@ -79,7 +96,8 @@ def parse_block(caption: str, block: list[Para], places: list[str], label: str =
         breakdown = parse_breakdown(header, rows, places)
         if breakdown:
             return Table(caption, breakdown[0], breakdown[1], "breakdown", label, page)
-        if any(h.startswith(("序号", "编号")) for h in header) or all(ROW_NUMBER.match(p.text) or p.table for p in block[1:]):
+        if any(h.startswith(("序号", "编号")) for h in header) or \
+                all(ROW_NUMBER.match(p.text) or p.table for p in task_rows(block[1:])):
             tasks = parse_tasks(block[1:])
             if tasks:
                 return Table(caption, TASK_COLUMNS, tasks, "tasks", label, page)
@@ -174,10 +192,21 @@ def is_label(cells: list[str], i: int) -> bool:
             and not VALUE.match(cells[i + 1]))
 
 
+def task_rows(block: list[Para]) -> list[Para]:
+    """Rows of a numbered table: a paragraph without a row number continues the row before it."""
+    rows: list[Para] = []
+    for para in block:
+        if rows and not para.table and not ROW_NUMBER.match(para.text):
+            rows[-1] = Para(f"{rows[-1].text} {para.text}", rows[-1].page)
+        else:
+            rows.append(para)
+    return rows
+
+
 def parse_tasks(block: list[Para]) -> tuple[tuple[str, ...], ...]:
     """Task-list rows as (序号, group, task, target text, departments)."""
     out = []
-    for para in block:
+    for para in task_rows(block):
         cells = [c for c in cells_of(para) if c] if para.table else para.text.split()
         if len(cells) < 3 or not cells[0].isdigit():
             continue

@@ -70,6 +70,13 @@ def html_pdf(docs: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def official_pdf(docs: Path) -> Path:
+    """GB/T 9704 layout: indents, running header, page numbers, landscape table pages."""
+    require("soffice")
+    return docgen.official_pdf(SEED, docs)
+
+
+@pytest.fixture(scope="session")
 def embedder():
     """The offline default model (USE multilingual), loaded once."""
     return load_embedder(None)

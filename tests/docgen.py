@@ -264,23 +264,25 @@ def _docx_base(txt: Path):  # -> docx.document.Document
     return doc
 
 
-def _set_table_props(table) -> None:
-    """Fixed layout, explicit borders and narrow cell padding."""
+def _set_table_props(table, borders: bool = True) -> None:
+    """Fixed layout, explicit borders (or explicitly none) and narrow cell padding."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    table.style = "Table Grid"
+    if borders:
+        table.style = "Table Grid"  # without borders keep "Normal Table": Table Grid brings its own rulings
     table.autofit = False
     tbl_pr = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
+    rulings = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
         el = OxmlElement(f"w:{edge}")
-        el.set(qn("w:val"), "single")
-        el.set(qn("w:sz"), "4")
-        el.set(qn("w:space"), "0")
-        el.set(qn("w:color"), "000000")
-        borders.append(el)
-    tbl_pr.append(borders)
+        el.set(qn("w:val"), "single" if borders else "nil")
+        if borders:
+            el.set(qn("w:sz"), "4")
+            el.set(qn("w:space"), "0")
+            el.set(qn("w:color"), "000000")
+        rulings.append(el)
+    tbl_pr.append(rulings)
     margins = OxmlElement("w:tblCellMar")
     for edge in ("left", "right"):
         el = OxmlElement(f"w:{edge}")
@@ -315,14 +317,19 @@ def _fill_cell(cell, text: str, bold: bool = False) -> None:
         run.bold = bold
 
 
-def add_docx_table(doc, table: Table, merged: bool = True) -> None:
-    """Append `table` as a real bordered Word table (merges and header repeat if `merged`)."""
+def add_docx_table(doc, table: Table, merged: bool = True, borders: bool = True,
+                   widths: list[float] | None = None) -> None:
+    """Append `table` as a real Word table (merges and header repeat if `merged`).
+
+    `borders=False` draws no rulings at all; `widths` (cm) overrides the default column widths.
+    """
     from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
     from docx.shared import Cm
 
-    widths = column_widths_cm(table) if merged else [USABLE_W / table.ncols] * table.ncols
+    if widths is None:
+        widths = column_widths_cm(table) if merged else [USABLE_W / table.ncols] * table.ncols
     word = doc.add_table(rows=len(table.rows), cols=table.ncols)
-    _set_table_props(word)
+    _set_table_props(word, borders)
     for column, width in zip(word.columns, widths):
         column.width = Cm(width)
     grid = [word_row.cells for word_row in word.rows]  # fetched once: table.cell() is O(table)
@@ -358,12 +365,15 @@ def _save_docx(doc, out: Path) -> Path:
     return out
 
 
-def tables_docx(txt: Path, out: Path) -> Path:
-    """DOCX of the seed: non-empty lines as paragraphs, attachments as merged, wrapped Word tables."""
+def tables_docx(txt: Path, out: Path, borders: bool = True) -> Path:
+    """DOCX of the seed: non-empty lines as paragraphs, attachments as merged, wrapped Word tables.
+
+    With `borders=False` the tables have no cell rulings at all.
+    """
     doc = _docx_base(txt)
     for block in parse_blocks(read_seed(txt)):
         if isinstance(block, Table):
-            add_docx_table(doc, block, merged=True)
+            add_docx_table(doc, block, merged=True, borders=borders)
         elif block.strip():
             _add_line(doc, block)
     return _save_docx(doc, out)
@@ -392,6 +402,13 @@ def tables_pdf(txt: Path, out_dir: Path) -> Path:
     """tables_docx rendered by LibreOffice: out_dir/<stem>_tables.pdf."""
     with tempfile.TemporaryDirectory(prefix="docgen_docx_") as work:
         docx = tables_docx(txt, Path(work) / f"{Path(txt).stem}_tables.docx")
+        return soffice_to_pdf(docx, Path(out_dir))
+
+
+def borderless_pdf(txt: Path, out_dir: Path) -> Path:
+    """tables_pdf with no table rulings at all (cells still wrap): out_dir/<stem>_borderless.pdf."""
+    with tempfile.TemporaryDirectory(prefix="docgen_docx_") as work:
+        docx = tables_docx(txt, Path(work) / f"{Path(txt).stem}_borderless.docx", borders=False)
         return soffice_to_pdf(docx, Path(out_dir))
 
 
@@ -488,6 +505,283 @@ def _chromium_cmd(profile: Path, page: Path, target: Path) -> list[str]:
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
         f"--user-data-dir={profile}", "--no-pdf-header-footer", f"--print-to-pdf={target}", page.as_uri(),
     ]
+
+
+# --------------------------------------------------------------------------- official (GB/T 9704) layout
+
+# GB/T 9704 page: A4 with a 15.6 x 22.5 cm type area, 22 lines of 3号 (16 pt) serif per page.
+GB_TOP, GB_BOTTOM, GB_LEFT, GB_RIGHT = 3.7, 3.5, 2.8, 2.6  # margins, cm
+GB_HEADER_DIST, GB_FOOTER_DIST = 2.2, 2.4  # header / footer baseline area from the page edge, cm
+SERIF_FONT_NAME = "Noto Serif CJK SC"  # stands in for 仿宋 / 小标宋
+GB_BODY_PT, GB_LINE_PT, GB_TITLE_PT = 16.0, 28.9, 22.0
+ISSUER = "昆山市人民政府办公室"
+OFFICIAL_HEADER = ISSUER  # running header on every page but the first
+RED, BLACK = "E60012", "000000"
+DOC_NUMBER = re.compile(r"^\S+〔\d{4}〕\d+号$")
+DATE_LINE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
+HEADING = re.compile(r"^[一二三四五六七八九十]+、\S{1,20}$")
+TITLE_END = re.compile(r"(通知|意见|办法|方案|决定)$")
+
+
+@dataclass(frozen=True)
+class Look:
+    """Paragraph formatting of one layout role; indents are in characters of `size`.
+
+    `first` is the first-line indent relative to `left` (negative: hanging, as after "抄送："),
+    `line` an exact line height in pt (None: single spacing); `rules` are paragraph
+    borders as (edge, colour, width in eighths of a point).
+    """
+
+    font: str = SERIF_FONT_NAME
+    size: float = GB_BODY_PT
+    bold: bool = False
+    color: str | None = None
+    align: str = "JUSTIFY"
+    first: float = 2.0
+    left: float = 0.0
+    right: float = 0.0
+    line: float | None = GB_LINE_PT
+    before: float = 0.0
+    after: float = 0.0
+    rules: tuple[tuple[str, str, int], ...] = ()
+
+
+LOOKS: dict[str, Look] = {
+    "issuer": Look(size=36.0, bold=True, color=RED, align="CENTER", first=0, line=None, after=2 * GB_LINE_PT),
+    "number": Look(align="CENTER", first=0, after=2 * GB_LINE_PT, rules=(("bottom", RED, 12),)),
+    "title": Look(size=GB_TITLE_PT, bold=True, align="CENTER", first=0, line=36.0, after=GB_LINE_PT),
+    "addressee": Look(first=0),
+    "body": Look(),
+    "heading": Look(font=CJK_FONT_NAME, bold=True),
+    "signature": Look(align="RIGHT", first=0, right=2.0, before=GB_LINE_PT),
+    "date": Look(align="RIGHT", first=0, right=3.5),
+    "attachment": Look(font=CJK_FONT_NAME, align="LEFT", first=0),
+    "table_title": Look(size=18.0, bold=True, align="CENTER", first=0, after=GB_LINE_PT / 2),
+    "note": Look(size=TABLE_PT, align="LEFT", first=0, line=None, before=4.0),
+    "cc": Look(size=14.0, align="LEFT", first=-3.0, left=4.0, before=GB_LINE_PT, rules=(("top", BLACK, 8),)),
+    "cc_more": Look(size=14.0, align="LEFT", first=0, left=4.0),
+    "printer": Look(size=14.0, align="LEFT", first=0, left=1.0, rules=(("top", BLACK, 4),)),
+    "printed": Look(size=14.0, align="RIGHT", first=0, right=1.0, rules=(("bottom", BLACK, 8),)),
+}
+
+
+def official_roles(lines: list[str]) -> list[str]:
+    """The LOOKS role of each non-empty text line of the seed (tables left out), in order."""
+    roles: list[str] = []
+    state = "head"  # head -> addressee -> body -> cc
+    for i, line in enumerate(lines):
+        prev = lines[i - 1] if i else ""
+        if state == "cc":
+            role = "printed" if line.endswith("印发") else "printer" if line == ISSUER else "cc_more"
+        elif line.startswith("抄送"):
+            role, state = "cc", "cc"
+        elif line == ISSUER + "文件":
+            role = "issuer"
+        elif DOC_NUMBER.match(line):
+            role = "number"
+        elif ATTACHMENT.match(line):
+            role = "attachment"
+        elif ATTACHMENT.match(prev):
+            role = "table_title"
+        elif TITLE_END.search(line) and len(line) <= 40 and not re.search(r"[。，；：]", line):
+            role = "title"
+            state = "addressee" if state == "head" else state
+        elif state == "addressee":
+            role = "addressee"
+            state = "body" if line.endswith("：") else state
+        elif line == ISSUER:
+            role = "signature"
+        elif DATE_LINE.match(line):
+            role = "date"
+        elif HEADING.match(line):
+            role = "heading"
+        elif line.startswith("备注"):
+            role = "note"
+        else:
+            role = "body"
+        roles.append(role)
+    return roles
+
+
+def _official_base(txt: Path):  # -> docx.document.Document
+    """_docx_base with GB/T 9704 margins, serif Normal style and header/footer distances."""
+    from docx.oxml.ns import qn
+    from docx.shared import Cm
+
+    doc = _docx_base(txt)
+    section = doc.sections[0]
+    section.top_margin, section.bottom_margin = Cm(GB_TOP), Cm(GB_BOTTOM)
+    section.left_margin, section.right_margin = Cm(GB_LEFT), Cm(GB_RIGHT)
+    section.header_distance, section.footer_distance = Cm(GB_HEADER_DIST), Cm(GB_FOOTER_DIST)
+    normal = doc.styles["Normal"]
+    normal.font.name = SERIF_FONT_NAME
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), SERIF_FONT_NAME)
+    return doc
+
+
+def _set_font(run, name: str, size: float, bold: bool = False, color: str | None = None) -> None:
+    """Direct run font for Latin and CJK text alike."""
+    from docx.oxml.ns import qn
+    from docx.shared import Pt, RGBColor
+
+    run.font.name = name
+    run._element.rPr.rFonts.set(qn("w:eastAsia"), name)
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    if color:
+        run.font.color.rgb = RGBColor.from_string(color)
+
+
+def _paragraph_rule(para, edge: str, color: str, eighths: int) -> None:
+    """A paragraph border line on `edge` (top or bottom)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    p_pr = para._p.get_or_add_pPr()
+    borders = p_pr.find(qn("w:pBdr"))
+    if borders is None:
+        borders = OxmlElement("w:pBdr")
+        p_pr.insert_element_before(borders, "w:shd", "w:tabs", "w:spacing", "w:ind", "w:jc")
+    el = OxmlElement(f"w:{edge}")
+    el.set(qn("w:val"), "single")
+    el.set(qn("w:sz"), str(eighths))
+    el.set(qn("w:space"), "6")
+    el.set(qn("w:color"), color)
+    borders.append(el)
+
+
+def _format(para, look: Look) -> None:
+    """Apply a Look's paragraph properties (not its font) to `para`."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+    from docx.shared import Pt
+
+    fmt = para.paragraph_format
+    fmt.alignment = getattr(WD_ALIGN_PARAGRAPH, look.align)
+    fmt.first_line_indent = Pt(look.first * look.size)
+    fmt.left_indent = Pt(look.left * look.size)
+    fmt.right_indent = Pt(look.right * look.size)
+    fmt.space_before, fmt.space_after = Pt(look.before), Pt(look.after)
+    if look.line is None:
+        fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    else:
+        fmt.line_spacing = Pt(look.line)  # a Length means an exact line height
+    for edge, color, eighths in look.rules:
+        _paragraph_rule(para, edge, color, eighths)
+
+
+def _official_paragraph(doc, text: str, look: Look):  # -> docx.text.paragraph.Paragraph
+    """One seed line as a paragraph in `look`."""
+    para = doc.add_paragraph()
+    _format(para, look)
+    _set_font(para.add_run(text), look.font, look.size, look.bold, look.color)
+    return para
+
+
+def _new_section(doc, landscape: bool):  # -> docx.section.Section
+    """Start a new-page section in A4 portrait or landscape (margins and headers carry over).
+
+    python-docx puts the section break into an extra empty paragraph; it is moved into the
+    preceding paragraph, as Word does, so that no blank line is left behind.
+    """
+    from docx.enum.section import WD_ORIENT, WD_SECTION
+    from docx.oxml.ns import qn
+    from docx.shared import Cm
+
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    carrier = doc.element.body.sectPr.getprevious()
+    previous = carrier.getprevious()
+    if previous is not None and previous.tag == qn("w:p"):
+        previous.set_sectPr(carrier.pPr.sectPr)
+        carrier.getparent().remove(carrier)
+    width, height = (PAGE_H, PAGE_W) if landscape else (PAGE_W, PAGE_H)
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(width), Cm(height)
+    return section
+
+
+def _fit_widths(table: Table, section) -> list[float]:
+    """column_widths_cm scaled to fill the section's type area (cm)."""
+    usable = (section.page_width - section.left_margin - section.right_margin) / 360000  # EMU per cm
+    widths = column_widths_cm(table)
+    return [w * (usable - 0.4) / sum(widths) for w in widths]
+
+
+def _page_number(paragraph, size: float) -> None:
+    """Centre `paragraph` and fill it with "— N —", N a PAGE field."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    parts: list[tuple[str, str]] = [("text", "— "), ("begin", ""), ("instr", " PAGE "), ("separate", ""),
+                                    ("text", "1"), ("end", ""), ("text", " —")]
+    for kind, value in parts:
+        run = paragraph.add_run(value if kind == "text" else "")
+        _set_font(run, SERIF_FONT_NAME, size)
+        if kind == "instr":
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = value
+            run._r.append(instr)
+        elif kind != "text":
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run._r.append(char)
+
+
+def _official_header_footer(doc) -> None:
+    """Page numbers on every page; the running header on every page but the first.
+
+    Later sections have no header/footer of their own and so inherit these.
+    """
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    first = doc.sections[0]
+    first.different_first_page_header_footer = True
+    first.first_page_header.is_linked_to_previous = False  # defined, and empty
+    header = first.header.paragraphs[0]
+    header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _set_font(header.add_run(OFFICIAL_HEADER), SERIF_FONT_NAME, TABLE_PT)
+    _page_number(first.footer.paragraphs[0], 14.0)
+    _page_number(first.first_page_footer.paragraphs[0], 14.0)
+
+
+def official_docx(txt: Path, out: Path) -> Path:
+    """DOCX of the seed laid out like a GB/T 9704 government document.
+
+    Red issuer line, red rule under the document number, bold centred titles, serif 16 pt
+    body at an exact 28.9 pt line height with a two-character first-line indent and no
+    space between paragraphs (every non-empty seed line is a paragraph, artefact breaks
+    included), sans headings, right-aligned signature and date, the 实施意见 on a new page,
+    each attachment in its own section (landscape for the wide district table) and the
+    copy-to colophon between rules.
+    """
+    doc = _official_base(txt)
+    blocks = [b for b in parse_blocks(read_seed(txt)) if isinstance(b, Table) or b.strip()]
+    roles = iter(official_roles([b for b in blocks if isinstance(b, str)]))
+    titles = 0
+    for i, block in enumerate(blocks):
+        if isinstance(block, Table):
+            add_docx_table(doc, block, widths=_fit_widths(block, doc.sections[-1]))
+            continue
+        role = next(roles)
+        if role == "attachment":
+            table = next((b for b in blocks[i:] if isinstance(b, Table)), None)
+            _new_section(doc, landscape=table is not None and table.ncols >= 10)
+        para = _official_paragraph(doc, block, LOOKS[role])
+        if role == "title":
+            titles += 1
+            para.paragraph_format.page_break_before = titles > 1  # the enclosed 实施意见
+    _official_header_footer(doc)
+    return _save_docx(doc, out)
+
+
+def official_pdf(txt: Path, out_dir: Path) -> Path:
+    """official_docx rendered by LibreOffice: out_dir/<stem>_official.pdf."""
+    with tempfile.TemporaryDirectory(prefix="docgen_docx_") as work:
+        docx = official_docx(txt, Path(work) / f"{Path(txt).stem}_official.docx")
+        return soffice_to_pdf(docx, Path(out_dir))
+
 
 
 # --------------------------------------------------------------------------- bad and odd inputs
@@ -634,10 +928,13 @@ def generate_all(txt: Path, out_dir: Path) -> dict[str, Path]:
     if available("soffice"):
         made["plain_pdf"] = plain_pdf(txt, out_dir)
         made["tables_pdf"] = tables_pdf(txt, out_dir)
+        made["borderless_pdf"] = borderless_pdf(txt, out_dir)
+        made["official_pdf"] = official_pdf(txt, out_dir)
     if available("chromium"):
         made["html_pdf"] = html_pdf(txt, out_dir)
     made["tables_docx"] = tables_docx(txt, out_dir / "tables.docx")
     made["plain_docx"] = plain_docx(txt, out_dir / "plain.docx")
+    made["official_docx"] = official_docx(txt, out_dir / "official.docx")
     made["markdown"] = markdown(txt, out_dir / "seed.md")
     made["gbk_txt"] = gbk_txt(txt, out_dir / "gbk.txt")
     made["bom_txt"] = bom_txt(txt, out_dir / "bom.txt")

@@ -18,6 +18,7 @@ except ImportError:  # tests/ itself is on sys.path
 
 SEED = docgen.SEED
 SEED_TEXT = SEED.read_text(encoding="utf-8")
+SEED_LINES = [b for b in docgen.parse_blocks(SEED_TEXT) if isinstance(b, str) and b.strip()]
 
 # pdfminer logs one "Could not get FontBBox" warning per Type 3 glyph in Chromium PDFs.
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
@@ -43,6 +44,18 @@ def plain(out_dir: Path) -> Path:
 def tables(out_dir: Path) -> Path:
     _require("soffice")
     return docgen.tables_pdf(SEED, out_dir)
+
+
+@pytest.fixture(scope="session")
+def borderless(out_dir: Path) -> Path:
+    _require("soffice")
+    return docgen.borderless_pdf(SEED, out_dir)
+
+
+@pytest.fixture(scope="session")
+def official(out_dir: Path) -> Path:
+    _require("soffice")
+    return docgen.official_pdf(SEED, out_dir)
 
 
 @pytest.fixture(scope="session")
@@ -137,6 +150,72 @@ def test_html_pdf_has_running_header(html: Path) -> None:
     assert all(docgen.RUNNING_HEADER in text for text in page_texts(html))
 
 
+def test_borderless_pdf_has_no_rulings(borderless: Path, tables: Path) -> None:
+    pdf = open_pdf(borderless)
+    assert abs(len(pdf.pages) - len(open_pdf(tables).pages)) <= 1
+    assert not any(p.find_tables() or p.lines or p.rects or p.curves for p in pdf.pages)
+    pages = attachment_pages(borderless, 1)
+    assert len(pages) >= 2
+    words = {w["text"] for w in pages[0].extract_words()}
+    assert {"高新", "旅度"} <= words and "高新区" not in words, "district header cells should still wrap"
+    # Without rulings wrapped cells interleave line by line; one-line numeric cells stay in row order.
+    assert "4000 1800 910 165 260 170 180 155 210 150" in pages[0].extract_text()
+
+
+def _official_body(path: Path) -> str:
+    """All page text without the running header and the "— N —" footer, whitespace removed."""
+    out = []
+    for text in page_texts(path):
+        lines = text.splitlines()
+        if lines and lines[0] == docgen.OFFICIAL_HEADER:
+            lines = lines[1:]
+        out += lines[:-1] if lines and re.fullmatch(r"— \d+ —", lines[-1]) else lines
+    return re.sub(r"\s+", "", "".join(out))
+
+
+def test_official_pdf_pages_header_footer_text(official: Path) -> None:
+    texts = page_texts(official)
+    assert 15 <= len(texts) <= 30
+    for n, text in enumerate(texts, 1):
+        lines = text.splitlines()
+        assert lines[-1] == f"— {n} —"
+        assert (lines[0] == docgen.OFFICIAL_HEADER) == (n > 1), f"running header on page {n}"
+    body = _official_body(official)
+    missing = [ln for ln in SEED_LINES if re.sub(r"\s+", "", ln) not in body]
+    assert not missing
+
+
+def test_official_pdf_layout(official: Path) -> None:
+    pdf = open_pdf(official)
+    issuer = [c for c in pdf.pages[0].chars if c["size"] > 30]
+    assert "".join(c["text"] for c in issuer) == docgen.ISSUER + "文件"
+    assert all(c["non_stroking_color"][0] > 0.8 > c["non_stroking_color"][1] * 4 for c in issuer), "red"
+    assert [p.width > p.height for p in attachment_pages(official, 1)] == [True] * 3
+    assert pdf.pages[-1].width < pdf.pages[-1].height
+    page = next(p for p in pdf.pages if "为深入贯彻" in (p.extract_text() or ""))
+    lines = page.extract_text_lines()
+    i = next(k for k, ln in enumerate(lines) if ln["text"].startswith("为深入贯彻"))
+    first, second = lines[i], lines[i + 1]
+    left = docgen.GB_LEFT / 2.54 * 72
+    assert abs(second["x0"] - left) < 1 and abs(first["x0"] - left - 2 * docgen.GB_BODY_PT) < 1
+    assert abs(second["top"] - first["top"] - docgen.GB_LINE_PT) < 0.5
+    assert "Serif" in first["chars"][0]["fontname"]
+    heading = next(ln for ln in lines if ln["text"] == "一、总体要求")
+    assert "Sans" in heading["chars"][0]["fontname"] and "Bold" in heading["chars"][0]["fontname"]
+
+
+def test_official_pdf_tables_are_ruled(official: Path) -> None:
+    pdf = open_pdf(official)
+    start = pdf.pages.index(attachment_pages(official, 1)[0])
+    assert not any(p.find_tables() for p in pdf.pages[:start]), "no table before the attachments"
+    rows = [widest_table(p) for p in attachment_pages(official, 1)]
+    assert all(len(t[0]) == 13 and t[0] == rows[0][0] for t in rows)
+    body = [cell.replace("\n", "") for t in rows for row in t[1:] for cell in row if cell]
+    assert "累计高新技术企业新增数（家）" in body and "市市场监管局" in body
+    second = widest_table(attachment_pages(official, 2)[0])
+    assert len(second[0]) == 5 and second[1][1].replace("\n", "") == "实施集群“十个一批行动”"
+
+
 # --------------------------------------------------------------------------- bad inputs
 
 
@@ -206,6 +285,18 @@ def test_tables_docx_structure(out_dir: Path) -> None:
     assert second.cell(6, 1)._tc is second.cell(6, 2)._tc and second.cell(6, 1).text == "打响一批昆山制造品牌"
     lines = [b for b in docgen.parse_blocks(SEED_TEXT) if isinstance(b, str) and b.strip()]
     assert [p.text for p in doc.paragraphs] == lines
+
+
+def test_official_docx_structure(out_dir: Path) -> None:
+    import docx
+    from docx.enum.section import WD_ORIENT
+
+    doc = docx.Document(docgen.official_docx(SEED, out_dir / "official.docx"))
+    assert [p.text for p in doc.paragraphs] == SEED_LINES, "one paragraph per non-empty line, no blank ones"
+    assert [s.orientation for s in doc.sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE, WD_ORIENT.PORTRAIT]
+    assert [len(t.columns) for t in doc.tables] == [13, 5]
+    assert doc.sections[0].different_first_page_header_footer
+    assert doc.sections[0].header.paragraphs[0].text == docgen.OFFICIAL_HEADER
 
 
 def test_plain_docx_keeps_every_line(out_dir: Path) -> None:
