@@ -12,13 +12,15 @@ from collections.abc import Iterable
 
 PLACE_SUFFIXES = ("经济开发区", "开发区", "高新区", "度假区", "街道", "镇", "区")
 DEPT_PREFIXES = ("市委", "市")
-# Common short forms of municipal bureaus; generic Chinese administrative usage.
-DEPT_FULL_NAMES = {
-    "工信局": "工业和信息化局", "发改委": "发展和改革委员会", "科技局": "科学技术局",
-    "人社局": "人力资源和社会保障局", "市场监管局": "市场监督管理局", "财政局": "财政局",
-    "金融办": "金融工作办公室", "商务局": "商务局", "统计局": "统计局", "教育局": "教育局",
-    "人才办": "人才工作领导小组办公室", "生态环境局": "生态环境局",
+# Other names of municipal bureaus in general Chinese administrative usage (full and
+# colloquial forms); the forms printed in a document are learnt from the document.
+DEPT_OTHER_NAMES = {
+    "工信局": ("工业和信息化局",), "发改委": ("发展和改革委员会", "发改局"), "科技局": ("科学技术局",),
+    "人社局": ("人力资源和社会保障局",), "市场监管局": ("市场监督管理局", "市监局"),
+    "金融办": ("金融工作办公室", "金融监管局"), "人才办": ("人才工作领导小组办公室",),
 }
+# Abbreviations common in industrial policy, expanded in questions before matching.
+TERM_ABBREVIATIONS = {"高企": "高新技术企业", "规上": "规模以上"}
 
 
 def city_of(*texts: str) -> str:
@@ -67,9 +69,8 @@ def dept_aliases(departments: Iterable[str], city: str) -> dict[str, list[str]]:
                 core = core[len(prefix):]
                 break
         forms.append(core)
-        full = DEPT_FULL_NAMES.get(core)
-        if full and full != core:
-            forms += [full, dept.replace(core, full)]
+        for other in DEPT_OTHER_NAMES.get(core, ()):
+            forms += [other, dept.replace(core, other)]
         out[dept] = sorted(set(forms), key=lambda f: (len(f), f))
     return out
 

@@ -16,7 +16,7 @@ import re
 import numpy as np
 
 from .models import Answer, Hit, Responsibility, Target
-from .query import ASKS_NUMBER, Query, analyse
+from .query import ASKS_NUMBER, Query, analyse, expand_abbreviations
 from .scoring import f_score, grams, overlap, weight
 from .search import Index, Scored, quoted_phrases, score, to_hit, top_hits
 from .store import fact_dict
@@ -198,7 +198,7 @@ def answer_passage(index: Index, q: Query, hits: list[Hit]):
         body = [i for i, s in enumerate(sentences) if squash(s).rstrip("。") != squash(title)] or [0]
         for i in body:
             p, r = overlap(wanted, grams(title + " " + sentences[i]), index.idf, top)
-            value = r + 0.1 * p + 0.3 * hit.score - 0.05 * rank
+            value = r + 0.1 * p + 0.3 * hit.score - 0.05 * rank - 0.01 * i  # ties: the earlier sentence
             if best is None or value > best[0]:
                 best = (value, hit, sentences, i)
     if best is None:
@@ -229,12 +229,14 @@ def supported(index: Index, q: Query, scored: Scored) -> bool:
 
 def ask(index: Index, question: str, k: int = 5, doc_id: str | None = None) -> tuple[Answer, list[Hit]]:
     """Answer one question: (answer, supporting hits best first)."""
+    asked = question
+    question = expand_abbreviations(question)
     q = analyse(question, index.places, index.departments)
     scored = score(index, question, index.embedder.encode_query(question), doc_id)
     hits = top_hits(index, scored, k)
     result = None
     if not any(is_cjk(ch) for ch in question) and not supported(index, q, scored):
-        return none_answer(question), hits
+        return none_answer(asked), hits
     if q.intent == "department_tasks":
         result = answer_department_tasks(index, q, scored)
     elif q.intent == "district_targets":
@@ -242,13 +244,13 @@ def ask(index: Index, question: str, k: int = 5, doc_id: str | None = None) -> t
     elif q.intent == "target":
         result = answer_target(index, q, scored)
         if result is None and (ASKS_NUMBER.search(question) or q.unknown_place):
-            return none_answer(question), hits  # a number was asked and no fact states it
+            return none_answer(asked), hits  # a number was asked and no fact states it
     elif q.intent == "responsibility":
         result = answer_responsibility(index, q, scored)
     if result is None and supported(index, q, scored):
         result = answer_passage(index, q, hits)
     if result is None:
-        return none_answer(question), hits
+        return none_answer(asked), hits
     answer, rows = result
     lead = [to_hit(index, i, float(scored.fused[i])) for i in rows if scored.allowed[i]]
     merged = list({h.chunk_id: h for h in [*lead, *hits]}.values())[:k]

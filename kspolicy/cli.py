@@ -65,7 +65,7 @@ def cmd_build(args) -> int:
         return 0
     print(f"构建完成（{report.seconds:.1f} 秒）：新增 {len(report.added)}，变更 {len(report.changed)}，"
           f"删除 {len(report.removed)}，未变 {len(report.unchanged)}，跳过 {len(report.skipped)}；"
-          f"本次向量化 {report.chunks_embedded} 个片段。")
+          f"本次向量化 {report.chunks_embedded} 个片段。{report.note}")
     for item in report.skipped:
         print(f"  跳过 {item.path}：{item.reason}")
     return 0
@@ -149,3 +149,6 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into `head` and closed early
+        sys.stderr.close()
+        return 0

@@ -134,6 +134,8 @@ def _build_locked(corpus: Path, index_dir: Path, embedder: Embedder, progress: P
     manifest, old_db, old_vectors = _previous(index_dir, embedder.name)
     old_docs = (manifest or {}).get("documents", {})
     reusable = old_vectors is not None and (manifest or {}).get("parser_version") == PARSER_VERSION
+    if manifest and not reusable:
+        report.note = "索引由其他模型或旧版程序构建，全部文件重新处理"
     # When two files are the same document, the one already indexed (else the older file) stays.
     sources.sort(key=lambda s: (s.doc_id not in old_docs, s.path.stat().st_mtime, s.path.as_posix()))
     kept: list[tuple[Parsed, list[Chunk], np.ndarray | None]] = []

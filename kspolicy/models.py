@@ -146,3 +146,4 @@ class BuildReport:
     skipped: list[Skipped] = field(default_factory=list)
     chunks_embedded: int = 0
     seconds: float = 0.0
+    note: str = ""  # why everything was reprocessed, when it was

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .aliases import TERM_ABBREVIATIONS
 from .text import fold
 
 RESPONSIBILITY = re.compile(
@@ -67,6 +68,14 @@ def find_names(text: str, aliases: Aliases) -> tuple[list[str], str]:
             if name not in found:
                 found.append(name)
     return found, rest
+
+
+def expand_abbreviations(text: str) -> str:
+    """"花桥高企目标" -> "花桥高新技术企业目标" (TERM_ABBREVIATIONS), so names can match."""
+    for short, full in TERM_ABBREVIATIONS.items():
+        if short in text and full not in text:
+            text = text.replace(short, full)
+    return text
 
 
 def strip_question(text: str) -> str:

@@ -77,6 +77,13 @@ def official_pdf(docs: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def borderless_pdf(docs: Path) -> Path:
+    """Attachment tables without any cell borders (wrapped cells, centred text)."""
+    require("soffice")
+    return docgen.borderless_pdf(SEED, docs)
+
+
+@pytest.fixture(scope="session")
 def embedder():
     """The offline default model (USE multilingual), loaded once."""
     return load_embedder(None)

@@ -137,6 +137,15 @@ def test_pdfs_give_the_same_facts_and_clauses(seed, fixture, request):
     assert {c.label: c.page for c in parsed.clauses}["附件1"] >= 5
 
 
+def test_tables_without_borders_give_the_same_district_targets(seed, borderless_pdf):
+    # Columns come from text alignment, rows from the lines that carry the numbers;
+    # wrapped indicator names and departments are put back together.
+    parsed = parse_file(borderless_pdf, "seed", "x")
+    assert table_facts(parsed) == table_facts(seed)
+    body = {r.clause: r.departments for r in parsed.responsibilities if r.clause.startswith("五")}
+    assert body == {label: departments for label, (_, departments) in TASKS.items()}
+
+
 @pytest.mark.parametrize("make", [docgen.tables_docx, docgen.plain_docx, docgen.markdown, docgen.gbk_txt,
                                   docgen.bom_txt])
 def test_other_formats_give_the_same_facts(seed, make, tmp_path):
