@@ -12,6 +12,7 @@ of the question the name covers.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import numpy as np
 
@@ -20,10 +21,11 @@ from .query import ASKS_NUMBER, Query, analyse, expand_abbreviations
 from .scoring import f_score, grams, overlap, weight
 from .search import Index, Scored, quoted_phrases, score, to_hit, top_hits
 from .store import fact_dict
-from .text import is_cjk, squash
+from .text import fold, is_cjk, squash
 
 TARGET_MIN = 0.5  # recall-weighted name match needed to answer from a target
 TARGET_RECALL = 0.6  # share of the question a target's name must explain
+TARGET_COVERED = 0.9  # …or explain almost all of it, however long the name is
 SPECIFIC = 0.6  # an indicator named this precisely answers a "who" question itself
 RESP_MIN = 0.3  # task match needed to answer a "who" question
 COVERAGE_MIN = 0.6  # share of a Chinese question's words the corpus must contain
@@ -39,21 +41,41 @@ def fmt(value: float | None, unit: str) -> str:
 
 
 def match(index: Index, question: str, name: str) -> tuple[float, float]:
-    """(precision, recall) of a fact name against the question, IDF-weighted."""
+    """(precision, recall) of a fact name against the question, IDF-weighted.
+
+    Recall is the better of two readings: character bigrams (no segmentation
+    needed: "首台套" meets "首台（套）") and whole words contained in the name (a
+    bigram across two words, "充电站建设" -> "站建", is not evidence against it).
+    """
     target = grams(name)
     if name not in index.weights:  # fact names repeat across questions: weigh each once
-        index.weights[name] = weight(target, index.idf, index.idf_max)
-    return overlap(grams(question), target, index.idf, index.idf_max, index.weights[name])
+        index.weights[name] = weight(target, index.idf, index.idf_unknown)
+    precision, recall = overlap(grams(question), target, index.idf, index.idf_unknown, index.weights[name])
+    words = question_words(index, question)
+    if words and precision > 0:
+        folded = fold(name)
+        total = sum(w for _, w in words)
+        recall = max(recall, sum(w for word, w in words if fold(word) in folded) / total)
+    return precision, recall
+
+
+def question_words(index: Index, question: str) -> list[tuple[str, float]]:
+    """jieba words of a question with their IDF (a word the corpus lacks weighs most)."""
+    return [(t, index.token_idf.get(t, index.token_idf_max)) for t in tokens_of(index.tokenizer, question)]
+
+
+@lru_cache(maxsize=512)
+def tokens_of(tokenizer, text: str) -> tuple[str, ...]:
+    return tuple(tokenizer.tokens(text))
 
 
 def coverage(index: Index, text: str) -> float:
     """IDF-weighted share of the question's words (jieba) that occur somewhere in the corpus."""
-    tokens = index.tokenizer.tokens(text)
-    if not tokens:
+    words = question_words(index, text)
+    if not words:
         return 0.0
-    top = max(index.token_idf.values(), default=1.0)
-    known = sum(index.token_idf[t] for t in tokens if t in index.token_idf)
-    return known / (known + top * sum(t not in index.token_idf for t in tokens))
+    known = sum(w for t, w in words if t in index.token_idf)
+    return known / sum(w for _, w in words)
 
 
 def fact_rows(index: Index, fact: Responsibility | Target) -> list[int]:
@@ -78,7 +100,7 @@ def ranked_targets(index: Index, q: Query, scored: Scored, scopes: set[str]) -> 
     out = []
     for indicator, targets in index.by_indicator.items():  # one name match per indicator, not per scope
         p, r = match(index, q.topic, indicator)
-        if r < TARGET_RECALL:
+        if r < TARGET_RECALL or (f_score(p, r, beta=2) < TARGET_MIN and r < TARGET_COVERED):
             continue
         for t in targets:
             if t.scope not in scopes or (q.year and t.year not in (None, q.year)):
@@ -86,12 +108,34 @@ def ranked_targets(index: Index, q: Query, scored: Scored, scopes: set[str]) -> 
             value = f_score(p, r, beta=2) + 0.05 * retrieval(scored, fact_rows(index, t)) + 0.01 * (t.source == "table")
             out.append((value, t))
     out.sort(key=lambda item: -item[0])
-    return [item for item in out if item[0] >= TARGET_MIN]
+    return out
+
+
+def answer_extreme(index: Index, q: Query, scored: Scored):
+    """"哪个区镇的高新技术企业新增目标最多": the district with the largest (or smallest) value."""
+    scopes = {t.scope for t in index.targets if t.source == "table" and t.scope != "全市"}
+    ranked = ranked_targets(index, q, scored, scopes)
+    if not ranked:
+        return None
+    best = ranked[0][1]
+    row = [t for t in index.by_indicator[best.indicator]
+           if t.doc_id == best.doc_id and t.clause == best.clause and t.source == "table" and t.value is not None]
+    districts = [t for t in row if t.scope != "全市"]
+    value = (max if q.extreme == "max" else min)(t.value for t in districts)
+    chosen = [t for t in districts if t.value == value]
+    word = "最多" if q.extreme == "max" else "最少"
+    text = (f"{best.indicator}{word}的是{'、'.join(t.scope for t in chosen)}：{fmt(value, best.unit)}"
+            f"{f'（{best.year}年）' if best.year else ''}")
+    city = next((t for t in row if t.scope == "全市"), None)
+    text += (f"；全市 {fmt(city.value, city.unit)}" if city else "") + f"，责任单位：{best.department}。"
+    return Answer("target", text, tuple(fact_dict(t) for t in chosen)), fact_rows(index, best)
 
 
 def answer_target(index: Index, q: Query, scored: Scored):
     if q.unknown_place:
         return None
+    if q.extreme and not q.districts:
+        return answer_extreme(index, q, scored)
     ranked = ranked_targets(index, q, scored, set(q.districts) or {"全市"})
     note = ""
     if not ranked and q.districts:  # not broken down to the district: give the city-wide target
@@ -189,9 +233,10 @@ def answer_passage(index: Index, q: Query, hits: list[Hit]):
     picks the sentence listing the towns, not the title that repeats the question.
     """
     wanted = grams(q.content)
-    top = index.idf_max
+    top = index.idf_unknown
     best = None
-    for rank, hit in enumerate(hits[:3]):
+    prose = [h for h in hits[:3] if h.kind == "text"] or hits[:3]  # table rows are answered as facts
+    for rank, hit in enumerate(prose):
         rows = index.rows.get((hit.doc_id, hit.clause), [])
         title = index.chunks[rows[0]].heading.split(" > ")[-1] if rows and hit.kind == "text" else ""
         sentences = [s.strip() for s in SENTENCE.findall(hit.text) if len(s.strip()) > 4]
@@ -243,6 +288,8 @@ def ask(index: Index, question: str, k: int = 5, doc_id: str | None = None) -> t
         result = answer_district_targets(index, q, scored)
     elif q.intent == "target":
         result = answer_target(index, q, scored)
+        if result is None and q.districts and not q.topic:  # "张浦镇的目标": all of them
+            result = answer_district_targets(index, q, scored)
         if result is None and (ASKS_NUMBER.search(question) or q.unknown_place):
             return none_answer(asked), hits  # a number was asked and no fact states it
     elif q.intent == "responsibility":

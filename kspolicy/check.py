@@ -16,6 +16,7 @@ from .scoring import grams, overlap
 
 SAME = 0.75  # share of the shorter name found in the longer one: the same target
 SAME_UNIT = ({"人", "名", "位"},)  # units that count the same thing
+FINDING_NAMES = {"sum": "分解值之和", "mismatch": "数值不一致", "unit": "单位不一致", "only_in": "正文与附件不一致"}
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,6 @@ def check(data: dict) -> list[Finding]:
 def findings_text(findings: list[Finding]) -> str:
     if not findings:
         return "一致性检查通过：没有发现问题。"
-    names = {"sum": "分解值之和", "mismatch": "数值不一致", "unit": "单位不一致", "only_in": "正文与附件不一致"}
     lines = [f"发现 {len(findings)} 处需要核对："]
-    lines += [f"- [{names[f.kind]}] {f.message}（{'；'.join(f.citations)}）" for f in findings]
+    lines += [f"- [{FINDING_NAMES[f.kind]}] {f.message}（{'；'.join(f.citations)}）" for f in findings]
     return "\n".join(lines)

@@ -181,6 +181,8 @@ def _build_locked(corpus: Path, index_dir: Path, embedder: Embedder, progress: P
                                                     or f"{corpus} 中没有 PDF、TXT、DOCX 或 MD 文件"))
     if manifest and old_vectors is not None and not (report.added or report.changed or report.removed) \
             and reusable and len(kept) == len(old_docs):
+        for stage in ("向量化", "写入索引"):
+            progress(stage, 1, 1)
         return report  # nothing to do: the current build already matches the corpus
     progress("解析", len(sources), len(sources))
     vectors = _embed_missing(kept, embedder, report, progress)

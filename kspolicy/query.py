@@ -9,24 +9,33 @@ from functools import lru_cache
 from .aliases import TERM_ABBREVIATIONS
 from .text import fold
 
+# Intent cues: the ways users ask "who", "what does this department do", "what are this
+# district's targets" and "how much". Facts decide the answer; these only pick the question type.
 RESPONSIBILITY = re.compile(
-    r"(哪些|哪个|哪几个|什么|那些|何)(部门|单位|机构|局)|责任(单位|部门|主体)|牵头(单位|部门)|主管部门|"
-    r"由谁(来)?(负责|牵头|主抓|承担|落实)|谁(来)?(负责|牵头|主抓|承担|管)|归(哪|谁)|(负责|承担)(的)?(部门|单位)|"
+    r"(哪些|哪个|哪几个|哪家|什么|那些|何)(部门|单位|机构|局)|(责任|主责|牵头|主管|归口|负责)(单位|部门|主体)|"
+    r"由谁|谁(来)?(负责|牵头|主抓|抓|管|承担|落实|推进)|归(哪|谁)|"
     r"\b(who|which (department|agency|unit|office)s?|responsible|in charge)\b",
     re.IGNORECASE,
 )
-DEPT_TASKS = re.compile(r"(负责|牵头|承担|参与|涉及|分管|主抓|有)(了)?(哪些|什么|那些|几项)|(哪些|什么)(任务|工作|事项|职责)|任务有哪些|职责")
-LIST_TARGETS = re.compile(r"(哪些|什么|所有|全部|各项|有何)\S{0,4}?(目标|指标|任务)|(目标|指标)(有哪些|是什么|分别)|目标任务")
+DEPT_TASKS = re.compile(
+    r"(负责|牵头|承担|参与|涉及|分管|主抓|抓|干|做|管|有)(了|的)?(哪些|什么|啥|那些|几项)|"
+    r"(哪些|什么|啥)(任务|工作|事|职责)|任务(有哪些|清单)|职责|分工"
+)
+LIST_TARGETS = re.compile(
+    r"(哪些|什么|所有|全部|各项|有何|汇总|一览|列出|列一下)\S{0,6}?(目标|指标|任务)|"
+    r"(目标|指标|任务)\S{0,4}?(有哪些|是什么|分别|汇总|一览|清单)"
+)
 ASKS_NUMBER = re.compile(r"多少|(?<!哪)几(家|个|项|件|名|座|人|所|台|套)|\b(how many|how much)\b", re.IGNORECASE)
-UNKNOWN_PLACE = re.compile(r"[\u4e00-\u9fff]{2,3}(镇|乡|街道)")
-NUMBER = re.compile(r"多少|几(家|个|项|件|名|座|人|所|台|套)?|目标|指标|规模|数量|数是|达到|新增|培育数|\b(how many|how much|target|goal)\b",
-                    re.IGNORECASE)
+NUMBER = re.compile(r"多少|(?<!哪)几(家|个|项|件|名|座|人|所|台|套)|目标|指标|规模|数量|任务数|数是|达到|要到|新增|培育数|"
+                    r"\b(how many|how much|target|goal)\b", re.IGNORECASE)
+EXTREME = re.compile(r"(哪个|哪一个|哪些)?(区镇|区|镇|地方|板块)?(的)?最(多|高|大|少|低|小)")
+UNKNOWN_PLACE = re.compile(r"([\u4e00-\u9fff]{2,3})(镇|乡|街道)")
 YEAR = re.compile(r"(20\d{2})\s*年")
 CITY_LEVEL = re.compile(r"全市|全县|市级总|总目标|合计")
 QUESTION_WORDS = re.compile(
     r"[？?！!。，,、；;：:“”\"'‘’（）()\s]|请问|是多少|多少[家个项件名座人所台套亿万元]*|有哪些|哪些|哪几个|哪个|哪|"
-    r"是什么|什么|是谁|由谁|谁|几[家个项件名座人所台套]?|达到|实现|完成|都|"
-    r"(责任|牵头|主管|负责)?(单位|部门)|负责|牵头|承担|归|由|目标|指标|工作|任务|"
+    r"是什么|什么|是谁|由谁|谁|几[家个项件名座人所台套]?|达到|要到|实现|完成|都|这块|一下|汇总|"
+    r"(责任|主责|牵头|主管|归口|负责)?(单位|部门)|负责|牵头|承担|来抓|来管|归|由|目标|指标|工作|任务数?|"
     r"要|的|吗|呢|是|有|分别|情况|具体"
 )
 
@@ -42,6 +51,7 @@ class Query:
     topic: str  # the question without names, years and question words: what a fact must match
     content: str  # the question without question words: what a passage must match
     unknown_place: str  # a town named in the question that the corpus does not know
+    extreme: str = ""  # "max" / "min": which district has the most / least
 
 
 Aliases = dict[str, list[str]]
@@ -71,11 +81,11 @@ def find_names(text: str, aliases: Aliases) -> tuple[list[str], str]:
 
 
 def expand_abbreviations(text: str) -> str:
-    """"花桥高企目标" -> "花桥高新技术企业目标" (TERM_ABBREVIATIONS), so names can match."""
+    """"花桥高企目标" -> "花桥高新技术企业目标" (TERM_ABBREVIATIONS), "超50亿企业" -> "超50亿元企业"."""
     for short, full in TERM_ABBREVIATIONS.items():
         if short in text and full not in text:
             text = text.replace(short, full)
-    return text
+    return re.sub(r"(\d)\s*亿(?![元])", r"\1亿元", text)
 
 
 def strip_question(text: str) -> str:
@@ -85,10 +95,13 @@ def strip_question(text: str) -> str:
 def analyse(text: str, places: dict[str, list[str]], departments: dict[str, list[str]]) -> Query:
     districts, rest = find_names(text, places)
     depts, rest = find_names(rest, departments)
-    unknown = UNKNOWN_PLACE.search(rest)
+    unknown = next((m.group(0) for m in UNKNOWN_PLACE.finditer(rest)
+                    if not re.search(r"[几哪些各个区每全该本]", m.group(1))), "")
     year_match = YEAR.search(rest)
     year = int(year_match.group(1)) if year_match else None
-    rest = CITY_LEVEL.sub(" ", YEAR.sub(" ", rest))
+    extreme_match = EXTREME.search(rest)
+    extreme = "" if not extreme_match else ("max" if extreme_match.group(4) in "多高大" else "min")
+    rest = EXTREME.sub(" ", CITY_LEVEL.sub(" ", YEAR.sub(" ", rest)))
     topic = strip_question(rest)
     city_level = bool(CITY_LEVEL.search(text))
     if depts and DEPT_TASKS.search(text) and not RESPONSIBILITY.search(text):
@@ -97,9 +110,9 @@ def analyse(text: str, places: dict[str, list[str]], departments: dict[str, list
         intent = "responsibility"
     elif districts and LIST_TARGETS.search(text):
         intent = "district_targets"
-    elif NUMBER.search(text):
+    elif NUMBER.search(text) or districts or extreme:  # a district is named: its targets are asked
         intent = "target"
     else:
         intent = "passage"
     return Query(text, intent, tuple(districts), tuple(depts), year, city_level, topic,
-                 strip_question(fold(text)), unknown.group(0) if unknown else "")
+                 strip_question(fold(text)), unknown, extreme)

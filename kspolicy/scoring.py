@@ -26,13 +26,14 @@ RRF_K = 60
 def grams(text: str) -> frozenset[str]:
     """Character bigrams of CJK runs plus whole numbers and ASCII words (cached: names repeat)."""
     out: set[str] = set()
-    for segment in text.split():  # no bigram spans a gap left by removed words
+    segments = text.split()
+    for segment in segments:  # no bigram spans a gap left by removed words
         units = GRAM_TOKEN.findall(fold(segment).lower())
         for a, b in zip(units, units[1:]):
             if len(a) == 1 and len(b) == 1 and not a.isascii() and not b.isascii():
                 out.add(a + b)
         out.update(u for u in units if u.isascii())
-        if len(units) == 1:
+        if len(units) == 1 and len(segments) == 1:  # a stray character left between removed words is noise
             out.add(units[0])
     return frozenset(out)
 

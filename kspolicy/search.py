@@ -45,7 +45,8 @@ class Index:
     idf: dict[str, float] = field(default_factory=dict)  # character-gram IDF over chunk texts
     rows: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # (doc, label or indicator) -> chunks
     token_idf: dict[str, float] = field(default_factory=dict)  # BM25 vocabulary with IDF, plus known names
-    idf_max: float = 1.0  # weight of a gram the corpus does not contain
+    token_idf_max: float = 1.0  # weight of a word the corpus does not contain
+    idf_unknown: float = 1.0  # weight of a gram the corpus does not contain: a typical gram's
     weights: dict[str, float] = field(default_factory=dict)  # cache: gram weight of fact names
     by_indicator: dict[str, list[Target]] = field(default_factory=dict)  # targets grouped by indicator name
     by_indicator_citywide: list[Target] = field(default_factory=list)  # the 全市 target of each table row
@@ -96,7 +97,8 @@ def load_index(index_dir: Path, model: str | None = None, embedder: Embedder | N
     finally:
         db.close()
     index.token_idf = token_idf(index)
-    index.idf_max = max(index.idf.values(), default=1.0)
+    index.token_idf_max = max(index.token_idf.values(), default=1.0)
+    index.idf_unknown = float(np.median(list(index.idf.values()))) if index.idf else 1.0
     for t in index.targets:
         index.by_indicator.setdefault(t.indicator, []).append(t)
     index.by_indicator_citywide = [t for t in index.targets if t.scope == "全市"]

@@ -1,0 +1,241 @@
+"""Tables for the browsing pages: responsibilities, district targets, documents, clause trees, downloads.
+
+Pure functions over the exported facts (`store.export_facts`) and stored
+records, returning pandas DataFrames or plain values, so the Streamlit page
+only lays them out. Column names are Chinese because they are shown as is.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import store
+from .check import FINDING_NAMES, Finding, check
+from .models import Chunk, Clause, Document
+from .text import fold, squash
+
+LEAD, MEMBER = "牵头", "参与"
+CITY = "全市"
+HIDDEN_KINDS = {"notice", "footer", "list"}  # not clauses of the policy itself
+REFERENCE = re.compile(r"《(?P<title>[^》]+)》\s*(?:[（(](?P<number>[^）)]+)[）)])?")
+
+
+@dataclass(frozen=True)
+class Library:
+    """Everything the browsing pages show, read once per build."""
+
+    folder: Path
+    documents: tuple[Document, ...]
+    clauses: dict[str, tuple[Clause, ...]]
+    facts: dict  # store.export_facts
+    findings: tuple[Finding, ...]
+
+
+def load_library(folder: Path) -> Library:
+    """Read the browsing data of one build folder (the one `index.resolve` returns)."""
+    db = store.open_readonly(folder / "kspolicy.sqlite")
+    try:
+        documents = tuple(store.read_documents(db))
+        clauses = {d.doc_id: store.read_parsed(db, d.doc_id).clauses for d in documents}
+        facts = store.export_facts(db)
+    finally:
+        db.close()
+    return Library(folder, documents, clauses, facts, tuple(check(facts)))
+
+
+# --------------------------------------------------------------------------- responsibilities
+
+
+def departments_of(responsibilities: list[dict]) -> list[str]:
+    """Every department, in order of first mention."""
+    return list(dict.fromkeys(d for r in responsibilities for d in r["departments"]))
+
+
+def responsibility_matrix(responsibilities: list[dict], department: str | None = None) -> pd.DataFrame:
+    """Task × department: 牵头 for the first listed unit, 参与 for the others.
+
+    With `department`, only the tasks it leads or takes part in.
+    """
+    rows = [r for r in responsibilities if not department or department in r["departments"]]
+    names = departments_of(responsibilities)
+    records = []
+    for r in rows:
+        record = {"条款": r["clause"], "任务": r["task"]}
+        for name in names:
+            record[name] = (LEAD if r["departments"][0] == name else MEMBER) if name in r["departments"] else ""
+        record["出处"] = "；".join(r.get("sources") or (r["clause"],))
+        record["引用"] = r["citation"]
+        records.append(record)
+    return pd.DataFrame(records, columns=["条款", "任务", *names, "出处", "引用"])
+
+
+def label_text(clauses: tuple[Clause, ...], chunks: list[Chunk], doc_id: str, label: str) -> str:
+    """Verbatim text under a label: the clause itself, else its chunks (a task-list row such as 附件2 第8项)."""
+    for c in clauses:
+        if c.doc_id == doc_id and c.label == label:
+            return c.text
+    return "\n".join(c.text for c in chunks if c.doc_id == doc_id and c.label == label)
+
+
+# --------------------------------------------------------------------------- targets
+
+
+def district_columns(targets: list[dict]) -> list[str]:
+    """Districts of breakdown tables in the order printed (全市 excluded)."""
+    return list(dict.fromkeys(t["scope"] for t in targets if t["source"] == "table" and t["scope"] != CITY))
+
+
+def target_table(targets: list[dict]) -> pd.DataFrame:
+    """Indicator × district for breakdown tables: 全市, each district, 责任单位; NaN = 未划分."""
+    districts = district_columns(targets)
+    rows: dict[tuple, dict] = {}
+    for t in targets:
+        if t["source"] != "table":
+            continue
+        key = (t["doc_id"], t["clause"], t["group"], t["indicator"], t["unit"], t["year"])
+        row = rows.setdefault(key, {"分组": t["group"], "指标": t["indicator"], "单位": t["unit"],
+                                    "年份": t["year"], CITY: None, "责任单位": t["department"],
+                                    "条款": t["clause"], "引用": t["citation"]})
+        row[t["scope"]] = t["value"]
+    columns = ["分组", "指标", "单位", "年份", CITY, *districts, "责任单位", "条款", "引用"]
+    frame = pd.DataFrame(list(rows.values()), columns=columns)
+    for name in [CITY, *districts]:
+        frame[name] = pd.to_numeric(frame[name], errors="coerce")
+    frame["年份"] = frame["年份"].astype("Int64")
+    return frame
+
+
+def text_targets(targets: list[dict]) -> pd.DataFrame:
+    """Targets stated in the body text (不在分解表中)."""
+    records = [{"指标": t["indicator"], "目标值": t["value"], "单位": t["unit"], "年份": t["year"],
+                "范围": t["scope"], "责任单位": t["department"], "条款": t["clause"], "引用": t["citation"]}
+               for t in targets if t["source"] == "text"]
+    frame = pd.DataFrame(records, columns=["指标", "目标值", "单位", "年份", "范围", "责任单位", "条款", "引用"])
+    frame["目标值"] = pd.to_numeric(frame["目标值"], errors="coerce")
+    frame["年份"] = frame["年份"].astype("Int64")
+    return frame
+
+
+def indicator_label(row: pd.Series) -> str:
+    unit = f"（{row['单位']}）" if row["单位"] else ""
+    return f"{row['指标']}{unit}"
+
+
+def district_values(table: pd.DataFrame, position: int) -> pd.DataFrame:
+    """One indicator across districts, for a bar chart: columns 区镇, 目标值 (未划分 left out)."""
+    row = table.iloc[position]
+    names = [c for c in table.columns[table.columns.get_loc(CITY) + 1: table.columns.get_loc("责任单位")]]
+    values = [(name, float(row[name])) for name in names if pd.notna(row[name])]
+    return pd.DataFrame(values, columns=["区镇", "目标值"])
+
+
+def finding_rows(findings: tuple[Finding, ...] | list[Finding]) -> list[tuple[str, str, str]]:
+    """(kind in Chinese, message, citations) of each consistency finding."""
+    return [(FINDING_NAMES.get(f.kind, f.kind), f.message, "；".join(f.citations)) for f in findings]
+
+
+# --------------------------------------------------------------------------- documents
+
+
+def fact_counts(facts: dict) -> Counter:
+    return Counter(f["doc_id"] for kind in ("responsibilities", "targets") for f in facts[kind])
+
+
+def clause_count(clauses: tuple[Clause, ...]) -> int:
+    return sum(c.kind not in HIDDEN_KINDS for c in clauses)
+
+
+def document_rows(library: Library) -> pd.DataFrame:
+    """One row per document: title, 文号, issuer, date, pages, clauses, facts, source file."""
+    facts = fact_counts(library.facts)
+    records = [{"标题": d.title, "文号": d.doc_number, "发文机关": d.issuer, "日期": d.date,
+                "页数": d.pages, "条款数": clause_count(library.clauses.get(d.doc_id, ())),
+                "事实数": facts[d.doc_id], "来源文件": Path(d.source).name, "doc_id": d.doc_id}
+               for d in library.documents]
+    frame = pd.DataFrame(records, columns=["标题", "文号", "发文机关", "日期", "页数", "条款数", "事实数",
+                                           "来源文件", "doc_id"])
+    frame["页数"] = frame["页数"].astype("Int64")
+    return frame
+
+
+def clause_depths(clauses: tuple[Clause, ...]) -> list[tuple[int, Clause]]:
+    """(depth, clause) in document order; depth counts parents, 0 for top-level clauses."""
+    parents = {c.clause_id: c.parent for c in clauses}
+    out = []
+    for c in clauses:
+        depth, parent, seen = 0, c.parent, set()
+        while parent and parent in parents and parent not in seen:
+            seen.add(parent)
+            depth, parent = depth + 1, parents[parent]
+        out.append((depth, c))
+    return out
+
+
+def clause_title(clause: Clause) -> str:
+    """The clause's own heading (last part of its heading path), without its printed number."""
+    title = clause.heading.split(" > ")[-1] if clause.heading else ""
+    if not title or squash(title) == squash(clause.label):  # e.g. 附件1: its title is the next line
+        lines = [line for line in clause.text.split("\n") if squash(line) != squash(clause.label)]
+        title = lines[0] if lines else title
+    title = re.sub(r"^\s*(?:[一二三四五六七八九十百]+、|[0-9０-９]+[.．、]|[（(][^）)]{1,3}[）)])\s*", "", title)
+    return title[:60]
+
+
+def clause_tree(clauses: tuple[Clause, ...]) -> list[tuple[int, str, str]]:
+    """(depth, label, title) for the outline of a document."""
+    return [(depth, c.label, clause_title(c)) for depth, c in clause_depths(clauses)
+            if c.kind not in HIDDEN_KINDS]
+
+
+@dataclass(frozen=True)
+class MissingReference:
+    reference: str  # as printed: 《标题》（文号）
+    title: str
+    doc_number: str
+    cited_by: tuple[str, ...]  # titles of the documents that cite it
+
+
+def parse_reference(reference: str) -> tuple[str, str]:
+    """(title, 文号) of a reference such as 《苏州市…》（苏委发〔2022〕1号）."""
+    m = REFERENCE.search(reference)
+    if not m:
+        return reference.strip(), ""
+    return m.group("title").strip(), (m.group("number") or "").strip()
+
+
+def missing_references(documents: tuple[Document, ...] | list[Document]) -> list[MissingReference]:
+    """Documents cited by the corpus (by 文号, else by title) that it does not contain."""
+    numbers = {fold(d.doc_number) for d in documents if d.doc_number}
+    titles = {fold(d.title) for d in documents}
+    found: dict[str, MissingReference] = {}
+    for d in documents:
+        for reference in d.references:
+            title, number = parse_reference(reference)
+            if (number and fold(number) in numbers) or fold(title) in titles:
+                continue
+            key = fold(number) or fold(title)
+            previous = found.get(key)
+            cited = (*previous.cited_by, d.title) if previous else (d.title,)
+            found[key] = MissingReference(reference, title, number, tuple(dict.fromkeys(cited)))
+    return list(found.values())
+
+
+# --------------------------------------------------------------------------- downloads
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """UTF-8 with BOM so Excel opens the Chinese text correctly; 未划分 written as --."""
+    return frame.to_csv(index=False, na_rep="--").encode("utf-8-sig")
+
+
+def excel_bytes(frame: pd.DataFrame, sheet: str) -> bytes:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        frame.to_excel(writer, sheet_name=sheet[:31], index=False, na_rep="--")
+    return buffer.getvalue()

@@ -1,0 +1,152 @@
+"""Issue 4: uploads are saved only into the corpus, with a sanitised name, a size limit and a real type check."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+
+from kspolicy.upload import MAX_BYTES, UploadError, safe_name, save_upload, save_uploads
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+TEXT = "昆山市测试文件\n\n一、总体要求\n\n坚持创新驱动。\n".encode("utf-8")
+
+
+def docx_bytes() -> bytes:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("一、总体要求")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> tuple[Path, Path]:
+    """(corpus, its parent): the parent stands for everything outside the corpus."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "existing.txt").write_bytes(TEXT)
+    return corpus, tmp_path
+
+
+def files_outside(root: Path, corpus: Path) -> set[str]:
+    return {str(p.relative_to(root)) for p in root.rglob("*") if corpus not in (p, *p.parents)}
+
+
+def visible(corpus: Path) -> list[str]:
+    return sorted(p.name for p in corpus.iterdir() if not p.name.startswith("."))
+
+
+@pytest.mark.parametrize("name, data, data_kind", [
+    ("政策.pdf", PDF, "pdf"), ("政策.TXT", TEXT, "txt"), ("政策.md", TEXT, "md"),
+    ("政策 GBK.txt", "一、总体要求\n坚持创新驱动。\n".encode("gb18030"), "gbk"),
+])
+def test_documents_are_saved_in_the_corpus(site, name, data, data_kind):
+    corpus, _ = site
+    path = save_upload(corpus, name, data)
+    assert path.parent == corpus.resolve() and path.read_bytes() == data
+    assert path.suffix == path.suffix.lower()  # extension normalised: the build matches it case-insensitively
+    assert visible(corpus) == sorted(["existing.txt", path.name])
+
+
+def test_a_real_docx_is_accepted(site):
+    corpus, _ = site
+    assert save_upload(corpus, "通知.docx", docx_bytes()).read_bytes()[:2] == b"PK"
+
+
+@pytest.mark.parametrize("name", ["../evil.pdf", "..\\evil.pdf", "/tmp/evil.pdf", "sub/evil.pdf",
+                                  "C:evil.pdf", "..", ".hidden.pdf", ""])
+def test_names_with_path_parts_are_refused_and_nothing_is_written(site, name):
+    corpus, root = site
+    before = files_outside(root, corpus)
+    with pytest.raises(UploadError, match="路径|开头|为空|无效"):
+        save_upload(corpus, name, PDF)
+    assert files_outside(root, corpus) == before
+    assert visible(corpus) == ["existing.txt"]
+    assert not (root / "evil.pdf").exists() and not Path("/tmp/evil.pdf").exists()
+
+
+def test_an_oversized_file_is_refused(site):
+    corpus, _ = site
+    with pytest.raises(UploadError, match="文件过大.*20.0 MB"):
+        save_upload(corpus, "big.pdf", b"%PDF-1.4\n" + b"0" * MAX_BYTES)
+    with pytest.raises(UploadError, match="文件过大"):
+        save_upload(corpus, "small-limit.txt", TEXT, max_bytes=10)
+    with pytest.raises(UploadError, match="文件为空"):
+        save_upload(corpus, "empty.txt", b"")
+    assert visible(corpus) == ["existing.txt"]
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("setup.exe", b"MZ\x90\x00" + b"\x00" * 64, "不支持的文件类型“.exe”"),
+    ("noext", TEXT, "无扩展名"),
+    ("fake.pdf", b"<html>not a pdf</html>", "内容不是 PDF"),
+    ("fake.docx", PDF, "不是 Word"),
+    ("zip.docx", b"PK\x03\x04" + b"\x00" * 40, "不是 Word"),
+    ("binary.txt", b"MZ\x90\x00\x03\x00\x00\x00", "不是文本"),
+    ("latin.md", bytes(range(128, 256)) * 4, "无法读取"),
+])
+def test_wrong_types_are_refused(site, name, data, message):
+    corpus, _ = site
+    with pytest.raises(UploadError, match=message):
+        save_upload(corpus, name, data)
+    assert visible(corpus) == ["existing.txt"]
+
+
+def test_an_existing_name_needs_overwrite(site):
+    corpus, _ = site
+    same = save_upload(corpus, "existing.txt", TEXT)  # identical content: nothing to do
+    assert same.read_bytes() == TEXT
+    changed = TEXT + "二、主要目标\n".encode("utf-8")
+    with pytest.raises(UploadError, match="覆盖同名文件"):
+        save_upload(corpus, "existing.txt", changed)
+    assert (corpus / "existing.txt").read_bytes() == TEXT
+    (corpus / "existing.txt").chmod(0o444)  # the seed document is read-only in the repository
+    assert save_upload(corpus, "existing.txt", changed, overwrite=True).read_bytes() == changed
+
+
+def test_a_symlink_in_the_corpus_is_not_followed_outside(site):
+    corpus, root = site
+    outside = root / "outside.txt"
+    outside.write_bytes(b"keep")
+    os.symlink(outside, corpus / "link.txt")
+    with pytest.raises(UploadError, match="语料目录"):
+        save_upload(corpus, "link.txt", TEXT, overwrite=True)
+    assert outside.read_bytes() == b"keep"
+
+
+def test_staging_files_are_hidden_and_cleaned(site):
+    corpus, _ = site
+    save_upload(corpus, "a.txt", TEXT)
+    staging = corpus / ".uploads"
+    assert staging.is_dir() and not list(staging.iterdir())  # renamed into place, nothing left behind
+
+
+def test_unsafe_characters_are_replaced():
+    assert safe_name(" 关于 印发*方案?.PDF ") == "关于 印发_方案_.pdf"
+    assert safe_name("a\x00b.txt") == "a_b.txt"
+
+
+def test_several_files_report_each_refusal(site):
+    corpus, root = site
+    saved, refused = save_uploads(corpus, [("ok.txt", TEXT), ("../evil.pdf", PDF), ("x.exe", b"MZ")])
+    assert [p.name for p in saved] == ["ok.txt"]
+    assert [r.name for r in refused] == ["../evil.pdf", "x.exe"]
+    assert all(r.reason for r in refused)
+    assert not (root / "evil.pdf").exists()
+
+
+def test_a_write_failure_gives_a_message_and_leaves_nothing(site, monkeypatch):
+    corpus, _ = site
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("kspolicy.upload.os.replace", refuse)  # e.g. a read-only corpus folder
+    with pytest.raises(UploadError, match="保存失败：Permission denied"):
+        save_upload(corpus, "new.txt", TEXT)
+    assert visible(corpus) == ["existing.txt"] and not list((corpus / ".uploads").iterdir())
