@@ -73,7 +73,8 @@ def docx_lines(path: Path) -> list[Line]:
     """Paragraphs and tables in body order; a merged cell is emitted once."""
     try:
         import docx  # python-docx
-        from docx.table import Table as DocxTable, _Cell
+        from docx.table import Table as DocxTable
+        from docx.table import _Cell
 
         document = docx.Document(str(path))
     except Exception as exc:  # noqa: BLE001 - any parse failure is a bad file

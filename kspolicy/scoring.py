@@ -1,4 +1,4 @@
-"""Scoring maths as small pure functions: rank fusion and character n-gram similarity.
+"""Scoring maths as small pure functions: score fusion and character n-gram similarity.
 
 Answer selection compares short Chinese strings (indicator names, task names,
 sentences) with a question. Character bigrams need no segmentation, so
@@ -11,15 +11,14 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from functools import lru_cache
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 import numpy as np
 
 from .text import fold
 
 GRAM_TOKEN = re.compile(r"\d+(?:\.\d+)?|[a-z]+|[\u4e00-\u9fff]")
-RRF_K = 60
 
 
 @lru_cache(maxsize=8192)
@@ -65,23 +64,6 @@ def f_score(precision: float, recall: float, beta: float = 1.0) -> float:
         return 0.0
     b2 = beta * beta
     return (1 + b2) * precision * recall / (b2 * precision + recall)
-
-
-def ranks(scores: np.ndarray) -> np.ndarray:
-    """1-based rank of each entry, best first; entries with score <= 0 get rank 0 (absent)."""
-    order = np.argsort(-scores, kind="stable")
-    out = np.zeros(len(scores), dtype=np.int64)
-    out[order] = np.arange(1, len(scores) + 1)
-    out[scores <= 0] = 0
-    return out
-
-
-def rrf(rank_lists: Sequence[np.ndarray], weights: Sequence[float], k: int = RRF_K) -> np.ndarray:
-    """Weighted reciprocal rank fusion, scaled so a first place in every list scores 1.0."""
-    total = np.zeros(len(rank_lists[0]), dtype=np.float64)
-    for rank, weight in zip(rank_lists, weights):
-        total += np.where(rank > 0, weight / (k + np.maximum(rank, 1)), 0.0)
-    return total / (sum(weights) / (k + 1))
 
 
 def minmax(scores: np.ndarray) -> np.ndarray:

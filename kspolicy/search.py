@@ -1,4 +1,4 @@
-"""Load an index into memory and retrieve passages: BM25 (jieba) + dense (FAISS), fused by RRF.
+"""Load an index into memory and retrieve passages: BM25 (jieba) + dense (FAISS), scores fused.
 
 Everything a question needs is held in memory after `load_index`, so answering
 costs one query encoding plus a few array operations.
@@ -18,13 +18,13 @@ from . import store
 from .embed import Embedder, canonical_name, load_embedder
 from .index import FORMAT_VERSION, IndexError_, resolve
 from .models import Chunk, Document, Hit, Responsibility, Target
-from .scoring import combine, idf_table, ranks, rrf
+from .scoring import combine, idf_table
 from .text import fold
 from .tokens import Tokenizer
 
 QUOTED = re.compile(r"[\"“”「『‘']([^\"“”「」『』‘’']{1,40})[\"”」』’']")
+BM25_WEIGHT = 1.0  # equal weights: on the evaluation sets 0.3-1.0 for dense changed hit@1 by < 3 points
 DENSE_WEIGHT = 1.0
-BM25_WEIGHT = 1.0
 
 
 @dataclass
@@ -171,11 +171,7 @@ def score(index: Index, query: str, qvec: np.ndarray, doc_id: str | None = None)
     for phrase in quoted_phrases(query):
         key = fold(phrase)
         allowed &= np.array([key in text for text in index.folded], dtype=bool)
-    import os
-    if os.environ.get("FUSION") == "rrf":
-        fused = rrf([ranks(bm25), ranks(np.maximum(dense, 1e-6))], [BM25_WEIGHT, DENSE_WEIGHT])
-    else:
-        fused = combine([bm25, dense], [BM25_WEIGHT, float(os.environ.get("DW", DENSE_WEIGHT))])
+    fused = combine([bm25, dense], [BM25_WEIGHT, DENSE_WEIGHT])
     return Scored(np.where(allowed, fused, -1.0), bm25, dense, allowed)
 
 

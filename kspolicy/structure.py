@@ -12,7 +12,16 @@ import re
 from dataclasses import dataclass, field
 
 from .models import Clause, Para
-from .text import DATE, DOC_NUMBER, cn_to_int, fold, iso_date, marker, normalize_doc_number, squash
+from .text import (
+    DATE,
+    DOC_NUMBER,
+    cn_to_int,
+    fold,
+    iso_date,
+    marker,
+    normalize_doc_number,
+    squash,
+)
 
 LEVEL = {"chapter": 0, "section": 1, "subsection": 2, "item": 3, "article": 3, "subitem": 4}
 ID_LETTER = {"chapter": "C", "section": "S", "subsection": "U", "item": "I", "article": "T", "subitem": "V"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 CN_NUM = "零一二三四五六七八九十百"
 TERMINAL = "。！？；：!?;:"
@@ -51,8 +52,9 @@ def squash(text: str) -> str:
     return re.sub(r"(?<=[^\x00-\x7f]) | (?=[^\x00-\x7f])", "", text)
 
 
+@lru_cache(maxsize=4096)
 def fold(text: str) -> str:
-    """Matching form: squash plus full-width/half-width and bracket folding."""
+    """Matching form: squash plus full-width/half-width and bracket folding (cached: names repeat)."""
     text = unicodedata.normalize("NFKC", squash(text))
     return text.replace("(", "（").replace(")", "）").replace(":", "：").replace(",", "，")
 
