@@ -128,8 +128,14 @@ def cmd_eval(args) -> int:
     from .evaluate import default_questions, evaluate, report_text
     from .search import load_index
 
+    files = [args.questions] if args.questions else default_questions()
+    if not files or not all(f.is_file() for f in files):
+        raise UserError(f"没有找到评测问题文件：{args.questions or 'tests/eval/*_questions.jsonl'}（用 --questions 指定）")
     index = load_index(args.index, args.model)
-    result = evaluate(index, args.questions or default_questions())
+    try:
+        result = evaluate(index, files)
+    except (ValueError, KeyError) as exc:
+        raise UserError(f"评测问题文件格式不对（每行一个 JSON，含 q、type、expect、gold）：{exc}") from None
     print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else report_text(result))
     return 0
 

@@ -15,20 +15,26 @@ from pathlib import Path
 from .answer import ask
 from .search import Index
 
-DEFAULT_FILES = (Path("tests/eval/dev_questions.jsonl"), Path("tests/eval/extra_questions.jsonl"))
+QUESTION_DIR = Path("tests/eval")
 
 
 def default_questions() -> list[Path]:
-    return [p for p in DEFAULT_FILES if p.exists()]
+    """Every question file in tests/eval: the shared dev set's copy and our own sets."""
+    return sorted(QUESTION_DIR.glob("*_questions.jsonl"))
 
 
 def load_questions(paths: Path | list[Path]) -> list[dict]:
     paths = [paths] if isinstance(paths, Path) else paths
     out = []
     for path in paths:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                out.append(json.loads(line))
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            item = json.loads(line)
+            if not (isinstance(item.get("q"), str) and isinstance(item.get("type"), str)
+                    and isinstance(item.get("expect", []), list) and isinstance(item.get("gold", []), list)):
+                raise ValueError(f"{path.name} 第 {n} 行")
+            out.append({"id": f"{path.stem}:{n}", "expect": [], "gold": [], **item})
     return out
 
 

@@ -180,6 +180,12 @@ def test_cli_contract(seed_index, tmp_path):
     assert {"task", "departments", "clause", "citation", "doc_id"} <= set(facts["responsibilities"][0])
     missing = run_cli("ask", "问题", "--index", str(tmp_path / "nowhere"))
     assert missing.returncode == 2 and missing.stderr.startswith("错误：没有找到索引")
+    evaluated = run_cli("eval", "--index", str(index_dir), "--questions", str(ROOT / "tests/eval/dev_questions.jsonl"))
+    assert evaluated.returncode == 0 and "overall" in evaluated.stdout and "答案准确率" in evaluated.stdout
+    (tmp_path / "bad.jsonl").write_text('{"q": 1}\n', encoding="utf-8")
+    for questions in (tmp_path / "bad.jsonl", tmp_path / "missing.jsonl"):
+        result = run_cli("eval", "--index", str(index_dir), "--questions", str(questions))
+        assert result.returncode == 2 and "Traceback" not in result.stderr and "评测问题文件" in result.stderr
     bad_flag = run_cli("build", "--frobnicate")
     assert bad_flag.returncode == 2 and "参数错误" in bad_flag.stderr and "Traceback" not in bad_flag.stderr
 

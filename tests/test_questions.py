@@ -1,0 +1,52 @@
+"""How people actually type questions: colloquial cues, abbreviations, superlatives, two districts."""
+
+from __future__ import annotations
+
+import pytest
+
+from kspolicy.answer import ask
+from kspolicy.query import analyse, expand_abbreviations
+
+
+@pytest.fixture(scope="module")
+def index(seed_index):
+    return seed_index[1]
+
+
+@pytest.mark.parametrize("question, kind, expected", [
+    ("绿色低碳标杆这块谁来抓", "responsibility", ["市工信局", "市发改委", "昆山生态环境局"]),
+    ("高价值专利项目 主责部门是哪几个", "responsibility", ["市市场监管局", "市科技局"]),
+    ("市市场监管局要干哪些事", "department_tasks", ["打响一批昆山制造品牌", "实施一批高价值专利项目"]),
+    ("市监局负责哪些任务", "department_tasks", ["市市场监管局"]),
+    ("昆山高新区 任务分解 指标汇总一下", "district_targets", ["910", "385"]),
+    ("张浦镇的目标", "district_targets", ["170"]),
+    ("巴城 充电站", "target", ["巴城：累计新能源汽车充电站新建数 5 座"]),
+    ("花桥镇高企目标是多少？", "target", ["12 家"]),
+    ("花桥经济开发区 超50亿企业新增几家", "target", ["1 家"]),
+    ("张浦镇创新集群数指标是几个", "target", ["1 个"]),
+    ("全市装备制造产业规模2025年要到多少", "target", ["4000 亿元"]),
+    ("开发区和高新区的装备制造产业规模分别是多少", "target", ["开发区：装备制造产业规模 1800", "高新区：装备制造产业规模 910"]),
+    ("哪个区镇的高新技术企业新增目标最多", "target", ["最多的是开发区：135 家"]),
+    ("充电站建设任务最少的是哪个镇", "target", ["最少的是花桥、张浦、陆家、千灯：4 座"]),
+    ("东接嘉定串联了哪几个区镇", "passage", ["陆家镇、千灯镇"]),
+    ("十个一批行动具体是哪十个", "passage", ["一批领军企业", "一批科技金融产品"]),
+])
+def test_phrasings(index, question, kind, expected):
+    answer, _ = ask(index, question)
+    assert answer.kind == kind, answer.text
+    for text in expected:
+        assert text in answer.text
+
+
+@pytest.mark.parametrize("question", ["太仓市汽车零部件产业规模的2025年目标是多少？", "集成电路产业规模到2025年要达到多少亿元？",
+                                      "周庄镇要新建多少座新能源汽车充电站？"])
+def test_close_but_not_in_the_corpus(index, question):
+    assert ask(index, question)[0].kind == "none"
+
+
+def test_query_analysis(index):
+    q = analyse("昆山旅游度假区2025年汽车产业规模目标是多少？", index.places, index.departments)
+    assert (q.intent, q.districts, q.year, q.topic) == ("target", ("旅度区",), 2025, "汽车产业规模")
+    assert analyse("淀山湖镇的高企目标", index.places, index.departments).unknown_place == "淀山湖镇"
+    assert analyse("东接嘉定串联了哪几个区镇", index.places, index.departments).unknown_place == ""
+    assert expand_abbreviations("超50亿企业") == "超50亿元企业"
