@@ -99,7 +99,7 @@ def target_sentence(t: Target) -> str:
 def ranked_targets(index: Index, q: Query, scored: Scored, scopes: set[str]) -> list[tuple[float, Target]]:
     out = []
     for indicator, targets in index.by_indicator.items():  # one name match per indicator, not per scope
-        p, r = match(index, q.topic, indicator)
+        p, r = match(index, q.topic, f"{indicator}（{targets[0].unit}）")  # as printed: "规模（亿元）"
         if r < TARGET_RECALL or (f_score(p, r, beta=2) < TARGET_MIN and r < TARGET_COVERED):
             continue
         for t in targets:
@@ -113,14 +113,14 @@ def ranked_targets(index: Index, q: Query, scored: Scored, scopes: set[str]) -> 
 
 def answer_extreme(index: Index, q: Query, scored: Scored):
     """"哪个区镇的高新技术企业新增目标最多": the district with the largest (or smallest) value."""
-    scopes = {t.scope for t in index.targets if t.source == "table" and t.scope != "全市"}
+    scopes = {t.scope for t in index.targets if t.source == "table" and t.scope != "全市"} - set(q.excluded)
     ranked = ranked_targets(index, q, scored, scopes)
     if not ranked:
         return None
     best = ranked[0][1]
     row = [t for t in index.by_indicator[best.indicator]
            if t.doc_id == best.doc_id and t.clause == best.clause and t.source == "table" and t.value is not None]
-    districts = [t for t in row if t.scope != "全市"]
+    districts = [t for t in row if t.scope in scopes]
     value = (max if q.extreme == "max" else min)(t.value for t in districts)
     chosen = [t for t in districts if t.value == value]
     word = "最多" if q.extreme == "max" else "最少"
@@ -132,8 +132,6 @@ def answer_extreme(index: Index, q: Query, scored: Scored):
 
 
 def answer_target(index: Index, q: Query, scored: Scored):
-    if q.unknown_place:
-        return None
     if q.extreme and not q.districts:
         return answer_extreme(index, q, scored)
     ranked = ranked_targets(index, q, scored, set(q.districts) or {"全市"})
@@ -144,8 +142,9 @@ def answer_target(index: Index, q: Query, scored: Scored):
     if not ranked:
         return None
     best = ranked[0][1]
-    chosen = [best] + [t for scope in q.districts[1:] for _, t in ranked
-                       if t.scope == scope and t.indicator == best.indicator][:len(q.districts) - 1]
+    chosen = [next((t for _, t in ranked if t.scope == scope and t.indicator == best.indicator), None)
+              for scope in q.districts] if q.districts and not note else [best]
+    chosen = [t for t in chosen if t] or [best]  # one line per district asked about, in their order
     text = note + "；".join(target_sentence(t) for t in chosen) + "。"
     return Answer("target", text, tuple(fact_dict(t) for t in chosen)), fact_rows(index, best)
 
@@ -280,17 +279,18 @@ def ask(index: Index, question: str, k: int = 5, doc_id: str | None = None) -> t
     scored = score(index, question, index.embedder.encode_query(question), doc_id)
     hits = top_hits(index, scored, k)
     result = None
-    if not any(is_cjk(ch) for ch in question) and not supported(index, q, scored):
-        return none_answer(asked), hits
+    unknown_place = q.unknown_place and not any(fold(q.unknown_place) in text for text in index.folded)
+    if unknown_place or (not any(is_cjk(ch) for ch in question) and not supported(index, q, scored)):
+        return none_answer(asked), hits  # about a town the corpus never mentions, or unsupported
     if q.intent == "department_tasks":
         result = answer_department_tasks(index, q, scored)
-    elif q.intent == "district_targets":
-        result = answer_district_targets(index, q, scored)
+    elif q.intent == "district_targets":  # unless one indicator is named: "周市、陆家的产业规模分别是"
+        result = (answer_target(index, q, scored) if q.topic else None) or answer_district_targets(index, q, scored)
     elif q.intent == "target":
         result = answer_target(index, q, scored)
         if result is None and q.districts and not q.topic:  # "张浦镇的目标": all of them
             result = answer_district_targets(index, q, scored)
-        if result is None and (ASKS_NUMBER.search(question) or q.unknown_place):
+        if result is None and ASKS_NUMBER.search(question):
             return none_answer(asked), hits  # a number was asked and no fact states it
     elif q.intent == "responsibility":
         result = answer_responsibility(index, q, scored)

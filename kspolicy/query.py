@@ -29,6 +29,7 @@ ASKS_NUMBER = re.compile(r"多少|(?<!哪)几(家|个|项|件|名|座|人|所|�
 NUMBER = re.compile(r"多少|(?<!哪)几(家|个|项|件|名|座|人|所|台|套)|目标|指标|规模|数量|任务数|数是|达到|要到|新增|培育数|"
                     r"\b(how many|how much|target|goal)\b", re.IGNORECASE)
 EXTREME = re.compile(r"(哪个|哪一个|哪些)?(区镇|区|镇|地方|板块)?(的)?最(多|高|大|少|低|小)")
+EXCLUDING = re.compile(r"除(了)?(?P<names>.+?)(以外|之外|外)")
 UNKNOWN_PLACE = re.compile(r"([\u4e00-\u9fff]{2,3})(镇|乡|街道)")
 YEAR = re.compile(r"(20\d{2})\s*年")
 CITY_LEVEL = re.compile(r"全市|全县|市级总|总目标|合计")
@@ -36,7 +37,7 @@ QUESTION_WORDS = re.compile(
     r"[？?！!。，,、；;：:“”\"'‘’（）()\s]|请问|是多少|多少[家个项件名座人所台套亿万元]*|有哪些|哪些|哪几个|哪个|哪|"
     r"是什么|什么|是谁|由谁|谁|几[家个项件名座人所台套]?|达到|要到|实现|完成|都|这块|一下|汇总|"
     r"(责任|主责|牵头|主管|归口|负责)?(单位|部门)|负责|牵头|承担|来抓|来管|归|由|目标|指标|工作|任务数?|"
-    r"要|的|吗|呢|是|有|分别|情况|具体"
+    r"[两三四五六七八九十几各]个?(区镇|镇|区|地)|要|的|吗|呢|是|有|分别|情况|具体"
 )
 
 
@@ -52,6 +53,7 @@ class Query:
     content: str  # the question without question words: what a passage must match
     unknown_place: str  # a town named in the question that the corpus does not know
     extreme: str = ""  # "max" / "min": which district has the most / least
+    excluded: tuple[str, ...] = ()  # districts named after 除…外: "除开发区、高新区外，哪个区镇最多"
 
 
 Aliases = dict[str, list[str]]
@@ -69,15 +71,16 @@ def written_forms(aliases: Aliases) -> tuple[tuple[str, str], ...]:
 
 
 def find_names(text: str, aliases: Aliases) -> tuple[list[str], str]:
-    """Canonical names mentioned in `text` (longest written form wins) and the text without them."""
-    found: list[str] = []
+    """Canonical names mentioned in `text`, in the order they appear (the longest written form
+    wins where forms overlap), and the text without them."""
+    found: dict[str, int] = {}
     rest = fold(text)
     for form, name in written_forms(aliases):
-        if form in rest:
-            rest = rest.replace(form, " ")
-            if name not in found:
-                found.append(name)
-    return found, rest
+        position = rest.find(form)
+        if position >= 0:
+            rest = rest.replace(form, " " * len(form))  # keep positions of the other names
+            found[name] = min(found.get(name, position), position)
+    return sorted(found, key=found.get), re.sub(r" +", " ", rest)
 
 
 def expand_abbreviations(text: str) -> str:
@@ -93,7 +96,9 @@ def strip_question(text: str) -> str:
 
 
 def analyse(text: str, places: dict[str, list[str]], departments: dict[str, list[str]]) -> Query:
-    districts, rest = find_names(text, places)
+    excluding = EXCLUDING.search(text)
+    excluded = tuple(find_names(excluding.group("names"), places)[0]) if excluding else ()
+    districts, rest = find_names(EXCLUDING.sub(" ", text) if excluded else text, places)
     depts, rest = find_names(rest, departments)
     unknown = next((m.group(0) for m in UNKNOWN_PLACE.finditer(rest)
                     if not re.search(r"[几哪些各个区每全该本]", m.group(1))), "")
@@ -115,4 +120,4 @@ def analyse(text: str, places: dict[str, list[str]], departments: dict[str, list
     else:
         intent = "passage"
     return Query(text, intent, tuple(districts), tuple(depts), year, city_level, topic,
-                 strip_question(fold(text)), unknown, extreme)
+                 strip_question(fold(text)), unknown, extreme, excluded)
