@@ -158,3 +158,6 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and closed early
         sys.stderr.close()
         return 0
+    except OSError as exc:  # disk full, no permission: the machine's problem, said plainly
+        print(f"错误：读写文件失败（{exc.strerror or exc}）：{exc.filename or ''}", file=sys.stderr)
+        return 1

@@ -23,7 +23,8 @@ from .text import (
     squash,
 )
 
-LEVEL = {"chapter": 0, "section": 1, "subsection": 2, "item": 3, "article": 3, "subitem": 4}
+# 第X条 sits between 一、 and （一）: in regulations （一） and 1. are parts of an article.
+LEVEL = {"chapter": 0, "section": 1, "article": 1.5, "subsection": 2, "item": 3, "subitem": 4}
 ID_LETTER = {"chapter": "C", "section": "S", "subsection": "U", "item": "I", "article": "T", "subitem": "V"}
 NOTICE_TITLE = re.compile(r"关于印发(.+?)的通知")
 REFERENCE = re.compile(r"《([^《》]{2,60})》\s*[（(]\s*([^（）()]{2,8}\s*[〔\[（(【]\s*\d{4}\s*[〕\]）)】]\s*\d+\s*号)\s*[)）]")
@@ -49,7 +50,7 @@ class Region:
     heading: str
     kind: str
     parent: str = ""
-    level: int = -1
+    level: float = -1
     paras: list[Para] = field(default_factory=list)
 
 
@@ -145,10 +146,13 @@ def parse_clauses(paras: list[Para], doc_id: str, title: str) -> list[tuple[Clau
         if not regions:
             regions.append(Region("P", "引言", title, "intro"))
         regions[-1].paras.append(para)
-    out = []
+    out, seen = [], set()
     for r in regions:
         if not r.paras:
             continue
+        while r.clause_id in seen:  # numbering that restarts or repeats: ids stay unique
+            r.clause_id += "'"
+        seen.add(r.clause_id)
         text = "\n".join(p.text for p in r.paras)
         page = next((p.page for p in r.paras if p.page is not None), None)
         out.append((Clause(doc_id=doc_id, clause_id=r.clause_id, label=r.label, heading=r.heading,

@@ -80,3 +80,15 @@ def test_prose_is_rejoined_but_headings_and_blocks_stay_apart():
     assert [p.text for p in join_lines(lines)] == [
         "一、总体要求", "坚持多元发展。聚焦智能装备，高档数控机床领域，做强精密多轴数控机床。",
         "昆山市人民政府办公室文件", "昆政办发〔2022〕98号", "抄送：市委办公室，市法院。"]
+
+
+def test_other_document_shapes_get_unique_labelled_clauses():
+    # A regulation: chapters and articles, numbering that restarts, two attachments.
+    from kspolicy.structure import parse_clauses
+
+    texts = ["第一章 总则", "第一条 为了规范管理，制定本办法。", "第二条 本办法适用于全市。", "（一）企业；", "（二）机构。",
+             "第二章 附则", "第三条 本办法自发布之日起施行。", "1. 说明一。", "1. 又一个一。", "附件 1", "附件 1"]
+    clauses = [c for c, _ in parse_clauses([Para(t) for t in texts], "d", "某某管理办法")]
+    assert [c.label for c in clauses] == ["第一章", "第一条", "第二条", "第二条（一）", "第二条（二）", "第二章", "第三条",
+                                          "第三条、1", "第三条、1", "附件1", "附件1"]
+    assert len({c.clause_id for c in clauses}) == len(clauses)
