@@ -8,6 +8,7 @@ of their own and are not chunked; their text is in every child's heading path.
 from __future__ import annotations
 
 from .models import Chunk, Clause, Table
+from .tables import row_label
 from .text import squash
 
 MAX_CHARS = 600
@@ -27,8 +28,13 @@ def split_long(text: str) -> list[str]:
     return [part.strip() for part in splitter.split_text(text) if part.strip()]
 
 
+def is_bare_heading(text: str) -> bool:
+    """"三、重点领域": one short line without a sentence, whose content is in its sub-clauses."""
+    return "\n" not in text.strip() and len(squash(text)) <= 30 and not any(p in text for p in "。；！？：")
+
+
 def clause_chunks(clause: Clause) -> list[Chunk]:
-    if clause.kind == "footer" or len(squash(clause.text)) <= len(squash(clause.heading.split(" > ")[-1])) + 2:
+    if clause.kind == "footer" or is_bare_heading(clause.text):
         return []
     parts = split_long(clause.text)
     return [Chunk(f"{clause.doc_id}#{clause.clause_id}" + (f"/{i}" if len(parts) > 1 else ""),
@@ -43,7 +49,8 @@ def row_record(table: Table, row: tuple[str, ...]) -> str:
         parts = [table.title, row[0], row[1], values, f"{table.header[-1]}：{row[-1]}"]
     elif table.kind == "tasks":
         seq, group, task, content, depts = row
-        parts = [table.title, f"第{seq}项", group, task, f"目标清单：{content}", f"责任单位：{depts}"]
+        parts = [table.title, f"第{seq}项", group, task, f"{table.header[3]}：{content}" if content else "",
+                 f"{table.header[4]}：{depts}"]
     else:
         parts = [table.title, "；".join(f"{h}：{v}" for h, v in zip(table.header, row) if v)]
     return "｜".join(p for p in parts if p)
@@ -52,7 +59,7 @@ def row_record(table: Table, row: tuple[str, ...]) -> str:
 def table_chunks(table: Table, doc_id: str, clause_id: str) -> list[Chunk]:
     out = []
     for i, row in enumerate(table.rows):
-        label = f"{table.label} 第{row[0]}项" if table.kind == "tasks" else table.label
+        label = row_label(table, row[0]) if table.kind == "tasks" else table.label
         ref = row[1] if table.kind == "breakdown" else ""
         out.append(Chunk(f"{doc_id}#{clause_id}.R{i + 1}", doc_id, f"{clause_id}.R{i + 1}", label,
                          table.label, row_record(table, row), table.page, kind="row", ref=ref))

@@ -13,9 +13,11 @@ from difflib import SequenceMatcher
 
 from .models import Clause, Responsibility, Table, Target
 from .repair import VALUE
+from .tables import row_label
 from .text import fold, marker, squash
 
-RESPONSIBLE = re.compile(r"[（(]\s*(?:责任|牵头)(?:单位|部门)\s*[:：]\s*([^（）()]+?)\s*[)）]")
+RESPONSIBLE = re.compile(r"[（(]\s*(?:责任|牵头|主责|负责)(?:单位|部门)\s*[:：]\s*([^（）()]+?)\s*[)）]")
+TOTAL_SCOPE = re.compile(r"^(全[市区县]|合计|总计|目标值?|\d{4}\s*年?)$")
 INHERIT = re.compile(r"以下均涉及([^，。,；;）)]+)")
 YEAR = re.compile(r"到\s*(\d{4})\s*年[底末]?\s*[，,]?")
 UNIT = r"亿元|万元|元|家|个|项|件|名|人|座|台|套|所|户|条|平方米|亩|公里|%|倍|次|万人"
@@ -26,8 +28,19 @@ UNIT_SUFFIX = re.compile(r"[（(]([^（）()]{1,6})[)）]$")
 
 
 def split_departments(text: str) -> list[str]:
-    parts = re.split(r"[、，,；;\s]+", text)
-    return [p.rstrip("等") for p in parts if p and not re.search(r"以下|不再|列出|涉及", p)]
+    """"市工信局、市科技局，各区镇" -> names; "配合单位：" labels and "等部门" go."""
+    out = []
+    for part in re.split(r"[、，,；;\s]+", text):
+        part = re.sub(r"^[\u4e00-\u9fff]{0,4}(单位|部门)[:：]", "", part)
+        part = re.sub(r"等(部门|单位)?$", "", part)
+        if part and not re.search(r"以下|不再|列出|涉及", part):
+            out.append(part)
+    return out
+
+
+def is_total_scope(name: str) -> bool:
+    """The column or phrase for the whole area: 2025 年, 全市, 全区, 合计."""
+    return bool(TOTAL_SCOPE.match(squash(name)))
 
 
 def task_name(clause: Clause) -> str:
@@ -61,10 +74,6 @@ def table_responsibilities(table: Table, doc_id: str) -> list[Responsibility]:
     return [Responsibility(squash(task), tuple(split_departments(depts)), row_label(table, seq), doc_id,
                            (row_label(table, seq),))
             for seq, _group, task, _content, depts in table.rows]
-
-
-def row_label(table: Table, seq: str) -> str:
-    return f"{table.label} 第{seq}项".strip()
 
 
 def same_task(a: str, b: str) -> bool:
@@ -115,7 +124,7 @@ def table_targets(table: Table, doc_id: str) -> list[Target]:
     """One target per row and scope; the year/total column becomes scope 全市."""
     scopes = list(table.header[2:-1])
     year = table_year(table)
-    if scopes and re.fullmatch(r"\d{4}\s*年?|全市|合计|总计|目标值?", scopes[0]):
+    if scopes and is_total_scope(scopes[0]):
         scopes[0] = "全市"
     out = []
     for row in table.rows:
@@ -127,13 +136,15 @@ def table_targets(table: Table, doc_id: str) -> list[Target]:
 
 
 def text_targets(text: str, label: str, department: str, doc_id: str) -> list[Target]:
-    """Targets stated in sentences after "到YYYY年" (scope 全市)."""
+    """Targets stated in the sentences of a text that sets a year ("到2025年…"); scope 全市."""
     out: list[Target] = []
     year_match = YEAR.search(text)
     if not year_match:
         return out
-    year = int(year_match.group(1))
+    year = int(year_match.group(1))  # sentences before the first 到YYYY年 share its year
     for sentence in re.split(r"[。；\n]", text):
+        in_sentence = YEAR.search(sentence)
+        year = int(in_sentence.group(1)) if in_sentence else year
         sentence = YEAR.sub("", sentence)
         previous = ""
         for clause in re.split(r"[，,]", sentence):
@@ -147,7 +158,7 @@ def text_targets(text: str, label: str, department: str, doc_id: str) -> list[Ta
                 if continued and "超" in previous[1:]:
                     name = previous[: previous.index("超", 1)] + name
                 scope = "全市"
-                name = re.sub(r"^全市", "", name)
+                name = re.sub(r"^全[市区县]", "", name)
                 if len(name) < 2:
                     continue
                 previous = name

@@ -60,6 +60,7 @@ def text_lines(text: str, markdown: bool = False) -> list[Line]:
             if line.lstrip().startswith("|"):
                 line = "\t".join(c.strip() for c in line.strip().strip("|").split("|"))
             line = re.sub(r"^\s{0,3}#{1,6}\s+", "", line)
+            line = re.sub(r"(\*\*|__)(.+?)\1", r"\2", line)  # **一、总体要求** is a heading, not bold text
         if not line.strip():
             gap = True
             continue

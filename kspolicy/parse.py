@@ -10,7 +10,7 @@ from .ingest import load_lines
 from .models import Clause, Document, Responsibility, Table, Target
 from .repair import join_lines
 from .structure import parse_clauses, read_meta
-from .tables import parse_block, table_blocks
+from .tables import parse_block, row_label, table_blocks
 from .text import squash
 
 
@@ -43,8 +43,9 @@ def parse_file(path: Path, doc_id: str, sha256: str) -> Parsed:
         in_table = {id(p) for _, block in blocks for p in block}
         clauses.append(replace(clause, text="\n".join(p.text for p in own if id(p) not in in_table)))
     tables, clauses = tuple(tables), tuple(clauses)
-    return Parsed(document, clauses, tables, *extract_facts(clauses, tables, doc_id),
-                  *learn_aliases(document, tables, body_text, clauses))
+    responsibilities, targets = extract_facts(clauses, tables, doc_id)
+    return Parsed(document, clauses, tables, responsibilities, targets,
+                  *learn_aliases(document, tables, body_text, responsibilities, targets))
 
 
 def extract_facts(clauses: tuple[Clause, ...], tables: tuple[Table, ...], doc_id: str):
@@ -54,29 +55,22 @@ def extract_facts(clauses: tuple[Clause, ...], tables: tuple[Table, ...], doc_id
     by_label = {label: "、".join(r.departments) for r in responsibilities for label in r.sources}
     targets = [t for table in tables if table.kind == "breakdown" for t in facts.table_targets(table, doc_id)]
     for clause in clauses:
-        if clause.kind in ("text", "intro"):
+        if clause.kind in ("text", "intro", "notice"):
             targets += facts.text_targets(clause.text, clause.label, by_label.get(clause.label, ""), doc_id)
     for table in tables:
         if table.kind == "tasks":
             for seq, _g, _task, content, _d in table.rows:
-                label = facts.row_label(table, seq)
+                label = row_label(table, seq)
                 targets += facts.text_targets(content, label, by_label.get(label, ""), doc_id)
     return tuple(responsibilities), tuple(targets)
 
 
 def learn_aliases(document: Document, tables: tuple[Table, ...], body_text: str,
-                  clauses: tuple[Clause, ...]) -> tuple[dict, dict]:
+                  responsibilities: tuple[Responsibility, ...], targets: tuple[Target, ...]) -> tuple[dict, dict]:
+    """District forms (from table headers and the text) and department forms (from the facts)."""
     city = aliases.city_of(document.issuer, document.title)
-    scopes = [s for t in tables if t.kind == "breakdown" for s in t.header[3:-1]]
+    scopes = [s for t in tables if t.kind == "breakdown" for s in t.header[2:-1] if not facts.is_total_scope(s)]
     places = aliases.place_aliases(dict.fromkeys(squash(s) for s in scopes), body_text, city)
-    depts: list[str] = []
-    for clause in clauses:
-        m = facts.RESPONSIBLE.search(clause.text)
-        if m:
-            depts += facts.split_departments(m.group(1))
-    for table in tables:
-        if table.kind == "breakdown":
-            depts += [squash(row[-1]) for row in table.rows]
-        elif table.kind == "tasks":
-            depts += [d for row in table.rows for d in facts.split_departments(row[-1])]
+    depts = [d for r in responsibilities for d in r.departments]
+    depts += [t.department for t in targets if t.source == "table" and t.department]
     return places, aliases.dept_aliases(dict.fromkeys(depts), city)

@@ -87,7 +87,7 @@ def unruled_tables(page) -> list[tuple[tuple, Rows]]:
             parts[owner][0].append(label)
         rows = [(body[0][0] - 1, header)]
         rows += [(body[a][0], [cell_text("\n".join(column)) for column in parts[a]]) for a in anchors]
-        out.append((table.bbox, rows))
+        out.append((bbox, rows))
     return out
 
 

@@ -33,6 +33,8 @@ def is_header_like(tokens: list[str]) -> bool:
     """Short label cells without sentence punctuation: 序号 任务清单 目标清单 责任单位."""
     if len(tokens) < 4 or any(len(t) > 8 or has_inner_punct(t) for t in tokens):
         return False
+    if all(len(t) == 1 for t in tokens):  # letter-spaced text: "昆 山 市 人 民 政 府 文 件"
+        return False
     return sum(bool(VALUE.match(t)) for t in tokens) <= 0.4 * len(tokens)
 
 

@@ -55,9 +55,16 @@ class Region:
 
 
 def read_meta(paras: list[Para], fallback_title: str) -> Meta:
-    """Title, 文号, issuer, date and cited documents, read from the text itself."""
-    head = [p.text for p in paras[:40] if not p.table]
-    joined = "\n".join(head)
+    """Title, 文号, issuer, date and cited documents, read from the text itself.
+
+    Only the front matter (before the first clause marker) is read for the title
+    and 文号; a 文号 counts only on a line of its own, not inside a citation.
+    """
+    head = []
+    for p in paras[:40]:
+        if p.table or (marker(p.text) and head):
+            break
+        head.append(p.text)
     title = ""
     for text in head:
         m = NOTICE_TITLE.search(squash(text))
@@ -71,12 +78,13 @@ def read_meta(paras: list[Para], fallback_title: str) -> Meta:
         dated = next((i for i, t in enumerate(head) if DATE.fullmatch(squash(t))), None)
         issuer = squash(head[dated - 1]) if dated else ""
     date = next((iso_date(t) for t in head if DATE.fullmatch(squash(t))), "")
+    number = next((normalize_doc_number(t) for t in head if DOC_NUMBER.search(t) and len(squash(t)) <= 25
+                   and not REFERENCE.search(t)), "")
     refs = tuple(dict.fromkeys(
         f"《{squash(m.group(1))}》（{normalize_doc_number(m.group(2))}）"
         for p in paras for m in REFERENCE.finditer(p.text)
     ))
-    return Meta(title=title, doc_number=normalize_doc_number(joined[:600]), issuer=issuer,
-                date=date, references=refs)
+    return Meta(title=title, doc_number=number, issuer=issuer, date=date, references=refs)
 
 
 def is_title_like(text: str) -> bool:
@@ -163,11 +171,12 @@ def parse_clauses(paras: list[Para], doc_id: str, title: str) -> list[tuple[Clau
 def child_label(base: str, parent: Region | None, kind: str, number: str) -> str:
     """Printed label of a new clause below `base` (五 + item 8 -> 五、8)."""
     if kind in ("chapter", "article"):
-        return (base + " " if base.startswith("附件") else "") + f"第{number}{'章' if kind == 'chapter' else '条'}"
+        return (base + " " if base.startswith("附件") else "") + f"第{number}{'' if kind == 'chapter' else '条'}"
     own = {"section": number, "subsection": f"（{number}）", "item": number, "subitem": f"（{number}）"}[kind]
     if not base:
         return own
     if kind == "item" and parent is not None and parent.kind != "attachment" and not base.endswith("）"):
         return f"{base}、{own}"
-    sep = " " if base.startswith("附件") and parent is not None and parent.kind == "attachment" else ""
+    after_unit = base.endswith(("章", "部分", "节")) and base.startswith("第")  # 第一部分 一
+    sep = " " if after_unit or (base.startswith("附件") and parent is not None and parent.kind == "attachment") else ""
     return f"{base}{sep}{own}"

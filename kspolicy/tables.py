@@ -22,9 +22,9 @@ from .text import has_inner_punct, marker, squash
 
 DEPT_HEADER = re.compile(r"(责任|牵头|实施|承办|主管)(单位|部门)")
 TEXT_HEADER = re.compile(r"任务|指标|名称|项目|类别|分类|序号|编号|内容|清单|领域")
-YEAR_CELL = re.compile(r"^(\d{4})\s*年?$")
 GLUED_VALUE = re.compile(r"^(.*[^\x00-\x7f])(\d+(?:\.\d+)?|--)$")
-TASK_COLUMNS = ("序号", "分组", "任务清单", "目标清单", "责任单位")
+TASK_HEADER = re.compile(r"任务|项目|工作|名称|事项")
+CONTENT_HEADER = re.compile(r"目标|内容|措施|要求|举措|进度")
 
 
 def table_blocks(paras: list[Para]) -> list[tuple[str, list[Para]]]:
@@ -98,9 +98,9 @@ def parse_block(caption: str, block: list[Para], places: list[str], label: str =
             return Table(caption, breakdown[0], breakdown[1], "breakdown", label, page)
         if any(h.startswith(("序号", "编号")) for h in header) or \
                 all(ROW_NUMBER.match(p.text) or p.table for p in task_rows(block[1:])):
-            tasks = parse_tasks(block[1:])
+            names, tasks = parse_tasks(header, block[1:])
             if tasks:
-                return Table(caption, TASK_COLUMNS, tasks, "tasks", label, page)
+                return Table(caption, names, tasks, "tasks", label, page)
     return Table(caption, tuple(header), tuple(tuple(r) for r in rows), "generic", label, page)
 
 
@@ -203,25 +203,62 @@ def task_rows(block: list[Para]) -> list[Para]:
     return rows
 
 
-def parse_tasks(block: list[Para]) -> tuple[tuple[str, ...], ...]:
-    """Task-list rows as (序号, group, task, target text, departments)."""
+def row_label(table: Table, seq: str) -> str:
+    """Citation label of a task-list row: 附件2 第8项."""
+    return f"{table.label} 第{seq}项".strip()
+
+
+def task_columns(header: list[str]) -> tuple[int, int | None, int] | None:
+    """(task, content, departments) column indexes named by a task list's header."""
+    dept = max((i for i, h in enumerate(header) if DEPT_HEADER.search(h)), default=None)
+    if dept is None:
+        return None
+    task = next((i for i in range(dept) if TASK_HEADER.search(header[i]) and not CONTENT_HEADER.search(header[i])),
+                None)
+    if task is None:
+        return None
+    content = next((i for i in range(task + 1, dept) if CONTENT_HEADER.search(header[i])), None)
+    return task, content, dept
+
+
+def parse_tasks(header: list[str], block: list[Para]) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """Task-list rows as (序号, group, task, content, departments), and the printed column names.
+
+    A row with one cell per header column is read by the header's names (a column
+    after 责任单位, such as 完成时限, is not a department); other rows (merged cells,
+    PDF text without rulings) by position: 序号 first, departments last.
+    """
+    roles = task_columns(header)
     out = []
     for para in task_rows(block):
-        cells = [c for c in cells_of(para) if c] if para.table else para.text.split()
-        if len(cells) < 3 or not cells[0].isdigit():
+        cells = cells_of(para) if para.table else para.text.split()
+        if not cells or not cells[0].strip().isdigit():
             continue
-        seq, depts = cells[0], cells[-1]
-        if para.table:
-            middle, content = cells[1:-2], cells[-2]
+        if para.table and roles and len(cells) == len(header):
+            task, content, dept = roles
+            labels = [c for c in cells[task:content if content is not None else dept] if c]
+            row = (cells[0], labels, cells[content] if content is not None else "", cells[dept])
+        elif para.table:
+            cells = [c for c in cells if c]
+            if len(cells) < 3:
+                continue
+            row = (cells[0], cells[1:-2], cells[-2], cells[-1]) if len(cells) > 3 else (cells[0], cells[1:2], "", cells[2])
         else:
-            cut = next((i for i in range(1, len(cells) - 1) if not is_label(cells, i)), len(cells) - 1)
-            middle, content = cells[1:cut], " ".join(cells[cut:-1])
-            if "。" in depts:  # a line break hid the cell boundary: "…200 项。市科技局、…"
-                end = depts.rindex("。") + 1
-                content, depts = content + " " + depts[:end], depts[end:]
-        if not middle:
-            continue
-        group = middle[0] if len(middle) >= 2 else ""
-        task = "".join(middle[1:] if len(middle) >= 2 else middle)
-        out.append((seq, group, task, content, depts))
-    return tuple(out)
+            row = space_task_row(cells)
+        seq, labels, content, depts = row
+        if labels:
+            out.append((seq, labels[0] if len(labels) >= 2 else "", "".join(labels[1:] or labels), content, depts))
+    names = (header[0] if header else "序号", "", header[roles[0]] if roles else "任务",
+             header[roles[1]] if roles and roles[1] is not None else "目标", header[roles[2]] if roles else "责任单位")
+    return names, tuple(out)
+
+
+def space_task_row(cells: list[str]) -> tuple[str, list[str], str, str]:
+    """A task row from PDF text without rulings: 序号, label cells, running text, departments."""
+    seq, depts = cells[0], cells[-1]
+    cut = next((i for i in range(1, len(cells) - 1) if not is_label(cells, i)), len(cells) - 1)
+    labels, content = cells[1:cut], " ".join(cells[cut:-1])
+    if "。" in depts:  # a line break hid the cell boundary: "…200 项。市科技局、…"
+        end = depts.rindex("。") + 1
+        content, depts = content + " " + depts[:end], depts[end:]
+    return seq, labels, content, depts

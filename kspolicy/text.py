@@ -12,9 +12,10 @@ INNER_PUNCT = "，。、；：,;"
 
 # Clause markers, most specific first. Each captures the printed number.
 MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("attachment", re.compile(r"^附\s*件\s*([0-9０-９]+)\s*$")),
+    # "附件 1", "附件", "附件2：任务分解表" (not the list "附件：1. …" at the end of the body)
+    ("attachment", re.compile(r"^附\s*件\s*([0-9０-９]*)\s*(?:[:：]\s*[^0-9０-９\s].{0,40})?$")),
     ("article", re.compile(rf"^第([{CN_NUM}0-9]+)条")),
-    ("chapter", re.compile(rf"^第([{CN_NUM}0-9]+)[章部]")),
+    ("chapter", re.compile(rf"^第([{CN_NUM}0-9]+(?:章|部分|节))")),  # the unit is part of the label
     ("section", re.compile(rf"^([{CN_NUM}]+)\s*、")),
     ("subsection", re.compile(rf"^[（(]\s*([{CN_NUM}]+)\s*[)）]")),
     ("item", re.compile(r"^([0-9０-９]{1,2})\s*[.．、](?![0-9])")),
@@ -43,7 +44,7 @@ def join_parts(a: str, b: str) -> str:
 
 
 def squash(text: str) -> str:
-    """Canonical form: NFKC-free whitespace removal next to CJK characters.
+    """Canonical form: whitespace runs become one space, and go entirely next to non-ASCII characters.
 
     "累计产值规模超 100 亿元企业" and "累计产值规模超100亿元企业" compare equal, so
     facts read from a text file and from a PDF of it are identical.
@@ -70,8 +71,14 @@ def marker(text: str) -> tuple[str, str] | None:
 
 
 def ends_terminal(text: str) -> bool:
+    """The line ends a sentence: "…。", "…。”", and "…。（责任单位：市工信局）" too."""
     t = text.rstrip()
-    t = t.rstrip("”’」』)）")
+    while t and t[-1] in "”’」』)）":
+        if t[-1] in ")）" and max(t.rfind("（"), t.rfind("(")) > 0:
+            before = t[: max(t.rfind("（"), t.rfind("("))].rstrip()
+            if before and before[-1] in TERMINAL:
+                return True
+        t = t[:-1].rstrip()
     return bool(t) and t[-1] in TERMINAL
 
 
