@@ -12,7 +12,7 @@ of the question the name covers.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from dataclasses import replace
 
 import numpy as np
 
@@ -21,7 +21,7 @@ from .query import ASKS_NUMBER, Query, analyse, expand_abbreviations
 from .scoring import f_score, grams, overlap, weight
 from .search import Index, Scored, quoted_phrases, score, to_hit, top_hits
 from .store import fact_dict
-from .text import fold, is_cjk, squash
+from .text import fold, is_cjk, number, squash
 
 TARGET_MIN = 0.5  # recall-weighted name match needed to answer from a target
 TARGET_RECALL = 0.6  # share of the question a target's name must explain
@@ -36,8 +36,7 @@ SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
 def fmt(value: float | None, unit: str) -> str:
     if value is None:
         return "未划分（表中为“--”）"
-    number = int(value) if float(value).is_integer() else value
-    return f"{number} {unit}".strip()
+    return f"{number(value)} {unit}".strip()
 
 
 def match(index: Index, question: str, name: str) -> tuple[float, float]:
@@ -61,12 +60,7 @@ def match(index: Index, question: str, name: str) -> tuple[float, float]:
 
 def question_words(index: Index, question: str) -> list[tuple[str, float]]:
     """jieba words of a question with their IDF (a word the corpus lacks weighs most)."""
-    return [(t, index.token_idf.get(t, index.token_idf_max)) for t in tokens_of(index.tokenizer, question)]
-
-
-@lru_cache(maxsize=512)
-def tokens_of(tokenizer, text: str) -> tuple[str, ...]:
-    return tuple(tokenizer.tokens(text))
+    return [(t, index.token_idf.get(t, index.token_idf_max)) for t in index.tokenizer.tokens(question)]
 
 
 def coverage(index: Index, text: str) -> float:
@@ -103,7 +97,7 @@ def ranked_targets(index: Index, q: Query, scored: Scored, scopes: set[str]) -> 
         if r < TARGET_RECALL or (f_score(p, r, beta=2) < TARGET_MIN and r < TARGET_COVERED):
             continue
         for t in targets:
-            if t.scope not in scopes or (q.year and t.year not in (None, q.year)):
+            if t.scope not in scopes or (q.year and t.year not in (None, q.year)) or not q.covers(t):
                 continue
             value = f_score(p, r, beta=2) + 0.05 * retrieval(scored, fact_rows(index, t)) + 0.01 * (t.source == "table")
             out.append((value, t))
@@ -113,7 +107,8 @@ def ranked_targets(index: Index, q: Query, scored: Scored, scopes: set[str]) -> 
 
 def answer_extreme(index: Index, q: Query, scored: Scored):
     """"哪个区镇的高新技术企业新增目标最多": the district with the largest (or smallest) value."""
-    scopes = {t.scope for t in index.targets if t.source == "table" and t.scope != "全市"} - set(q.excluded)
+    scopes = {t.scope for t in index.targets if t.source == "table" and t.scope != "全市" and q.covers(t)}
+    scopes -= set(q.excluded)
     ranked = ranked_targets(index, q, scored, scopes)
     if not ranked:
         return None
@@ -121,12 +116,15 @@ def answer_extreme(index: Index, q: Query, scored: Scored):
     row = [t for t in index.by_indicator[best.indicator]
            if t.doc_id == best.doc_id and t.clause == best.clause and t.source == "table" and t.value is not None]
     districts = [t for t in row if t.scope in scopes]
+    city = next((t for t in row if t.scope == "全市"), None)
+    if not districts:  # every cell is "--"
+        total = f"（全市 {fmt(city.value, city.unit)}）" if city else ""
+        return Answer("target", f"{best.indicator}未划分到各区镇{total}。", (fact_dict(best),)), fact_rows(index, best)
     value = (max if q.extreme == "max" else min)(t.value for t in districts)
     chosen = [t for t in districts if t.value == value]
-    word = "最多" if q.extreme == "max" else "最少"
+    word = re.search(r"最[多高大少低小]", q.text).group(0)  # as asked: 最多, 最大, 最低 …
     text = (f"{best.indicator}{word}的是{'、'.join(t.scope for t in chosen)}：{fmt(value, best.unit)}"
             f"{f'（{best.year}年）' if best.year else ''}")
-    city = next((t for t in row if t.scope == "全市"), None)
     text += (f"；全市 {fmt(city.value, city.unit)}" if city else "") + f"，责任单位：{best.department}。"
     return Answer("target", text, tuple(fact_dict(t) for t in chosen)), fact_rows(index, best)
 
@@ -146,13 +144,18 @@ def answer_target(index: Index, q: Query, scored: Scored):
               for scope in q.districts] if q.districts and not note else [best]
     chosen = [t for t in chosen if t] or [best]  # one line per district asked about, in their order
     text = note + "；".join(target_sentence(t) for t in chosen) + "。"
-    return Answer("target", text, tuple(fact_dict(t) for t in chosen)), fact_rows(index, best)
+    others = [t for _, t in ranked if t.doc_id != best.doc_id and t.indicator == best.indicator
+              and t.scope == best.scope and t.value != best.value]
+    if others:  # another document sets the same target differently: say whose is whose
+        text = f"《{index.documents[best.doc_id].title}》：{text}另见" + "；".join(
+            f"《{index.documents[t.doc_id].title}》：{target_sentence(t)}" for t in others) + "。"
+    return Answer("target", text, tuple(fact_dict(t) for t in chosen + others)), fact_rows(index, best)
 
 
 def answer_responsibility(index: Index, q: Query, scored: Scored):
     specific = []
     for t in index.by_indicator_citywide:
-        if t.source == "table" and t.department:
+        if t.source == "table" and t.department and q.covers(t):
             p, r = match(index, q.topic, t.indicator)
             if p >= 0.5 and f_score(p, r, beta=2) >= SPECIFIC:
                 specific.append((f_score(p, r, beta=2), t))
@@ -162,7 +165,7 @@ def answer_responsibility(index: Index, q: Query, scored: Scored):
         return Answer("responsibility", text, (fact_dict(t),)), fact_rows(index, t)
     lexical = any(is_cjk(ch) for ch in q.text)  # names cannot be matched across languages
     ranked = []
-    for r in index.responsibilities:
+    for r in filter(q.covers, index.responsibilities):
         rows = fact_rows(index, r)
         if not lexical:
             ranked.append((retrieval(scored, rows), r))
@@ -185,12 +188,13 @@ def task_targets(index: Index, r: Responsibility) -> list[Target]:
 
 def answer_department_tasks(index: Index, q: Query, scored: Scored):
     dept = q.departments[0]
-    tasks = sorted((r for r in index.responsibilities if dept in r.departments),
+    tasks = sorted((r for r in index.responsibilities if dept in r.departments and q.covers(r)),
                    key=lambda r: r.departments[0] != dept)
     lead_only = "牵头" in q.text and any(r.departments[0] == dept for r in tasks)
     if lead_only:
         tasks = [r for r in tasks if r.departments[0] == dept]
-    indicators = [t for t in index.targets if t.scope == "全市" and t.source == "table" and t.department == dept]
+    indicators = [t for t in index.by_indicator_citywide
+                  if t.source == "table" and t.department == dept and q.covers(t)]
     if not tasks and not indicators:
         return None
     parts = []
@@ -210,7 +214,7 @@ def answer_department_tasks(index: Index, q: Query, scored: Scored):
 
 def answer_district_targets(index: Index, q: Query, scored: Scored):
     district = q.districts[0]
-    facts = [t for t in index.targets if t.scope == district and t.source == "table"
+    facts = [t for t in index.targets if t.scope == district and t.source == "table" and q.covers(t)
              and (q.year is None or t.year in (None, q.year))]
     if not facts:
         return None
@@ -225,16 +229,17 @@ def answer_district_targets(index: Index, q: Query, scored: Scored):
         [i for t in given for i in fact_rows(index, t)]
 
 
-def answer_passage(index: Index, q: Query, hits: list[Hit]):
+def answer_passage(index: Index, q: Query, scored: Scored):
     """The best sentence(s) of the best passages, verbatim, with the citation.
 
     A sentence is scored together with its clause title, so "“西融”…涉及哪些区镇"
     picks the sentence listing the towns, not the title that repeats the question.
     """
-    wanted = grams(q.content)
+    wanted = frozenset(g for g in grams(q.content) if g in index.idf)  # no sentence has the others
     top = index.idf_unknown
     best = None
-    prose = [h for h in hits[:3] if h.kind == "text"] or hits[:3]  # table rows are answered as facts
+    ranked = top_hits(index, scored, 20)
+    prose = [h for h in ranked if h.kind == "text"][:5] or ranked[:3]  # table rows are answered as facts
     for rank, hit in enumerate(prose):
         rows = index.rows.get((hit.doc_id, hit.clause), [])
         title = index.chunks[rows[0]].heading.split(" > ")[-1] if rows and hit.kind == "text" else ""
@@ -275,7 +280,7 @@ def ask(index: Index, question: str, k: int = 5, doc_id: str | None = None) -> t
     """Answer one question: (answer, supporting hits best first)."""
     asked = question
     question = expand_abbreviations(question)
-    q = analyse(question, index.places, index.departments)
+    q = replace(analyse(question, index.places, index.departments), doc_id=doc_id or "")
     scored = score(index, question, index.embedder.encode_query(question), doc_id)
     hits = top_hits(index, scored, k)
     result = None
@@ -295,7 +300,9 @@ def ask(index: Index, question: str, k: int = 5, doc_id: str | None = None) -> t
     elif q.intent == "responsibility":
         result = answer_responsibility(index, q, scored)
     if result is None and supported(index, q, scored):
-        result = answer_passage(index, q, hits)
+        result = answer_passage(index, q, scored)
+        if result and q.intent == "target" and q.districts and not mentions(index, result[0].clause_text, q):
+            result = None  # a passage that never names the district asked about is not its answer
     if result is None:
         return none_answer(asked), hits
     answer, rows = result
@@ -306,5 +313,10 @@ def ask(index: Index, question: str, k: int = 5, doc_id: str | None = None) -> t
     return answer, merged
 
 
+def mentions(index: Index, text: str, q: Query) -> bool:
+    return any(fold(form) in fold(text) for d in q.districts for form in index.places.get(d, [d]))
+
+
 def none_answer(question: str) -> Answer:
-    return Answer("none", f"知识库中没有找到能回答“{question.strip()}”的内容。")
+    shown = question.strip() if len(question.strip()) <= 60 else question.strip()[:60] + "…"
+    return Answer("none", f"知识库中没有找到能回答“{shown}”的内容。")

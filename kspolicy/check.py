@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .scoring import grams, overlap
+from .text import number
 
 SAME = 0.75  # share of the shorter name found in the longer one: the same target
 SAME_UNIT = ({"人", "名", "位"},)  # units that count the same thing
@@ -38,7 +39,7 @@ def same_unit(a: str, b: str) -> bool:
 
 
 def fmt(value) -> str:
-    return "--" if value is None else (str(int(value)) if float(value).is_integer() else str(value))
+    return "--" if value is None else str(number(value))
 
 
 def sum_findings(targets: list[dict]) -> list[Finding]:

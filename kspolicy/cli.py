@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sqlite3
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -26,6 +27,13 @@ class Parser(argparse.ArgumentParser):
         raise UserError(f"参数错误：{message}（用 -h 查看用法）")
 
 
+def positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise ValueError(text)
+    return value
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="python -m kspolicy", description="政策知识库：构建索引、问答、导出事实、评测")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
@@ -38,7 +46,7 @@ def make_parser() -> argparse.ArgumentParser:
     a.add_argument("question")
     a.add_argument("--index", type=Path, default=Path(os.environ.get("KSPOLICY_INDEX", "index")))
     a.add_argument("--model", default=os.environ.get("KSPOLICY_MODEL"))
-    a.add_argument("-k", type=int, default=5)
+    a.add_argument("-k", type=positive, default=5, help="返回的检索结果条数")
     a.add_argument("--doc", default=None, help="只在该文件（doc_id）中检索")
     a.add_argument("--json", action="store_true")
     f = sub.add_parser("facts", help="导出责任分工与目标分解事实")
@@ -55,9 +63,10 @@ def make_parser() -> argparse.ArgumentParser:
 
 def cmd_build(args) -> int:
     from .embed import load_embedder, stderr_progress
-    from .index import build, no_progress
+    from .index import build, no_progress, read_manifest
 
-    embedder = load_embedder(args.model)
+    # Without --model, an existing index keeps the model it was built with.
+    embedder = load_embedder(args.model or (read_manifest(args.index) or {}).get("model"))
     report = build(args.corpus, args.index, embedder, progress=no_progress if args.json else stderr_progress)
     data = asdict(report)
     if args.json:
@@ -75,11 +84,13 @@ def cmd_ask(args) -> int:
     from .answer import ask
     from .search import load_index
 
+    if args.question != "-" and not args.question.strip():
+        raise UserError("问题为空")
     index = load_index(args.index, args.model)
-    questions = [line.strip() for line in sys.stdin if line.strip()] if args.question == "-" \
-        else [args.question]
     if args.doc and args.doc not in index.documents:
         raise UserError(f"索引中没有文件 {args.doc}")
+    # One question per line, answered as it arrives (blank lines are skipped).
+    questions = (line.strip() for line in sys.stdin if line.strip()) if args.question == "-" else [args.question]
     for question in questions:
         answer, hits = ask(index, question, k=args.k, doc_id=args.doc)
         if args.json:
@@ -104,9 +115,12 @@ def cmd_facts(args) -> int:
     from .check import check, findings_text
     from .index import resolve
 
-    db = store.open_readonly(resolve(args.index) / "kspolicy.sqlite")
-    data = store.export_facts(db)
-    db.close()
+    try:
+        db = store.open_readonly(resolve(args.index) / "kspolicy.sqlite")
+        data = store.export_facts(db)
+        db.close()
+    except sqlite3.Error:
+        raise UserError(f"索引已损坏，请删除 {args.index} 后运行 python -m kspolicy build 重建") from None
     if args.check:
         findings = check(data)
         if args.json:

@@ -75,7 +75,8 @@ def load_embedder(name: str | None = None) -> Embedder:
         model = SentenceTransformer(name, device="cpu")
     except Exception as exc:  # noqa: BLE001 - missing files, no network, bad config
         raise EmbedderError(
-            f"无法加载向量模型“{name}”：{type(exc).__name__}。请提供本地模型目录的路径"
+            f"无法加载向量模型“{name}”（{type(exc).__name__}: {str(exc).splitlines()[0][:120] if str(exc) else ''}）。"
+            "请提供本地模型目录的路径"
             "（本机不能从模型仓库下载），或不指定 --model 使用内置的离线模型。"
         ) from None
     dimension = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension

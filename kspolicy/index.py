@@ -22,6 +22,7 @@ import fcntl
 import json
 import os
 import shutil
+import sqlite3
 import time
 import uuid
 from collections.abc import Callable
@@ -34,7 +35,7 @@ import numpy as np
 from . import PARSER_VERSION, store
 from .aliases import userdict_lines
 from .chunk import document_chunks
-from .embed import Embedder, canonical_name
+from .embed import Embedder
 from .ingest import SUPPORTED, IngestError, sha256_of
 from .models import BuildReport, Chunk, Skipped
 from .parse import Parsed, parse_file
@@ -114,17 +115,21 @@ def build(corpus: Path, index_dir: Path, embedder: Embedder, progress: Progress 
 
 def _previous(index_dir: Path, model: str):
     """(manifest, db, vectors) of the current build when it can be reused, else Nones."""
+    import faiss
+
     manifest = read_manifest(index_dir)
     if not manifest:
         return None, None, None
     folder = resolve(index_dir)
-    db = store.open_readonly(folder / "kspolicy.sqlite")
-    vectors = None
-    if manifest.get("model") == model and manifest.get("format_version") == FORMAT_VERSION:
-        import faiss
-
-        index = faiss.read_index(str(folder / "vectors.faiss"))
-        vectors = index.reconstruct_n(0, index.ntotal) if index.ntotal else np.zeros((0, index.d), "float32")
+    try:
+        db = store.open_readonly(folder / "kspolicy.sqlite")
+        db.execute("SELECT count(*) FROM documents").fetchone()
+        vectors = None
+        if manifest.get("model") == model and manifest.get("format_version") == FORMAT_VERSION:
+            index = faiss.read_index(str(folder / "vectors.faiss"))
+            vectors = index.reconstruct_n(0, index.ntotal) if index.ntotal else np.zeros((0, index.d), "float32")
+    except (sqlite3.Error, RuntimeError, OSError):  # a damaged build: rebuild everything, replace it
+        return None, None, None
     return manifest, db, vectors
 
 
@@ -163,6 +168,9 @@ def _build_locked(corpus: Path, index_dir: Path, embedder: Embedder, progress: P
                     report.skipped.append(Skipped(rel, reason))
                 continue
             item = (parsed, document_chunks(parsed.clauses, parsed.tables), None)
+            if not item[1]:
+                report.skipped.append(Skipped(rel, "没有可检索的正文（只有标题或空白）"))
+                continue
             bucket = report.changed if old else report.added
         parsed = item[0]
         key = (parsed.document.doc_number, parsed.document.title)
@@ -244,7 +252,7 @@ def _publish(index_dir: Path, kept, vectors: np.ndarray, embedder: Embedder) -> 
     faiss.write_index(index, str(tmp / "vectors.faiss"))
     tokenizer = Tokenizer(tmp / "userdict.txt")
     retriever = bm25s.BM25()
-    retriever.index([tokenizer.tokens(c.embed_text) or ["∅"] for c in chunks], show_progress=False)
+    retriever.index([list(tokenizer.tokens(c.embed_text)) or ["∅"] for c in chunks], show_progress=False)
     retriever.save(str(tmp / "bm25"), show_progress=False)
     manifest = {
         "format_version": FORMAT_VERSION, "parser_version": PARSER_VERSION,
@@ -284,6 +292,3 @@ def _collect_garbage(index_dir: Path, current: Path) -> None:
     for link in index_dir.glob(".current.*"):
         link.unlink(missing_ok=True)
 
-
-def model_matches(manifest: dict, requested: str | None) -> bool:
-    return requested is None or canonical_name(requested) == manifest.get("model")

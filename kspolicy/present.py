@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from .models import Answer
 from .query import Query
 from .search import quoted_phrases
+from .text import number
 
 EXAMPLES = (
     "花桥的高新技术企业新增目标是多少？",
@@ -33,8 +34,7 @@ def escape(text: str) -> str:
 def value_text(value: float | int | None, unit: str) -> str:
     if value is None:
         return "未划分"
-    number = int(value) if float(value).is_integer() else value
-    return f"{number} {unit}".strip()
+    return f"{number(value)} {unit}".strip()
 
 
 @dataclass(frozen=True)

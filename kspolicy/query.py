@@ -28,6 +28,7 @@ LIST_TARGETS = re.compile(
 ASKS_NUMBER = re.compile(r"多少|(?<!哪)几(家|个|项|件|名|座|人|所|台|套)|\b(how many|how much)\b", re.IGNORECASE)
 NUMBER = re.compile(r"多少|(?<!哪)几(家|个|项|件|名|座|人|所|台|套)|目标|指标|规模|数量|任务数|数是|达到|要到|新增|培育数|"
                     r"\b(how many|how much|target|goal)\b", re.IGNORECASE)
+OPEN_QUESTION = re.compile(r"什么|哪些|如何|怎么|怎样|为什么")
 EXTREME = re.compile(r"(哪个|哪一个|哪些)?(区镇|区|镇|地方|板块)?(的)?最(多|高|大|少|低|小)")
 EXCLUDING = re.compile(r"除(了)?(?P<names>.+?)(以外|之外|外)")
 UNKNOWN_PLACE = re.compile(r"([\u4e00-\u9fff]{2,3})(镇|乡|街道)")
@@ -37,7 +38,7 @@ QUESTION_WORDS = re.compile(
     r"[？?！!。，,、；;：:“”\"'‘’（）()\s]|请问|是多少|多少[家个项件名座人所台套亿万元]*|有哪些|哪些|哪几个|哪个|哪|"
     r"是什么|什么|是谁|由谁|谁|几[家个项件名座人所台套]?|达到|要到|实现|完成|都|这块|一下|汇总|"
     r"(责任|主责|牵头|主管|归口|负责)?(单位|部门)|负责|牵头|承担|来抓|来管|归|由|目标|指标|工作|任务数?|"
-    r"[两三四五六七八九十几各]个?(区镇|镇|区|地)|要|的|吗|呢|是|有|分别|情况|具体"
+    r"[两三四五六七八九十几各]个?(区镇|镇|区|地)|力争|增加|提高|提升|数量|要|的|吗|呢|是|有|分别|情况|具体"
 )
 
 
@@ -54,6 +55,11 @@ class Query:
     unknown_place: str  # a town named in the question that the corpus does not know
     extreme: str = ""  # "max" / "min": which district has the most / least
     excluded: tuple[str, ...] = ()  # districts named after 除…外: "除开发区、高新区外，哪个区镇最多"
+    doc_id: str = ""  # answer only from this document (the user's document filter)
+
+    def covers(self, fact) -> bool:
+        """Whether a fact is in the documents the question is about."""
+        return not self.doc_id or fact.doc_id == self.doc_id
 
 
 Aliases = dict[str, list[str]]
@@ -86,8 +92,8 @@ def find_names(text: str, aliases: Aliases) -> tuple[list[str], str]:
 def expand_abbreviations(text: str) -> str:
     """"花桥高企目标" -> "花桥高新技术企业目标" (TERM_ABBREVIATIONS), "超50亿企业" -> "超50亿元企业"."""
     for short, full in TERM_ABBREVIATIONS.items():
-        if short in text and full not in text:
-            text = text.replace(short, full)
+        if full not in text:  # not inside a longer word: 提高企业 stays
+            text = re.sub(rf"(?<!提){short}(?!业)", full, text)
     return re.sub(r"(\d)\s*亿(?![元])", r"\1亿元", text)
 
 
@@ -101,7 +107,7 @@ def analyse(text: str, places: dict[str, list[str]], departments: dict[str, list
     districts, rest = find_names(EXCLUDING.sub(" ", text) if excluded else text, places)
     depts, rest = find_names(rest, departments)
     unknown = next((m.group(0) for m in UNKNOWN_PLACE.finditer(rest)
-                    if not re.search(r"[几哪些各个区每全该本]", m.group(1))), "")
+                    if not re.search(r"[几哪些各个区每全该本在的和与及对乡城]", m.group(1))), "")
     year_match = YEAR.search(rest)
     year = int(year_match.group(1)) if year_match else None
     extreme_match = EXTREME.search(rest)
@@ -115,7 +121,8 @@ def analyse(text: str, places: dict[str, list[str]], departments: dict[str, list
         intent = "responsibility"
     elif districts and LIST_TARGETS.search(text):
         intent = "district_targets"
-    elif NUMBER.search(text) or districts or extreme:  # a district is named: its targets are asked
+    elif NUMBER.search(text) or extreme or (districts and not OPEN_QUESTION.search(text)):
+        # a district named without "什么/如何" ("巴城 充电站", "张浦镇的目标"): its targets are asked
         intent = "target"
     else:
         intent = "passage"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from .scoring import combine, idf_table
 from .text import fold
 from .tokens import Tokenizer
 
-QUOTED = re.compile(r"[\"“”「『‘']([^\"“”「」『』‘’']{1,40})[\"”」』’']")
+QUOTED = re.compile(r"[\"“”「『‘]([^\"“”「」『』‘’]{1,40})[\"”」』’]")  # not ASCII ' (What's)
 BM25_WEIGHT = 1.0  # equal weights: on the evaluation sets 0.3-1.0 for dense changed hit@1 by < 3 points
 DENSE_WEIGHT = 1.0
 
@@ -42,7 +43,7 @@ class Index:
     vectors: object  # faiss index
     embedder: Embedder
     folded: list[str] = field(default_factory=list)  # fold(chunk.text), for quoted phrases
-    idf: dict[str, float] = field(default_factory=dict)  # character-gram IDF over chunk texts
+    idf: dict[str, float] = field(default_factory=dict)  # character-gram IDF (a table row counts by its indicator)
     rows: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # (doc, label or indicator) -> chunks
     token_idf: dict[str, float] = field(default_factory=dict)  # BM25 vocabulary with IDF, plus known names
     token_idf_max: float = 1.0  # weight of a word the corpus does not contain
@@ -50,9 +51,6 @@ class Index:
     weights: dict[str, float] = field(default_factory=dict)  # cache: gram weight of fact names
     by_indicator: dict[str, list[Target]] = field(default_factory=dict)  # targets grouped by indicator name
     by_indicator_citywide: list[Target] = field(default_factory=list)  # the 全市 target of each table row
-
-    def citation(self, doc_id: str, label: str) -> str:
-        return self.documents[doc_id].citation(label)
 
 
 def check_model(manifest: dict, requested: str | None) -> None:
@@ -69,10 +67,17 @@ def check_model(manifest: dict, requested: str | None) -> None:
 
 def load_index(index_dir: Path, model: str | None = None, embedder: Embedder | None = None) -> Index:
     """Read a built index; `model` (if given) must be the one the index was built with."""
+    try:
+        return _load(resolve(index_dir), model, embedder)
+    except (sqlite3.Error, RuntimeError, OSError, ValueError, KeyError) as exc:
+        raise IndexError_(f"索引已损坏（{type(exc).__name__}），请删除 {index_dir} 后运行 python -m kspolicy build 重建") \
+            from None
+
+
+def _load(folder: Path, model: str | None, embedder: Embedder | None) -> Index:
     import bm25s
     import faiss
 
-    folder = resolve(index_dir)
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     check_model(manifest, model)
     if embedder is None:
@@ -92,7 +97,7 @@ def load_index(index_dir: Path, model: str | None = None, embedder: Embedder | N
         index = Index(folder, manifest, documents, chunks, store.read_responsibilities(db),
                       store.read_targets(db), places, departments, Tokenizer(folder / "userdict.txt"),
                       bm25s.BM25.load(str(folder / "bm25")), faiss.read_index(str(folder / "vectors.faiss")),
-                      embedder, [fold(c.text) for c in chunks], idf_table(c.text for c in chunks),
+                      embedder, [fold(c.text) for c in chunks], idf_table(c.ref or c.text for c in chunks),
                       chunk_rows(chunks))
     finally:
         db.close()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .models import Chunk, Clause, Document, Responsibility, Table, Target
 from .parse import Parsed
+from .text import number
 
 SCHEMA = """
 CREATE TABLE documents (doc_id TEXT PRIMARY KEY, title TEXT, doc_number TEXT, issuer TEXT, date TEXT,
@@ -36,7 +37,9 @@ def create(path: Path) -> sqlite3.Connection:
 
 
 def open_readonly(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    if not path.is_file():
+        raise sqlite3.OperationalError(f"missing {path}")
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
 
 
 def write_parsed(db: sqlite3.Connection, parsed: Parsed) -> None:
@@ -109,8 +112,8 @@ def read_documents(db: sqlite3.Connection) -> list[Document]:
 def fact_dict(fact: Responsibility | Target) -> dict:
     """JSON form of a fact (DESIGN.md contract); integral values print as integers."""
     data = {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(fact).items()}
-    if isinstance(fact, Target) and fact.value is not None and float(fact.value).is_integer():
-        data["value"] = int(fact.value)
+    if isinstance(fact, Target) and fact.value is not None:
+        data["value"] = number(fact.value)
     return data
 
 

@@ -26,6 +26,11 @@ DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,8})\s*[〔\[（(【]\s*(\d{4})\s*[�
 DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 
 
+def number(value: float) -> int | float:
+    """4000.0 -> 4000: values are stored as floats and shown as printed."""
+    return int(value) if float(value).is_integer() else value
+
+
 def is_cjk(ch: str) -> bool:
     return "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef"
 

@@ -29,8 +29,20 @@ class Tokenizer:
         self._jieba.initialize()
         if userdict and userdict.exists():
             self._jieba.load_userdict(str(userdict))
+        self._recent: dict[str, tuple[str, ...]] = {}  # a question is tokenised several times
 
-    def tokens(self, text: str) -> list[str]:
+    def tokens(self, text: str) -> tuple[str, ...]:
+        """Tokens of `text`; short texts (questions) are remembered, safely across threads."""
+        if len(text) > 200:
+            return self._tokenise(text)
+        found = self._recent.get(text)
+        if found is None:
+            if len(self._recent) > 512:
+                self._recent = {}
+            found = self._recent[text] = self._tokenise(text)
+        return found
+
+    def _tokenise(self, text: str) -> tuple[str, ...]:
         out = []
         for token in self._jieba.cut_for_search(text.lower()):
             token = token.strip()
@@ -39,4 +51,4 @@ class Tokenizer:
             if len(token) == 1 and not token.isascii():
                 continue
             out.append(token)
-        return out
+        return tuple(out)

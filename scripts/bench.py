@@ -39,7 +39,8 @@ def make_corpus(folder: Path, n_docs: int) -> None:
     shutil.copy(SEED, folder / SEED.name)
     for i in range(1, n_docs):
         (folder / f"variant_{i}.txt").write_text(
-            text.replace("昆山市装备制造产业创新集群建设实施意见", f"昆山市第{i}号产业集群实施意见")
+            text.replace("昆山市装备制造 产业创新集群建设实施意见", f"昆山市第{i}号产业集群实施意见")
+                .replace("昆山市装备制造产业创新集群建设实施意见", f"昆山市第{i}号产业集群实施意见")
                 .replace("昆政办发〔2022〕98号", f"昆政办发〔2023〕{i}号"), encoding="utf-8")
 
 

@@ -23,7 +23,8 @@ SEED_ID = SEED.stem
 
 def variant(text: str, title: str, number: int) -> str:
     """Another policy document: the seed with its own title and 文号."""
-    return (text.replace("昆山市装备制造产业创新集群建设实施意见", title)
+    return (text.replace("昆山市装备制造 产业创新集群建设实施意见", title)
+            .replace("昆山市装备制造产业创新集群建设实施意见", title)
             .replace("昆政办发〔2022〕98号", f"昆政办发〔2023〕{number}号"))
 
 
@@ -113,6 +114,22 @@ def test_incremental_add_and_remove(tmp_path, corpus, embedder):
     assert all(h.doc_id == SEED_ID for h in hits)
 
 
+def test_several_documents_and_the_document_filter(tmp_path, corpus, embedder):
+    other = variant(SEED.read_text(encoding="utf-8"), "昆山市某产业集群实施意见", 7)
+    row = "创新企业\t累计省级以上企业技术中心新增数（家）\t35\t16\t8\t1\t"
+    assert row in other
+    (corpus / "另一文件.txt").write_text(other.replace(row, row.replace("\t8\t1\t", "\t8\t9\t")),
+                                        encoding="utf-8")
+    build(corpus, tmp_path / "index", embedder)
+    index = load_index(tmp_path / "index", embedder=embedder)
+    answer, _ = ask(index, "花桥的省级以上企业技术中心新增目标是多少")
+    assert "1 家" in answer.text and "9 家" in answer.text and "《昆山市某产业集群实施意见》" in answer.text
+    only, hits = ask(index, "花桥的省级以上企业技术中心新增目标是多少", doc_id="另一文件")
+    assert "9 家" in only.text and "1 家" not in only.text and {h.doc_id for h in hits} == {"另一文件"}
+    tasks, _ = ask(index, "市科技局牵头哪些任务？", doc_id=SEED_ID)
+    assert {f["doc_id"] for f in tasks.facts} == {SEED_ID} and tasks.text.count("五、3") == 1
+
+
 def test_save_load_gives_the_same_results(tmp_path, corpus, small_model):
     from kspolicy.embed import load_embedder
 
@@ -186,8 +203,23 @@ def test_cli_contract(seed_index, tmp_path):
     for questions in (tmp_path / "bad.jsonl", tmp_path / "missing.jsonl"):
         result = run_cli("eval", "--index", str(index_dir), "--questions", str(questions))
         assert result.returncode == 2 and "Traceback" not in result.stderr and "评测问题文件" in result.stderr
+    for args in (("ask", "", "--index", str(index_dir)), ("ask", "问题", "-k", "0", "--index", str(index_dir))):
+        result = run_cli(*args)
+        assert result.returncode == 2 and "Traceback" not in result.stderr
     bad_flag = run_cli("build", "--frobnicate")
     assert bad_flag.returncode == 2 and "参数错误" in bad_flag.stderr and "Traceback" not in bad_flag.stderr
+
+
+def test_a_damaged_index_is_reported_and_rebuilt(tmp_path, corpus):
+    index_dir = tmp_path / "idx#1"  # a character that needs escaping in an SQLite URI
+    assert run_cli("build", "--corpus", str(corpus), "--index", str(index_dir)).returncode == 0
+    (index_dir / "current" / "kspolicy.sqlite").unlink()
+    for args in (("ask", "花桥的高新技术企业新增目标是多少"), ("facts",)):
+        result = run_cli(*args, "--index", str(index_dir))
+        assert result.returncode == 2 and "索引已损坏" in result.stderr and "Traceback" not in result.stderr
+    assert run_cli("build", "--corpus", str(corpus), "--index", str(index_dir)).returncode == 0
+    asked = run_cli("ask", "花桥的高新技术企业新增目标是多少", "--index", str(index_dir))
+    assert "12 家" in asked.stdout
 
 
 def test_build_index_script_is_the_same_command(tmp_path, corpus):

@@ -33,6 +33,12 @@ def index(seed_index):
     ("周市、陆家两镇装备制造产业规模目标分别是多少亿元？", "target", ["周市：装备制造产业规模 180", "陆家：装备制造产业规模 155"]),
     ("除开发区、高新区外，哪个区镇的高新技术企业新增目标最多？", "target", ["最多的是旅度区：19 家"]),
     ("东接嘉定串联了哪几个区镇", "passage", ["陆家镇、千灯镇"]),
+    ("哪个区镇的上市装备制造企业数最多？", "target", ["累计上市装备制造企业数未划分到各区镇（全市 10 家）"]),
+    ("哪个区镇的装备制造产业规模最小", "target", ["最小的是千灯：150 亿元"]),
+    ("花桥要提高企业技术中心的目标是多少？", "target", ["花桥：累计省级以上企业技术中心新增数 1 家"]),
+    ("千灯的高新技术企业数量目标", "target", ["千灯：累计高新技术企业新增数 11 家"]),
+    ("张浦和巴城培育什么企业？", "passage", ["精密模具制造骨干企业"]),
+    ("市场监管局在乡镇有哪些职责？", "department_tasks", ["打响一批昆山制造品牌"]),
     ("十个一批行动具体是哪十个", "passage", ["一批领军企业", "一批科技金融产品"]),
 ])
 def test_phrasings(index, question, kind, expected):
@@ -46,6 +52,12 @@ def test_phrasings(index, question, kind, expected):
                                       "周庄镇要新建多少座新能源汽车充电站？", "锦溪镇 充电站"])
 def test_close_but_not_in_the_corpus(index, question):
     assert ask(index, question)[0].kind == "none"
+
+
+def test_apostrophes_are_not_quotes(index):
+    from kspolicy.search import search
+
+    assert search(index, "What's Kunshan's target for new high-tech enterprises?", k=3)
 
 
 def test_query_analysis(index):
