@@ -19,7 +19,7 @@ import streamlit as st
 from kspolicy import browse, present, upload
 from kspolicy.answer import ask
 from kspolicy.embed import EmbedderError, canonical_name, load_embedder
-from kspolicy.index import IndexError_, build, read_manifest, resolve
+from kspolicy.index import IndexProblem, build, read_manifest, resolve
 from kspolicy.query import analyse
 from kspolicy.search import Index, check_model, load_index
 
@@ -65,7 +65,7 @@ def run_build() -> dict:
     model = MODEL or manifest.get("model")  # keep the model the index was built with
     try:
         report = build(CORPUS, INDEX_DIR, get_embedder(canonical_name(model)), progress=progress)
-    except (IndexError_, EmbedderError) as exc:
+    except (IndexProblem, EmbedderError) as exc:
         return {"error": str(exc)}
     for stage, bar in bars.items():
         bar.progress(1.0, text=f"{stage}：完成")
@@ -351,7 +351,7 @@ def main() -> None:
     try:
         folder = str(resolve(INDEX_DIR))
         index = get_index(folder, MODEL)
-    except (IndexError_, EmbedderError) as exc:
+    except (IndexProblem, EmbedderError) as exc:
         st.error(str(exc))
         upload_section()
         st.stop()

@@ -62,7 +62,7 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def cmd_build(args) -> int:
-    from .embed import load_embedder, stderr_progress
+    from .embed import load_embedder
     from .index import build, no_progress, read_manifest
 
     # Without --model, an existing index keeps the model it was built with.
@@ -154,16 +154,26 @@ def cmd_eval(args) -> int:
     return 0
 
 
+def stderr_progress(stage: str, done: int, total: int) -> None:
+    """A one-line progress bar per build stage on stderr."""
+    width = 30
+    filled = int(width * done / max(total, 1))
+    sys.stderr.write(f"\r{stage} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+    if done >= total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
 COMMANDS = {"build": cmd_build, "ask": cmd_ask, "facts": cmd_facts, "eval": cmd_eval}
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .index import IndexError_
+    from .index import IndexProblem
 
     try:
         args = make_parser().parse_args(argv)
         return COMMANDS[args.command](args)
-    except (UserError, IndexError_, EmbedderError) as exc:
+    except (UserError, IndexProblem, EmbedderError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -6,7 +6,6 @@ Vectors are float32 and L2-normalised, so inner product is cosine similarity.
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -83,13 +82,3 @@ def load_embedder(name: str | None = None) -> Embedder:
     dim = int(dimension() or len(model.encode(["x"])[0]))
     return Embedder(name, dim, lambda texts: model.encode(list(texts), batch_size=32,
                                                           convert_to_numpy=True, show_progress_bar=False))
-
-
-def stderr_progress(stage: str, done: int, total: int) -> None:
-    """A one-line progress bar per build stage on stderr."""
-    width = 30
-    filled = int(width * done / max(total, 1))
-    sys.stderr.write(f"\r{stage} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
-    if done >= total:
-        sys.stderr.write("\n")
-    sys.stderr.flush()

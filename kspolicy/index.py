@@ -45,7 +45,7 @@ FORMAT_VERSION = 1
 KEEP_BUILDS = 2
 
 
-class IndexError_(Exception):
+class IndexProblem(Exception):
     """A user-facing index problem; str(error) is Chinese."""
 
 
@@ -60,20 +60,20 @@ def resolve(index_dir: Path) -> Path:
     """The folder of the build currently served."""
     if (index_dir / "manifest.json").exists():
         return (index_dir / "manifest.json").resolve().parent
-    raise IndexError_(f"没有找到索引（{index_dir}）。请先运行：python -m kspolicy build --index {index_dir}")
+    raise IndexProblem(f"没有找到索引（{index_dir}）。请先运行：python -m kspolicy build --index {index_dir}")
 
 
 def read_manifest(index_dir: Path) -> dict | None:
     try:
         return json.loads((resolve(index_dir) / "manifest.json").read_text(encoding="utf-8"))
-    except (IndexError_, OSError, ValueError):
+    except (IndexProblem, OSError, ValueError):
         return None
 
 
 def scan_corpus(corpus: Path) -> tuple[list[Source], list[Skipped]]:
     """Supported files under `corpus` with ids; other files are reported, hidden ones ignored."""
     if not corpus.is_dir():
-        raise IndexError_(f"语料目录不存在或不可读：{corpus}")
+        raise IndexProblem(f"语料目录不存在或不可读：{corpus}")
     sources, skipped, ids = [], [], set()
     for path in sorted(p for p in corpus.rglob("*") if p.is_file()):
         rel = path.relative_to(corpus)
@@ -107,7 +107,7 @@ def build(corpus: Path, index_dir: Path, embedder: Embedder, progress: Progress 
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
-            raise IndexError_("另一个构建正在进行，请稍后再试") from None
+            raise IndexProblem("另一个构建正在进行，请稍后再试") from None
         report = _build_locked(corpus, index_dir, embedder, progress)
     report.seconds = round(time.perf_counter() - started, 3)
     return report
@@ -182,17 +182,17 @@ def _build_locked(corpus: Path, index_dir: Path, embedder: Embedder, progress: P
         seen_number[key] = rel
         kept.append(item)
         bucket.append(source.doc_id)
+    progress("解析", len(sources), len(sources))
     present = {p.document.doc_id for p, _, _ in kept}
     report.removed = sorted(d for d in old_docs if d not in present)
     if not kept:
-        raise IndexError_("没有可以建立索引的文件：" + ("；".join(f"{s.path}：{s.reason}" for s in report.skipped)
+        raise IndexProblem("没有可以建立索引的文件：" + ("；".join(f"{s.path}：{s.reason}" for s in report.skipped)
                                                     or f"{corpus} 中没有 PDF、TXT、DOCX 或 MD 文件"))
     if manifest and old_vectors is not None and not (report.added or report.changed or report.removed) \
             and reusable and len(kept) == len(old_docs):
         for stage in ("向量化", "写入索引"):
             progress(stage, 1, 1)
         return report  # nothing to do: the current build already matches the corpus
-    progress("解析", len(sources), len(sources))
     vectors = _embed_missing(kept, embedder, report, progress)
     progress("写入索引", 0, 1)
     _publish(index_dir, kept, vectors, embedder)

@@ -17,7 +17,7 @@ import numpy as np
 
 from . import store
 from .embed import Embedder, canonical_name, load_embedder
-from .index import FORMAT_VERSION, IndexError_, resolve
+from .index import FORMAT_VERSION, IndexProblem, resolve
 from .models import Chunk, Document, Hit, Responsibility, Target
 from .scoring import combine, idf_table
 from .text import fold
@@ -57,9 +57,9 @@ def check_model(manifest: dict, requested: str | None) -> None:
     """An index is only queried with the model that built it."""
     built_with = manifest.get("model")
     if manifest.get("format_version") != FORMAT_VERSION:
-        raise IndexError_("索引格式版本与当前程序不一致，请运行 python -m kspolicy build 重建索引")
+        raise IndexProblem("索引格式版本与当前程序不一致，请运行 python -m kspolicy build 重建索引")
     if requested is not None and canonical_name(requested) != built_with:
-        raise IndexError_(
+        raise IndexProblem(
             f"索引是用模型“{built_with}”构建的，与当前指定的模型“{canonical_name(requested)}”不一致。"
             f"请用同一模型查询，或运行 python -m kspolicy build --model {requested} 重建索引。"
         )
@@ -70,7 +70,7 @@ def load_index(index_dir: Path, model: str | None = None, embedder: Embedder | N
     try:
         return _load(resolve(index_dir), model, embedder)
     except (sqlite3.Error, RuntimeError, OSError, ValueError, KeyError) as exc:
-        raise IndexError_(f"索引已损坏（{type(exc).__name__}），请删除 {index_dir} 后运行 python -m kspolicy build 重建") \
+        raise IndexProblem(f"索引已损坏（{type(exc).__name__}），请删除 {index_dir} 后运行 python -m kspolicy build 重建") \
             from None
 
 
@@ -83,7 +83,7 @@ def _load(folder: Path, model: str | None, embedder: Embedder | None) -> Index:
     if embedder is None:
         embedder = load_embedder(manifest["model"])
     if embedder.dim != manifest["dimension"]:
-        raise IndexError_(f"模型向量维度 {embedder.dim} 与索引的 {manifest['dimension']} 不一致，请重建索引")
+        raise IndexProblem(f"模型向量维度 {embedder.dim} 与索引的 {manifest['dimension']} 不一致，请重建索引")
     db = store.open_readonly(folder / "kspolicy.sqlite")
     try:
         documents = {d.doc_id: d for d in store.read_documents(db)}

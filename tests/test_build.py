@@ -15,7 +15,7 @@ import pytest
 from conftest import ROOT, SEED, docgen, make_corpus, run_cli
 
 from kspolicy.answer import ask
-from kspolicy.index import IndexError_, build, read_manifest, resolve
+from kspolicy.index import IndexProblem, build, read_manifest, resolve
 from kspolicy.search import load_index
 
 SEED_ID = SEED.stem
@@ -147,7 +147,7 @@ def test_save_load_gives_the_same_results(tmp_path, corpus, small_model):
 def test_model_mismatch_says_how_to_rebuild(tmp_path, corpus, small_model, embedder):
     index_dir = tmp_path / "index"
     build(corpus, index_dir, embedder)
-    with pytest.raises(IndexError_, match="build --model"):
+    with pytest.raises(IndexProblem, match="build --model"):
         load_index(index_dir, model=small_model)
     result = run_cli("ask", "人才引进由哪些部门负责？", "--index", str(index_dir), "--model", small_model)
     assert result.returncode == 2 and "重建索引" in result.stderr and "Traceback" not in result.stderr
