@@ -155,7 +155,9 @@ def cmd_eval(args) -> int:
 
 
 def stderr_progress(stage: str, done: int, total: int) -> None:
-    """A one-line progress bar per build stage on stderr."""
+    """A one-line progress bar per build stage on stderr (terminals only)."""
+    if not total or not sys.stderr.isatty():  # logs and pipes get the report, not a bar
+        return
     width = 30
     filled = int(width * done / max(total, 1))
     sys.stderr.write(f"\r{stage} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
@@ -174,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         args = make_parser().parse_args(argv)
         return COMMANDS[args.command](args)
     except (UserError, IndexProblem, EmbedderError) as exc:
-        print(f"错误：{exc}", file=sys.stderr)
+        print(("\n" if sys.stderr.isatty() else "") + f"错误：{exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("已中断", file=sys.stderr)

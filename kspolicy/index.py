@@ -182,12 +182,12 @@ def _build_locked(corpus: Path, index_dir: Path, embedder: Embedder, progress: P
         seen_number[key] = rel
         kept.append(item)
         bucket.append(source.doc_id)
-    progress("解析", len(sources), len(sources))
     present = {p.document.doc_id for p, _, _ in kept}
     report.removed = sorted(d for d in old_docs if d not in present)
     if not kept:
         raise IndexProblem("没有可以建立索引的文件：" + ("；".join(f"{s.path}：{s.reason}" for s in report.skipped)
                                                     or f"{corpus} 中没有 PDF、TXT、DOCX 或 MD 文件"))
+    progress("解析", len(sources), len(sources))
     if manifest and old_vectors is not None and not (report.added or report.changed or report.removed) \
             and reusable and len(kept) == len(old_docs):
         for stage in ("向量化", "写入索引"):
