@@ -24,46 +24,6 @@ SEED_LINES = [b for b in docgen.parse_blocks(SEED_TEXT) if isinstance(b, str) an
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 
-def _require(tool: str) -> None:
-    if not docgen.available(tool):
-        pytest.skip(f"{tool} not installed")
-
-
-@pytest.fixture(scope="session")
-def out_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("docgen")
-
-
-@pytest.fixture(scope="session")
-def plain(out_dir: Path) -> Path:
-    _require("soffice")
-    return docgen.plain_pdf(SEED, out_dir)
-
-
-@pytest.fixture(scope="session")
-def tables(out_dir: Path) -> Path:
-    _require("soffice")
-    return docgen.tables_pdf(SEED, out_dir)
-
-
-@pytest.fixture(scope="session")
-def borderless(out_dir: Path) -> Path:
-    _require("soffice")
-    return docgen.borderless_pdf(SEED, out_dir)
-
-
-@pytest.fixture(scope="session")
-def official(out_dir: Path) -> Path:
-    _require("soffice")
-    return docgen.official_pdf(SEED, out_dir)
-
-
-@pytest.fixture(scope="session")
-def html(out_dir: Path) -> Path:
-    _require("chromium")
-    return docgen.html_pdf(SEED, out_dir)
-
-
 def nfkc(text: str | None) -> str:
     """Fold Kangxi radicals (Chromium's ToUnicode maps many ideographs to them) and nothing else.
 
@@ -116,13 +76,13 @@ def test_parse_finds_both_tables() -> None:
 # --------------------------------------------------------------------------- PDFs
 
 
-def test_plain_pdf_text(plain: Path) -> None:
-    text = "".join(page_texts(plain))
+def test_plain_pdf_text(plain_pdf: Path) -> None:
+    text = "".join(page_texts(plain_pdf))
     assert "累计高新技术企业新增数" in text
     assert "2022年9月29日印发" in text
 
 
-@pytest.mark.parametrize("which", ["tables", "html"])
+@pytest.mark.parametrize("which", ["tables_pdf", "html_pdf"])
 def test_attachment1_is_a_wrapped_table_over_pages(which: str, request: pytest.FixtureRequest) -> None:
     pages = attachment_pages(request.getfixturevalue(which), 1)
     assert len(pages) >= 2
@@ -137,7 +97,7 @@ def test_attachment1_is_a_wrapped_table_over_pages(which: str, request: pytest.F
     assert all("\n" in row[1] for t in rows for row in t[1:]), "indicator names should wrap"
 
 
-@pytest.mark.parametrize("which", ["tables", "html"])
+@pytest.mark.parametrize("which", ["tables_pdf", "html_pdf"])
 def test_attachment2_has_merged_group_cell(which: str, request: pytest.FixtureRequest) -> None:
     pages = attachment_pages(request.getfixturevalue(which), 2)
     table = widest_table(pages[0])
@@ -146,15 +106,15 @@ def test_attachment2_has_merged_group_cell(which: str, request: pytest.FixtureRe
     assert groups[0] == "实施集群“十个一批行动”"
 
 
-def test_html_pdf_has_running_header(html: Path) -> None:
-    assert all(docgen.RUNNING_HEADER in text for text in page_texts(html))
+def test_html_pdf_has_running_header(html_pdf: Path) -> None:
+    assert all(docgen.RUNNING_HEADER in text for text in page_texts(html_pdf))
 
 
-def test_borderless_pdf_has_no_rulings(borderless: Path, tables: Path) -> None:
-    pdf = open_pdf(borderless)
-    assert abs(len(pdf.pages) - len(open_pdf(tables).pages)) <= 1
+def test_borderless_pdf_has_no_rulings(borderless_pdf: Path, tables_pdf: Path) -> None:
+    pdf = open_pdf(borderless_pdf)
+    assert abs(len(pdf.pages) - len(open_pdf(tables_pdf).pages)) <= 1
     assert not any(p.find_tables() or p.lines or p.rects or p.curves for p in pdf.pages)
-    pages = attachment_pages(borderless, 1)
+    pages = attachment_pages(borderless_pdf, 1)
     assert len(pages) >= 2
     words = {w["text"] for w in pages[0].extract_words()}
     assert {"高新", "旅度"} <= words and "高新区" not in words, "district header cells should still wrap"
@@ -173,24 +133,24 @@ def _official_body(path: Path) -> str:
     return re.sub(r"\s+", "", "".join(out))
 
 
-def test_official_pdf_pages_header_footer_text(official: Path) -> None:
-    texts = page_texts(official)
+def test_official_pdf_pages_header_footer_text(official_pdf: Path) -> None:
+    texts = page_texts(official_pdf)
     assert 15 <= len(texts) <= 30
     for n, text in enumerate(texts, 1):
         lines = text.splitlines()
         assert lines[-1] == f"— {n} —"
         assert (lines[0] == docgen.OFFICIAL_HEADER) == (n > 1), f"running header on page {n}"
-    body = _official_body(official)
+    body = _official_body(official_pdf)
     missing = [ln for ln in SEED_LINES if re.sub(r"\s+", "", ln) not in body]
     assert not missing
 
 
-def test_official_pdf_layout(official: Path) -> None:
-    pdf = open_pdf(official)
+def test_official_pdf_layout(official_pdf: Path) -> None:
+    pdf = open_pdf(official_pdf)
     issuer = [c for c in pdf.pages[0].chars if c["size"] > 30]
     assert "".join(c["text"] for c in issuer) == docgen.ISSUER + "文件"
     assert all(c["non_stroking_color"][0] > 0.8 > c["non_stroking_color"][1] * 4 for c in issuer), "red"
-    assert [p.width > p.height for p in attachment_pages(official, 1)] == [True] * 3
+    assert [p.width > p.height for p in attachment_pages(official_pdf, 1)] == [True] * 3
     assert pdf.pages[-1].width < pdf.pages[-1].height
     page = next(p for p in pdf.pages if "为深入贯彻" in (p.extract_text() or ""))
     lines = page.extract_text_lines()
@@ -204,66 +164,66 @@ def test_official_pdf_layout(official: Path) -> None:
     assert "Sans" in heading["chars"][0]["fontname"] and "Bold" in heading["chars"][0]["fontname"]
 
 
-def test_official_pdf_tables_are_ruled(official: Path) -> None:
-    pdf = open_pdf(official)
-    start = pdf.pages.index(attachment_pages(official, 1)[0])
+def test_official_pdf_tables_are_ruled(official_pdf: Path) -> None:
+    pdf = open_pdf(official_pdf)
+    start = pdf.pages.index(attachment_pages(official_pdf, 1)[0])
     assert not any(p.find_tables() for p in pdf.pages[:start]), "no table before the attachments"
-    rows = [widest_table(p) for p in attachment_pages(official, 1)]
+    rows = [widest_table(p) for p in attachment_pages(official_pdf, 1)]
     assert all(len(t[0]) == 13 and t[0] == rows[0][0] for t in rows)
     body = [cell.replace("\n", "") for t in rows for row in t[1:] for cell in row if cell]
     assert "累计高新技术企业新增数（家）" in body and "市市场监管局" in body
-    second = widest_table(attachment_pages(official, 2)[0])
+    second = widest_table(attachment_pages(official_pdf, 2)[0])
     assert len(second[0]) == 5 and second[1][1].replace("\n", "") == "实施集群“十个一批行动”"
 
 
 # --------------------------------------------------------------------------- bad inputs
 
 
-def test_scanned_pdf_has_no_text(out_dir: Path) -> None:
+def test_scanned_pdf_has_no_text(docs: Path) -> None:
     import pdfplumber
 
-    path = docgen.scanned_pdf(out_dir / "scanned.pdf")
+    path = docgen.scanned_pdf(docs / "scanned.pdf")
     with pdfplumber.open(path) as pdf:
         assert len(pdf.pages) == 1 and not pdf.pages[0].chars and len(pdf.pages[0].images) == 1
 
 
-def test_encrypted_pdf(plain: Path, out_dir: Path) -> None:
+def test_encrypted_pdf(plain_pdf: Path, docs: Path) -> None:
     from pypdf import PdfReader
 
-    reader = PdfReader(docgen.encrypted_pdf(plain, out_dir / "encrypted.pdf"))
+    reader = PdfReader(docgen.encrypted_pdf(plain_pdf, docs / "encrypted.pdf"))
     assert reader.is_encrypted
     assert reader.decrypt("secret")
     assert "累计高新技术企业新增数" in "".join(p.extract_text() for p in reader.pages)
 
 
-def test_corrupt_pdf(plain: Path, out_dir: Path) -> None:
+def test_corrupt_pdf(plain_pdf: Path, docs: Path) -> None:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
-    path = docgen.corrupt_pdf(plain, out_dir / "corrupt.pdf")
+    path = docgen.corrupt_pdf(plain_pdf, docs / "corrupt.pdf")
     data = path.read_bytes()
     assert data.startswith(b"%PDF-") and b"%%EOF" not in data[-1024:]
-    assert len(data) < plain.stat().st_size / 2
+    assert len(data) < plain_pdf.stat().st_size / 2
     with pytest.raises(PdfReadError):
         PdfReader(path, strict=True)
 
 
-def test_empty_and_blank_pdf(out_dir: Path) -> None:
+def test_empty_and_blank_pdf(docs: Path) -> None:
     from pypdf import PdfReader
 
-    assert docgen.empty_pdf(out_dir / "empty.pdf").stat().st_size == 0
-    reader = PdfReader(docgen.blank_pdf(out_dir / "blank.pdf"))
+    assert docgen.empty_pdf(docs / "empty.pdf").stat().st_size == 0
+    reader = PdfReader(docgen.blank_pdf(docs / "blank.pdf"))
     assert len(reader.pages) == 1 and reader.pages[0].extract_text() == ""
 
 
-def test_text_encodings(out_dir: Path) -> None:
-    gbk = docgen.gbk_txt(SEED, out_dir / "gbk.txt").read_bytes()
+def test_text_encodings(docs: Path) -> None:
+    gbk = docgen.gbk_txt(SEED, docs / "gbk.txt").read_bytes()
     with pytest.raises(UnicodeDecodeError):
         gbk.decode("utf-8")
     assert gbk.decode("gb18030") == SEED_TEXT
-    bom = docgen.bom_txt(SEED, out_dir / "bom.txt").read_bytes()
+    bom = docgen.bom_txt(SEED, docs / "bom.txt").read_bytes()
     assert bom.startswith(codecs.BOM_UTF8) and bom.decode("utf-8-sig") == SEED_TEXT
-    junk = docgen.undecodable_txt(out_dir / "junk.txt").read_bytes()
+    junk = docgen.undecodable_txt(docs / "junk.txt").read_bytes()
     for codec in ("utf-8", "gb18030"):
         with pytest.raises(UnicodeDecodeError):
             junk.decode(codec)
@@ -272,10 +232,10 @@ def test_text_encodings(out_dir: Path) -> None:
 # --------------------------------------------------------------------------- DOCX and Markdown
 
 
-def test_tables_docx_structure(out_dir: Path) -> None:
+def test_tables_docx_structure(docs: Path) -> None:
     import docx
 
-    path = docgen.tables_docx(SEED, out_dir / "tables.docx")
+    path = docgen.tables_docx(SEED, docs / "tables.docx")
     doc = docx.Document(path)
     first, second = doc.tables
     assert (len(first.rows), len(first.columns)) == (25, 13)
@@ -287,11 +247,11 @@ def test_tables_docx_structure(out_dir: Path) -> None:
     assert [p.text for p in doc.paragraphs] == lines
 
 
-def test_official_docx_structure(out_dir: Path) -> None:
+def test_official_docx_structure(docs: Path) -> None:
     import docx
     from docx.enum.section import WD_ORIENT
 
-    doc = docx.Document(docgen.official_docx(SEED, out_dir / "official.docx"))
+    doc = docx.Document(docgen.official_docx(SEED, docs / "official.docx"))
     assert [p.text for p in doc.paragraphs] == SEED_LINES, "one paragraph per non-empty line, no blank ones"
     assert [s.orientation for s in doc.sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE, WD_ORIENT.PORTRAIT]
     assert [len(t.columns) for t in doc.tables] == [13, 5]
@@ -299,17 +259,17 @@ def test_official_docx_structure(out_dir: Path) -> None:
     assert doc.sections[0].header.paragraphs[0].text == docgen.OFFICIAL_HEADER
 
 
-def test_plain_docx_keeps_every_line(out_dir: Path) -> None:
+def test_plain_docx_keeps_every_line(docs: Path) -> None:
     import docx
 
-    doc = docx.Document(docgen.plain_docx(SEED, out_dir / "plain.docx"))
+    doc = docx.Document(docgen.plain_docx(SEED, docs / "plain.docx"))
     lines = [b for b in docgen.parse_blocks(SEED_TEXT) if isinstance(b, str)]
     assert [p.text for p in doc.paragraphs] == lines
     assert [len(t.columns) for t in doc.tables] == [13, 5]
 
 
-def test_markdown_pipe_tables(out_dir: Path) -> None:
-    text = docgen.markdown(SEED, out_dir / "seed.md").read_text(encoding="utf-8")
+def test_markdown_pipe_tables(docs: Path) -> None:
+    text = docgen.markdown(SEED, docs / "seed.md").read_text(encoding="utf-8")
     assert text.count("\n|---|") == 2
     assert "| 任务清单 | 指标名称 | 2025 年 | 开发区 |" in text
     assert sum(ln.startswith("| ") for ln in text.splitlines()) == 25 + 11
