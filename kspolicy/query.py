@@ -49,7 +49,6 @@ class Query:
     districts: tuple[str, ...]
     departments: tuple[str, ...]
     year: int | None
-    city_level: bool
     topic: str  # the question without names, years and question words: what a fact must match
     content: str  # the question without question words: what a passage must match
     unknown_place: str  # a town named in the question that the corpus does not know
@@ -114,7 +113,6 @@ def analyse(text: str, places: dict[str, list[str]], departments: dict[str, list
     extreme = "" if not extreme_match else ("max" if extreme_match.group(4) in "多高大" else "min")
     rest = EXTREME.sub(" ", CITY_LEVEL.sub(" ", YEAR.sub(" ", rest)))
     topic = strip_question(rest)
-    city_level = bool(CITY_LEVEL.search(text))
     if depts and DEPT_TASKS.search(text) and not RESPONSIBILITY.search(text):
         intent = "department_tasks"
     elif RESPONSIBILITY.search(text) and not ASKS_NUMBER.search(text):
@@ -126,5 +124,5 @@ def analyse(text: str, places: dict[str, list[str]], departments: dict[str, list
         intent = "target"
     else:
         intent = "passage"
-    return Query(text, intent, tuple(districts), tuple(depts), year, city_level, topic,
+    return Query(text, intent, tuple(districts), tuple(depts), year, topic,
                  strip_question(fold(text)), unknown, extreme, excluded)

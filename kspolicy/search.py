@@ -162,8 +162,7 @@ class Scored:
     """Per-chunk scores of one query, kept for answer selection and abstention."""
 
     fused: np.ndarray
-    bm25: np.ndarray
-    dense: np.ndarray
+    dense: np.ndarray  # cosine per chunk: the support of a question in another language
     allowed: np.ndarray  # bool mask: document filter and quoted phrases
 
 
@@ -177,7 +176,7 @@ def score(index: Index, query: str, qvec: np.ndarray, doc_id: str | None = None)
         key = fold(phrase)
         allowed &= np.array([key in text for text in index.folded], dtype=bool)
     fused = combine([bm25, dense], [BM25_WEIGHT, DENSE_WEIGHT])
-    return Scored(np.where(allowed, fused, -1.0), bm25, dense, allowed)
+    return Scored(np.where(allowed, fused, -1.0), dense, allowed)
 
 
 def top_hits(index: Index, scored: Scored, k: int) -> list[Hit]:
