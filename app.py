@@ -4,8 +4,8 @@ Run with `streamlit run app.py`. Settings come from the environment (read here
 and in cli.py only): KSPOLICY_INDEX (default "index"), KSPOLICY_MODEL (default:
 the model the index was built with, else the offline default) and
 KSPOLICY_CORPUS (default "corpus"). The page only lays out what the package
-computes: answers from `kspolicy.answer`, tables from `kspolicy.browse`, answer
-cards from `kspolicy.present`, uploads through `kspolicy.upload`.
+computes: answers from `kspolicy.answer`, tables from `kspolicy.views.browse`, answer
+cards from `kspolicy.views.present`, uploads through `kspolicy.views.upload`.
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from kspolicy import browse, present, upload
-from kspolicy.answer import ask
-from kspolicy.embed import EmbedderError, canonical_name, load_embedder
-from kspolicy.index import IndexProblem, build, read_manifest, resolve
-from kspolicy.query import analyse
-from kspolicy.search import Index, check_model, load_index
+from kspolicy.views import browse, present, upload
+from kspolicy.answer.compose import ask
+from kspolicy.index.embed import EmbedderError, canonical_name, load_embedder
+from kspolicy.index.build import IndexProblem, build, read_manifest, resolve
+from kspolicy.answer.query import analyse
+from kspolicy.answer.search import Index, check_model, load_index
 
 INDEX_DIR = Path(os.environ.get("KSPOLICY_INDEX") or "index")
 MODEL = os.environ.get("KSPOLICY_MODEL") or None

@@ -15,7 +15,7 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from .embed import EmbedderError
+from .index.embed import EmbedderError
 
 
 class UserError(Exception):
@@ -62,8 +62,8 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def cmd_build(args) -> int:
-    from .embed import load_embedder
-    from .index import build, no_progress, read_manifest
+    from .index.embed import load_embedder
+    from .index.build import build, no_progress, read_manifest
 
     # Without --model, an existing index keeps the model it was built with.
     embedder = load_embedder(args.model or (read_manifest(args.index) or {}).get("model"))
@@ -81,8 +81,8 @@ def cmd_build(args) -> int:
 
 
 def cmd_ask(args) -> int:
-    from .answer import ask
-    from .search import load_index
+    from .answer.compose import ask
+    from .answer.search import load_index
 
     if args.question != "-" and not args.question.strip():
         raise UserError("问题为空")
@@ -111,9 +111,9 @@ def ask_json(question: str, answer, hits) -> dict:
 
 
 def cmd_facts(args) -> int:
-    from . import store
-    from .check import check, findings_text
-    from .index import resolve
+    from .index import store
+    from .understand.check import check, findings_text
+    from .index.build import resolve
 
     try:
         db = store.open_readonly(resolve(args.index) / "kspolicy.sqlite")
@@ -140,7 +140,7 @@ def cmd_facts(args) -> int:
 
 def cmd_eval(args) -> int:
     from .evaluate import default_questions, evaluate, report_text
-    from .search import load_index
+    from .answer.search import load_index
 
     files = [args.questions] if args.questions else default_questions()
     if not files or not all(f.is_file() for f in files):
@@ -170,7 +170,7 @@ COMMANDS = {"build": cmd_build, "ask": cmd_ask, "facts": cmd_facts, "eval": cmd_
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .index import IndexProblem
+    from .index.build import IndexProblem
 
     try:
         args = make_parser().parse_args(argv)

@@ -12,8 +12,8 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
-from .answer import ask
-from .search import Index
+from .answer.compose import ask
+from .answer.search import Index
 
 QUESTION_DIR = Path("tests/eval")
 

@@ -22,12 +22,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kspolicy.answer import ask  # noqa: E402
-from kspolicy.chunk import document_chunks  # noqa: E402
-from kspolicy.embed import load_embedder  # noqa: E402
-from kspolicy.index import build  # noqa: E402
-from kspolicy.parse import parse_file  # noqa: E402
-from kspolicy.search import load_index  # noqa: E402
+from kspolicy.answer.compose import ask  # noqa: E402
+from kspolicy.index.chunk import document_chunks  # noqa: E402
+from kspolicy.index.embed import load_embedder  # noqa: E402
+from kspolicy.index.build import build  # noqa: E402
+from kspolicy.understand.parse import parse_file  # noqa: E402
+from kspolicy.answer.search import load_index  # noqa: E402
 
 SEED = next((ROOT / "corpus").glob("*.txt"))
 

@@ -21,9 +21,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import docgen  # noqa: E402
 
-from kspolicy.embed import load_embedder  # noqa: E402
-from kspolicy.index import build  # noqa: E402
-from kspolicy.search import load_index  # noqa: E402
+from kspolicy.index.embed import load_embedder  # noqa: E402
+from kspolicy.index.build import build  # noqa: E402
+from kspolicy.answer.search import load_index  # noqa: E402
 
 SEED = docgen.SEED
 logging.getLogger("pdfminer").setLevel(logging.ERROR)

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, make_corpus
 
-from kspolicy.answer import ask
+from kspolicy.answer.compose import ask
 from kspolicy.evaluate import evaluate
-from kspolicy.index import build
-from kspolicy.search import load_index, search
+from kspolicy.index.build import build
+from kspolicy.answer.search import load_index, search
 from kspolicy.text import fold
 
 DEV = ROOT / "tests" / "eval" / "dev_questions.jsonl"

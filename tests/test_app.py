@@ -14,9 +14,9 @@ import pytest
 from conftest import ROOT, SEED, make_corpus
 from streamlit.testing.v1 import AppTest
 
-from kspolicy import store
-from kspolicy.check import check
-from kspolicy.index import read_manifest, resolve
+from kspolicy.index import store
+from kspolicy.understand.check import check
+from kspolicy.index.build import read_manifest, resolve
 
 APP = ROOT / "app.py"
 TIMEOUT = 180

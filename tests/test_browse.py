@@ -1,4 +1,4 @@
-"""Issue 4: tables and texts the browsing and ask pages show (kspolicy.browse, kspolicy.present)."""
+"""Issue 4: tables and texts the browsing and ask pages show (kspolicy.views.browse, kspolicy.views.present)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from kspolicy import browse, present
-from kspolicy.answer import ask
-from kspolicy.check import check
-from kspolicy.index import resolve
+from kspolicy.views import browse, present
+from kspolicy.answer.compose import ask
+from kspolicy.understand.check import check
+from kspolicy.index.build import resolve
 from kspolicy.models import Answer, Clause, Document
-from kspolicy.query import analyse
+from kspolicy.answer.query import analyse
 
 DOC = "昆政办发2022-98号_装备制造产业创新集群建设实施意见"
 CITE = "《昆山市装备制造产业创新集群建设实施意见》（昆政办发〔2022〕98号）"

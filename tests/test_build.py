@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, SEED, docgen, make_corpus, run_cli
 
-from kspolicy.answer import ask
-from kspolicy.index import IndexProblem, build, read_manifest, resolve
-from kspolicy.search import load_index
+from kspolicy.answer.compose import ask
+from kspolicy.index.build import IndexProblem, build, read_manifest, resolve
+from kspolicy.answer.search import load_index
 
 SEED_ID = SEED.stem
 
@@ -131,7 +131,7 @@ def test_several_documents_and_the_document_filter(tmp_path, corpus, embedder):
 
 
 def test_save_load_gives_the_same_results(tmp_path, corpus, small_model):
-    from kspolicy.embed import load_embedder
+    from kspolicy.index.embed import load_embedder
 
     index_dir = tmp_path / "index"
     model = load_embedder(small_model)

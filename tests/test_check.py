@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from conftest import SEED, run_cli
 
-from kspolicy import store
-from kspolicy.check import check, findings_text
-from kspolicy.index import build, resolve
+from kspolicy.index import store
+from kspolicy.understand.check import check, findings_text
+from kspolicy.index.build import build, resolve
 
 
 def findings_for(text: str, tmp_path, embedder):

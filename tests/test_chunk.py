@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from conftest import SEED
 
-from kspolicy.chunk import CHUNK_CHARS, MAX_CHARS, clause_chunks, document_chunks
+from kspolicy.index.chunk import CHUNK_CHARS, MAX_CHARS, clause_chunks, document_chunks
 from kspolicy.models import Clause
-from kspolicy.parse import parse_file
+from kspolicy.understand.parse import parse_file
 
 
 def test_long_clause_is_split_at_sentences_into_verbatim_pieces():

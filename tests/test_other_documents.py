@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kspolicy.chunk import document_chunks
-from kspolicy.parse import parse_file
+from kspolicy.index.chunk import document_chunks
+from kspolicy.understand.parse import parse_file
 
 REGULATION = """苏州市科技创新促进条例
 

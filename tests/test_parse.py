@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import SEED, docgen
 
-from kspolicy.parse import parse_file
+from kspolicy.understand.parse import parse_file
 from kspolicy.text import squash
 
 DISTRICTS = ("开发区", "高新区", "花桥", "旅度区", "张浦", "周市", "陆家", "巴城", "千灯")

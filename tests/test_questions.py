@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kspolicy.answer import ask
-from kspolicy.query import analyse, expand_abbreviations
+from kspolicy.answer.compose import ask
+from kspolicy.answer.query import analyse, expand_abbreviations
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +55,7 @@ def test_close_but_not_in_the_corpus(index, question):
 
 
 def test_apostrophes_are_not_quotes(index):
-    from kspolicy.search import search
+    from kspolicy.answer.search import search
 
     assert search(index, "What's Kunshan's target for new high-tech enterprises?", k=3)
 

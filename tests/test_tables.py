@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from kspolicy.models import Line, Para
-from kspolicy.repair import join_lines
-from kspolicy.tables import parse_block
+from kspolicy.read.repair import join_lines
+from kspolicy.understand.tables import parse_block
 
 
 def test_space_separated_rows_wrapped_over_lines_and_run_together_header():
@@ -84,7 +84,7 @@ def test_prose_is_rejoined_but_headings_and_blocks_stay_apart():
 
 def test_other_document_shapes_get_unique_labelled_clauses():
     # A regulation: chapters and articles, numbering that restarts, two attachments.
-    from kspolicy.structure import parse_clauses
+    from kspolicy.understand.structure import parse_clauses
 
     texts = ["第一章 总则", "第一条 为了规范管理，制定本办法。", "第二条 本办法适用于全市。", "（一）企业；", "（二）机构。",
              "第二章 附则", "第三条 本办法自发布之日起施行。", "1. 说明一。", "1. 又一个一。", "附件 1", "附件 1"]

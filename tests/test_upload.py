@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kspolicy.upload import MAX_BYTES, UploadError, safe_name, save_upload, save_uploads
+from kspolicy.views.upload import MAX_BYTES, UploadError, safe_name, save_upload, save_uploads
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 TEXT = "昆山市测试文件\n\n一、总体要求\n\n坚持创新驱动。\n".encode("utf-8")
@@ -146,7 +146,7 @@ def test_a_write_failure_gives_a_message_and_leaves_nothing(site, monkeypatch):
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("kspolicy.upload.os.replace", refuse)  # e.g. a read-only corpus folder
+    monkeypatch.setattr("kspolicy.views.upload.os.replace", refuse)  # e.g. a read-only corpus folder
     with pytest.raises(UploadError, match="保存失败：Permission denied"):
         save_upload(corpus, "new.txt", TEXT)
     assert visible(corpus) == ["existing.txt"] and not list((corpus / ".uploads").iterdir())

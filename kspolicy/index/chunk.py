@@ -7,9 +7,9 @@ of their own and are not chunked; their text is in every child's heading path.
 
 from __future__ import annotations
 
-from .models import Chunk, Clause, Table
-from .tables import row_label
-from .text import squash
+from ..models import Chunk, Clause, Table
+from ..understand.tables import row_label
+from ..text import squash
 
 MAX_CHARS = 600
 CHUNK_CHARS = 400

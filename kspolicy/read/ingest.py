@@ -12,8 +12,8 @@ from dataclasses import replace
 from functools import reduce
 from pathlib import Path
 
-from .models import Line
-from .text import join_parts, repair_glyphs
+from ..models import Line
+from ..text import join_parts, repair_glyphs
 
 SUPPORTED = (".txt", ".md", ".docx", ".pdf")
 

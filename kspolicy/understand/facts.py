@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
-from .models import Clause, Responsibility, Table, Target
-from .repair import VALUE
+from ..models import Clause, Responsibility, Table, Target
+from ..read.repair import VALUE
 from .tables import row_label
-from .text import fold, marker, squash
+from ..text import fold, marker, squash
 
 RESPONSIBLE = re.compile(r"[（(]\s*(?:责任|牵头|主责|负责)(?:单位|部门)\s*[:：]\s*([^（）()]+?)\s*[)）]")
 TOTAL_SCOPE = re.compile(r"^(全[市区县]|合计|总计|目标值?|\d{4}\s*年?)$")

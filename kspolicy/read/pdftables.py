@@ -12,7 +12,7 @@ import re
 import statistics
 from functools import reduce
 
-from .text import has_inner_punct, join_parts
+from ..text import has_inner_punct, join_parts
 
 TEXT_TABLES = {"vertical_strategy": "text", "horizontal_strategy": "text"}
 DEPT_CELL = re.compile(r"^(责任|牵头|实施|承办|主管)(单位|部门)$")

@@ -16,12 +16,12 @@ from dataclasses import replace
 
 import numpy as np
 
-from .models import Answer, Hit, Responsibility, Target
+from ..models import Answer, Hit, Responsibility, Target
 from .query import ASKS_NUMBER, Query, analyse, expand_abbreviations
-from .scoring import f_score, grams, overlap, weight
+from ..scoring import f_score, grams, overlap, weight
 from .search import Index, Scored, quoted_phrases, score, to_hit, top_hits
-from .store import fact_dict
-from .text import fold, is_cjk, number, squash
+from ..index.store import fact_dict
+from ..text import fold, is_cjk, number, squash
 
 TARGET_MIN = 0.5  # recall-weighted name match needed to answer from a target
 TARGET_RECALL = 0.6  # share of the question a target's name must explain

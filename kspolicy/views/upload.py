@@ -20,7 +20,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .ingest import SUPPORTED, IngestError, decode_text
+from ..read.ingest import SUPPORTED, IngestError, decode_text
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_NAME = 120  # characters, before the extension

@@ -16,7 +16,7 @@ from collections import Counter
 from pathlib import Path
 
 from .ingest import IngestError
-from .models import Line
+from ..models import Line
 from .pdftables import ruled_tables, unruled_tables
 
 PAGE_NUMBER = re.compile(r"^[-—–―\s]*(第\s*)?\d{1,4}(\s*页)?(\s*/\s*\d{1,4}|\s*共\s*\d+\s*页)?[-—–―\s]*$")

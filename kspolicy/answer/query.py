@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .aliases import TERM_ABBREVIATIONS
-from .text import fold
+from ..understand.aliases import TERM_ABBREVIATIONS
+from ..text import fold
 
 # Intent cues: the ways users ask "who", "what does this department do", "what are this
 # district's targets" and "how much". Facts decide the answer; these only pick the question type.

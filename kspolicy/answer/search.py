@@ -15,13 +15,13 @@ from pathlib import Path
 
 import numpy as np
 
-from . import store
-from .embed import Embedder, canonical_name, load_embedder
-from .index import FORMAT_VERSION, IndexProblem, resolve
-from .models import Chunk, Document, Hit, Responsibility, Target
-from .scoring import combine, idf_table
-from .text import fold
-from .tokens import Tokenizer
+from ..index import store
+from ..index.embed import Embedder, canonical_name, load_embedder
+from ..index.build import FORMAT_VERSION, IndexProblem, resolve
+from ..models import Chunk, Document, Hit, Responsibility, Target
+from ..scoring import combine, idf_table
+from ..text import fold
+from ..index.tokens import Tokenizer
 
 QUOTED = re.compile(r"[\"“”「『‘]([^\"“”「」『』‘’]{1,40})[\"”」』’]")  # not ASCII ' (What's)
 BM25_WEIGHT = 1.0  # equal weights: on the evaluation sets 0.3-1.0 for dense changed hit@1 by < 3 points
@@ -126,7 +126,7 @@ def token_idf(index: Index) -> dict[str, float]:
 
 def chunk_rows(chunks: list[Chunk]) -> dict[tuple[str, str], list[int]]:
     """Chunks of each clause label, and the table row of each breakdown indicator."""
-    from .facts import split_indicator
+    from ..understand.facts import split_indicator
 
     out: dict[tuple[str, str], list[int]] = {}
     for i, c in enumerate(chunks):

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import store
-from .check import FINDING_NAMES, Finding, check
-from .models import Chunk, Clause, Document
-from .text import fold, squash
+from ..index import store
+from ..understand.check import FINDING_NAMES, Finding, check
+from ..models import Chunk, Clause, Document
+from ..text import fold, squash
 
 LEAD, MEMBER = "牵头", "参与"
 CITY = "全市"

@@ -16,9 +16,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from .models import Para, Table
-from .repair import BLOCK_OPENER, ROW_NUMBER, VALUE, is_standalone, is_tabular
-from .text import has_inner_punct, marker, squash
+from ..models import Para, Table
+from ..read.repair import BLOCK_OPENER, ROW_NUMBER, VALUE, is_standalone, is_tabular
+from ..text import has_inner_punct, marker, squash
 
 DEPT_HEADER = re.compile(r"(责任|牵头|实施|承办|主管)(单位|部门)")
 TEXT_HEADER = re.compile(r"任务|指标|名称|项目|类别|分类|序号|编号|内容|清单|领域")

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from .models import Line, Para
-from .text import DATE, DOC_NUMBER, ends_terminal, has_inner_punct, join_parts, marker
+from ..models import Line, Para
+from ..text import DATE, DOC_NUMBER, ends_terminal, has_inner_punct, join_parts, marker
 
 VALUE = re.compile(r"^(?:-?\d+(?:\.\d+)?%?|--|—|-|／|/)$")
 ROW_NUMBER = re.compile(r"^(\d{1,3})\s+[^\d\s]")

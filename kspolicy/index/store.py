@@ -10,9 +10,9 @@ import sqlite3
 from dataclasses import asdict
 from pathlib import Path
 
-from .models import Chunk, Clause, Document, Responsibility, Table, Target
-from .parse import Parsed
-from .text import number
+from ..models import Chunk, Clause, Document, Responsibility, Table, Target
+from ..understand.parse import Parsed
+from ..text import number
 
 SCHEMA = """
 CREATE TABLE documents (doc_id TEXT PRIMARY KEY, title TEXT, doc_number TEXT, issuer TEXT, date TEXT,

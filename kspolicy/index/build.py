@@ -32,13 +32,15 @@ from pathlib import Path
 
 import numpy as np
 
-from . import PARSER_VERSION, store
-from .aliases import userdict_lines
+from .. import PARSER_VERSION
+
+from . import store
+from ..understand.aliases import userdict_lines
 from .chunk import document_chunks
 from .embed import Embedder
-from .ingest import SUPPORTED, IngestError, sha256_of
-from .models import BuildReport, Chunk, Skipped
-from .parse import Parsed, parse_file
+from ..read.ingest import SUPPORTED, IngestError, sha256_of
+from ..models import BuildReport, Chunk, Skipped
+from ..understand.parse import Parsed, parse_file
 from .tokens import Tokenizer
 
 FORMAT_VERSION = 1

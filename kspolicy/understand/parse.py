@@ -6,12 +6,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import aliases, facts
-from .ingest import load_lines
-from .models import Clause, Document, Responsibility, Table, Target
-from .repair import join_lines
+from ..read.ingest import load_lines
+from ..models import Clause, Document, Responsibility, Table, Target
+from ..read.repair import join_lines
 from .structure import parse_clauses, read_meta
 from .tables import parse_block, row_label, table_blocks
-from .text import squash
+from ..text import squash
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .models import Clause, Para
-from .text import (
+from ..models import Clause, Para
+from ..text import (
     DATE,
     DOC_NUMBER,
     cn_to_int,

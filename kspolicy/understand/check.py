@@ -12,8 +12,8 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .scoring import grams, overlap
-from .text import number
+from ..scoring import grams, overlap
+from ..text import number
 
 SAME = 0.75  # share of the shorter name found in the longer one: the same target
 SAME_UNIT = ({"人", "名", "位"},)  # units that count the same thing

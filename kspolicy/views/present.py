@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .models import Answer
-from .query import Query
-from .search import quoted_phrases
-from .text import number
+from ..models import Answer
+from ..answer.query import Query
+from ..answer.search import quoted_phrases
+from ..text import number
 
 EXAMPLES = (
     "花桥的高新技术企业新增目标是多少？",

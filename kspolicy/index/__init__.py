@@ -1,0 +1,1 @@
+"""Chunks, embedders, tokens, storage and the build."""

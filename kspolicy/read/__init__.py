@@ -1,0 +1,1 @@
+"""Files to physical lines: ingest, PDF, repair."""

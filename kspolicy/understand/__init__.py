@@ -1,0 +1,1 @@
+"""Lines to clause tree, tables and typed facts."""

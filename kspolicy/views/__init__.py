@@ -1,0 +1,1 @@
+"""Shaping answers and tables for the page: present, browse, upload."""
