@@ -18,6 +18,20 @@ class Line:
 
 
 @dataclass(frozen=True)
+class Loaded:
+    """A file read into physical lines, with what the container itself says about the document.
+
+    `hints` carries metadata a format states outside the text (a web page's title, 文号,
+    发布机构, 成文日期): keys title, doc_number, issuer, date (ISO); they win over what
+    the text suggests.
+    """
+
+    lines: list[Line]
+    pages: int | None = None
+    hints: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Para:
     """A logical line after repair: a paragraph, a heading or one table row."""
 

@@ -12,7 +12,7 @@ from dataclasses import replace
 from functools import reduce
 from pathlib import Path
 
-from ..models import Line
+from ..models import Line, Loaded
 from ..text import join_parts, repair_glyphs
 
 SUPPORTED = (".txt", ".md", ".docx", ".pdf")
@@ -95,8 +95,8 @@ def docx_lines(path: Path) -> list[Line]:
     return lines
 
 
-def load_lines(path: Path) -> tuple[list[Line], int | None]:
-    """Physical lines of any supported file and its page count (PDF only)."""
+def load_lines(path: Path) -> Loaded:
+    """Physical lines of any supported file, its page count (PDF only) and metadata hints."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
         raise IngestError(f"不支持的文件类型 {suffix or '（无扩展名）'}，支持 PDF、TXT、DOCX、MD")
@@ -104,7 +104,7 @@ def load_lines(path: Path) -> tuple[list[Line], int | None]:
         from .pdf import pdf_lines
 
         lines, pages = pdf_lines(path)
-        return [replace(line, text=repair_glyphs(line.text)) for line in lines], pages
+        return Loaded([replace(line, text=repair_glyphs(line.text)) for line in lines], pages)
     if suffix == ".docx":
         if path.stat().st_size == 0:
             raise IngestError("文件为空")
@@ -113,4 +113,4 @@ def load_lines(path: Path) -> tuple[list[Line], int | None]:
         lines = text_lines(decode_text(path.read_bytes()), markdown=suffix == ".md")
     if not lines:
         raise IngestError("文件中没有文字")
-    return lines, None
+    return Loaded(lines)

@@ -27,11 +27,11 @@ class Parsed:
 
 def parse_file(path: Path, doc_id: str, sha256: str) -> Parsed:
     """Parse one file; raises `IngestError` with a Chinese reason on bad input."""
-    lines, pages = load_lines(path)
-    paras = join_lines(lines)
-    meta = read_meta(paras, path.stem)
+    loaded = load_lines(path)
+    paras = join_lines(loaded.lines)
+    meta = read_meta(paras, path.stem, loaded.hints)
     document = Document(doc_id, meta.title, meta.doc_number, meta.issuer, meta.date, str(path),
-                        sha256, pages, meta.references)
+                        sha256, loaded.pages, meta.references)
     owned = parse_clauses(paras, doc_id, meta.title)
     body_text = "\n".join(c.text for c, _ in owned)
     short = aliases.short_places(body_text)

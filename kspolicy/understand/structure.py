@@ -54,7 +54,7 @@ class Region:
     paras: list[Para] = field(default_factory=list)
 
 
-def read_meta(paras: list[Para], fallback_title: str) -> Meta:
+def read_meta(paras: list[Para], fallback_title: str, hints: dict[str, str] | None = None) -> Meta:
     """Title, 文号, issuer, date and cited documents, read from the text itself.
 
     Only the front matter (before the first clause marker) is read for the title
@@ -84,7 +84,9 @@ def read_meta(paras: list[Para], fallback_title: str) -> Meta:
         f"《{squash(m.group(1))}》（{normalize_doc_number(m.group(2))}）"
         for p in paras for m in REFERENCE.finditer(p.text)
     ))
-    return Meta(title=title, doc_number=number, issuer=issuer, date=date, references=refs)
+    hints = hints or {}
+    return Meta(title=hints.get("title") or title, doc_number=hints.get("doc_number") or number,
+                issuer=hints.get("issuer") or issuer, date=hints.get("date") or date, references=refs)
 
 
 def is_title_like(text: str) -> bool:
