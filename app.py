@@ -234,7 +234,7 @@ def responsibility_page(library: browse.Library, index: Index) -> None:
     department = st.selectbox("按部门筛选", ["", *browse.departments_of(facts)], key="resp_department",
                               format_func=lambda d: d or "全部部门")
     matrix = browse.responsibility_matrix(facts, department or None)
-    st.caption(f"共 {len(matrix)} 项任务。“牵头”为责任单位中列在首位的单位，“参与”为其余单位。")
+    st.caption(f"共 {len(matrix)} 项任务。“牵头”“配合”按文件所注；文件只列责任单位、未分牵头配合时标为“责任”。")
     st.dataframe(matrix, hide_index=True, key="resp_matrix")
     downloads(matrix, "责任分工", "resp")
     st.markdown("**逐项查看条款原文**（点击展开）")

@@ -1,4 +1,4 @@
-"""Command line: build, ask, facts, eval (contract in DESIGN.md).
+"""Command line: build, ask, facts, docs, eval (contract in DESIGN.md).
 
 Environment variables are read here and in app.py only: KSPOLICY_INDEX,
 KSPOLICY_MODEL, KSPOLICY_CORPUS. User errors exit with status 2 and one
@@ -53,6 +53,9 @@ def make_parser() -> argparse.ArgumentParser:
     f.add_argument("--index", type=Path, default=Path(os.environ.get("KSPOLICY_INDEX", "index")))
     f.add_argument("--json", action="store_true")
     f.add_argument("--check", action="store_true", help="一致性检查：分解值之和、正文与附件是否一致")
+    d = sub.add_parser("docs", help="列出索引中的文件（标题、文号、发文机关、日期、是否有效）")
+    d.add_argument("--index", type=Path, default=Path(os.environ.get("KSPOLICY_INDEX", "index")))
+    d.add_argument("--json", action="store_true")
     e = sub.add_parser("eval", help="在评测问题上报告答案准确率、hit@1、hit@5、MRR")
     e.add_argument("--index", type=Path, default=Path(os.environ.get("KSPOLICY_INDEX", "index")))
     e.add_argument("--model", default=os.environ.get("KSPOLICY_MODEL"))
@@ -138,6 +141,28 @@ def cmd_facts(args) -> int:
     return 0
 
 
+def cmd_docs(args) -> int:
+    from datetime import date
+
+    from .index import store
+    from .index.build import resolve
+
+    try:
+        db = store.open_readonly(resolve(args.index) / "kspolicy.sqlite")
+        documents = store.export_documents(db, date.today())
+        db.close()
+    except sqlite3.Error:
+        raise UserError(f"索引已损坏，请删除 {args.index} 后运行 python -m kspolicy build 重建") from None
+    if args.json:
+        print(json.dumps(documents, ensure_ascii=False, indent=2))
+        return 0
+    for d in documents:
+        number = f"（{d['doc_number']}）" if d["doc_number"] else ""
+        print(f"《{d['title']}》{number} {d['issuer'] or '—'} {d['date'] or '—'} [{d['status']}] "
+              f"条款 {d['clauses']}，责任分工 {d['responsibilities']}，目标 {d['targets']}：{d['path']}")
+    return 0
+
+
 def cmd_eval(args) -> int:
     from .evaluate import default_questions, evaluate, report_text
     from .answer.search import load_index
@@ -166,7 +191,7 @@ def stderr_progress(stage: str, done: int, total: int) -> None:
     sys.stderr.flush()
 
 
-COMMANDS = {"build": cmd_build, "ask": cmd_ask, "facts": cmd_facts, "eval": cmd_eval}
+COMMANDS = {"build": cmd_build, "ask": cmd_ask, "facts": cmd_facts, "docs": cmd_docs, "eval": cmd_eval}
 
 
 def main(argv: list[str] | None = None) -> int:

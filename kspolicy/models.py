@@ -51,6 +51,10 @@ class Document:
     sha256: str
     pages: int | None
     references: tuple[str, ...] = ()  # 《标题》（文号） of documents it cites
+    effective: str = ""  # ISO date the document takes effect (施行日期), '' when not stated
+    expires: str = ""  # ISO date it stops being valid (有效期至 / 有效期N年), '' when not stated
+    repeals: tuple[str, ...] = ()  # documents it repeals or replaces (“…同时废止”), as printed
+    city: str = ""  # the issuing city or district (昆山, 广州, 吴江区): qualifies its unit names
 
     def citation(self, label: str) -> str:
         """`《标题》（文号）LABEL`, the form drafting staff paste into documents."""
@@ -72,23 +76,40 @@ class Clause:
 
 @dataclass(frozen=True)
 class Table:
-    """A reassembled table: header cells and data rows (cells as printed)."""
+    """A reassembled table: header cells and data rows as printed, one role per column.
+
+    Rows have the header's width; merged cells are filled (down a column, across a span).
+    `roles` says what each column means (see understand/columns.py): seq, group,
+    indicator, task, content, unit, value, lead, partner, responsible, leader, deadline,
+    office, lead_office, partner_office, place, note or text.
+    """
 
     title: str
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
-    kind: str = "generic"  # breakdown (district targets) | tasks (task list) | generic
+    kind: str = "generic"  # breakdown (targets by scope or year) | tasks (responsibilities) | generic
     label: str = ""  # label of the clause that holds the table, e.g. 附件1
     page: int | None = None
+    roles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Responsibility:
+    """Who does a task. `departments` is every unit in printed order; `lead` and `partners`
+    only where the document distinguishes roles (a plain 责任单位 list leaves `lead` empty)."""
+
     task: str
     departments: tuple[str, ...]
     clause: str  # label of the main clause
     doc_id: str
     sources: tuple[str, ...] = ()  # every clause label it was read from
+    lead: tuple[str, ...] = ()
+    partners: tuple[str, ...] = ()
+    leaders: tuple[str, ...] = ()  # named persons (牵头领导)
+    deadline: str = ""  # 完成时限 as printed
+    content: str = ""  # what the task involves (主要内容), when a table row says it
+    offices: tuple[str, ...] = ()  # internal divisions (处室), lead offices first
+    lead_offices: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -103,6 +124,10 @@ class Target:
     doc_id: str
     group: str = ""  # row group of the table (总体目标, 创新企业, …)
     source: str = "table"  # table | text
+    value_text: str = ""  # as printed: "7左右", "同口径增长5%", "不少于100名"
+    qualifier: str = ""  # 左右 / 以上 / 不少于 / 力争 …
+    period: str = ""  # "5年内", "2024—2026年", "每年"
+    kind: str = "target"  # target | baseline (基数) | standard (每人每月400元, ages, deadlines)
 
 
 @dataclass(frozen=True)

@@ -164,7 +164,7 @@ def test_history_and_document_filter(app, seed_index):
 def test_responsibility_page_matrix_filter_and_clause_text(app):
     page = tab(app, "责任分工")
     matrix = page.dataframe[0].value
-    assert len(matrix) == 10 and matrix.set_index("条款").loc["五、8", "市委人才办"] == "牵头"
+    assert len(matrix) == 10 and matrix.set_index("条款").loc["五、8", "市委人才办"] == "责任"
     assert len(page.expander) == 10
     app.selectbox(key="resp_department").set_value("市金融办").run()
     page = tab(app, "责任分工")

@@ -31,7 +31,8 @@ def test_responsibility_matrix_marks_the_lead_unit(library):
     assert list(matrix.columns[:2]) == ["条款", "任务"] and list(matrix.columns[-2:]) == ["出处", "引用"]
     talent = matrix[matrix["条款"] == "五、8"].iloc[0]
     assert talent["任务"] == "引培一批产业优秀人才"
-    assert (talent["市委人才办"], talent["市人社局"], talent["市科技局"], talent["市工信局"]) == ("牵头", "参与", "参与", "")
+    # the seed prints a plain 责任单位 list: every unit is 责任, none is made the lead
+    assert (talent["市委人才办"], talent["市人社局"], talent["市科技局"], talent["市工信局"]) == ("责任", "责任", "责任", "")
     assert talent["出处"] == "五、8；附件2 第8项" and talent["引用"] == CITE + "五、8"
 
 
@@ -39,7 +40,7 @@ def test_responsibility_matrix_filtered_by_department(library):
     facts = library.facts["responsibilities"]
     matrix = browse.responsibility_matrix(facts, "市金融办")
     assert list(matrix["条款"]) == ["五、1", "五、10"]
-    assert list(matrix["市金融办"]) == ["参与", "牵头"]
+    assert list(matrix["市金融办"]) == ["责任", "责任"]
     assert "工研院" in matrix.columns  # columns stay the same, so tables can be compared
     assert browse.departments_of(facts)[:2] == ["市工信局", "市科技局"]
 

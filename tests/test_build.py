@@ -15,7 +15,7 @@ import pytest
 from conftest import ROOT, SEED, docgen, make_corpus, run_cli
 
 from kspolicy.answer.compose import ask
-from kspolicy.index.build import IndexProblem, build, read_manifest, resolve
+from kspolicy.index.build import FORMAT_VERSION, IndexProblem, build, read_manifest, resolve
 from kspolicy.answer.search import load_index
 
 SEED_ID = SEED.stem
@@ -137,7 +137,7 @@ def test_save_load_gives_the_same_results(tmp_path, corpus, small_model):
     model = load_embedder(small_model)
     build(corpus, index_dir, model)
     manifest = read_manifest(index_dir)
-    assert (manifest["model"], manifest["dimension"], manifest["format_version"]) == (small_model, 384, 1)
+    assert (manifest["model"], manifest["dimension"], manifest["format_version"]) == (small_model, 384, FORMAT_VERSION)
     assert manifest["documents"][SEED_ID]["sha256"]
     first = ask(load_index(index_dir), "人才引进由哪些部门负责？")
     second = ask(load_index(index_dir, model=small_model), "人才引进由哪些部门负责？")

@@ -97,14 +97,17 @@ def test_plan_with_parts_attachments_and_a_task_table(tmp_path):
     assert task.text.endswith("（牵头单位：市工信局；配合单位：市发改委）\n各区镇要结合实际，制定具体方案。")
     facts = {r.task: r for r in parsed.responsibilities}
     assert facts["实施技改工程"].departments == ("市工信局", "市发改委")  # merged with 附件 第1项
+    assert (facts["实施技改工程"].lead, facts["实施技改工程"].partners) == (("市工信局",), ("市发改委",))
     assert facts["实施技改工程"].sources == ("第一部分 二、1", "附件 第1项")
+    assert facts["培育示范工厂"].deadline == "2025年底" and facts["培育示范工厂"].lead == ()
     assert facts["完善制度"].departments == ("市应急局",)
     assert facts["培育示范工厂"].departments == ("市工信局", "市科技局")  # 完成时限 is not a department
     years = {(t.year, t.value) for t in parsed.targets if t.indicator == "新增智能工厂"}
     assert years == {(2025, 30), (2030, 80)}
     table = next(t for t in parsed.tables if t.kind == "tasks")
-    assert table.header == ("序号", "", "工作任务", "建设内容", "责任单位")
-    assert table.rows[1] == ("2", "", "培育示范工厂", "", "市工信局、市科技局")
+    assert table.header == ("序号", "工作任务", "建设内容", "责任单位", "完成时限")  # as printed
+    assert table.roles == ("seq", "task", "content", "responsible", "deadline")  # by meaning
+    assert table.rows[1] == ("2", "培育示范工厂", "", "市工信局、市科技局", "2025年底")
 
 
 def test_district_document_total_column(tmp_path):

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..understand.aliases import TERM_ABBREVIATIONS
+from ..understand.vocab import load_vocabulary
 from ..text import fold
 
 # Intent cues: the ways users ask "who", "what does this department do", "what are this
@@ -89,8 +89,8 @@ def find_names(text: str, aliases: Aliases) -> tuple[list[str], str]:
 
 
 def expand_abbreviations(text: str) -> str:
-    """"花桥高企目标" -> "花桥高新技术企业目标" (TERM_ABBREVIATIONS), "超50亿企业" -> "超50亿元企业"."""
-    for short, full in TERM_ABBREVIATIONS.items():
+    """"花桥高企目标" -> "花桥高新技术企业目标" (vocab/names.toml [terms]), "超50亿企业" -> "超50亿元企业"."""
+    for short, full in load_vocabulary().terms.items():
         if full not in text:  # not inside a longer word: 提高企业 stays
             text = re.sub(rf"(?<!提){short}(?!业)", full, text)
     return re.sub(r"(\d)\s*亿(?![元])", r"\1亿元", text)

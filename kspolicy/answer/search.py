@@ -126,7 +126,7 @@ def token_idf(index: Index) -> dict[str, float]:
 
 def chunk_rows(chunks: list[Chunk]) -> dict[tuple[str, str], list[int]]:
     """Chunks of each clause label, and the table row of each breakdown indicator."""
-    from ..understand.facts import split_indicator
+    from ..understand.targets import split_indicator
 
     out: dict[tuple[str, str], list[int]] = {}
     for i, c in enumerate(chunks):

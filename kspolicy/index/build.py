@@ -43,7 +43,7 @@ from ..models import BuildReport, Chunk, Skipped
 from ..understand.parse import Parsed, parse_file
 from .tokens import Tokenizer
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 KEEP_BUILDS = 2
 
 

@@ -43,24 +43,39 @@ def clause_chunks(clause: Clause) -> list[Chunk]:
 
 
 def row_record(table: Table, row: tuple[str, ...]) -> str:
-    """One row with every header: '…表｜创新企业｜累计高新技术企业新增数（家）｜2025 年：300；开发区：135；…｜责任单位：市科技局'."""
-    if table.kind == "breakdown":
-        values = "；".join(f"{h}：{v}" for h, v in zip(table.header[2:-1], row[2:-1]))
-        parts = [table.title, row[0], row[1], values, f"{table.header[-1]}：{row[-1]}"]
-    elif table.kind == "tasks":
-        seq, group, task, content, depts = row
-        parts = [table.title, f"第{seq}项", group, task, f"{table.header[3]}：{content}" if content else "",
-                 f"{table.header[4]}：{depts}"]
-    else:
-        parts = [table.title, "；".join(f"{h}：{v}" for h, v in zip(table.header, row) if v)]
-    return "｜".join(p for p in parts if p)
+    """One row with every header, in printed order:
+    '…表｜创新企业｜累计高新技术企业新增数（家）｜2025年：300；开发区：135；…｜责任单位：市科技局'.
+
+    Labels (group, indicator, task) stand bare, the row number as 第N项, value columns
+    together as "header：value" pairs, every other cell as "header：cell".
+    """
+    parts: list[str | list[str]] = [table.title]
+    values: list[str] = []
+    for header, role, cell in zip(table.header, table.roles or ("text",) * len(row), row):
+        cell, header = cell.strip(), squash(header)
+        if not cell:
+            continue
+        if role == "value":
+            if not values:
+                parts.append(values)  # the values stand together where the first one is printed
+            values.append(f"{header}：{cell}")
+        elif role == "seq":
+            parts.append(f"第{cell}项")
+        elif role in ("group", "indicator", "task", "place") or not header:
+            parts.append(cell)
+        else:
+            parts.append(f"{header}：{cell}")
+    return "｜".join("；".join(p) if isinstance(p, list) else p for p in parts if p)
 
 
 def table_chunks(table: Table, doc_id: str, clause_id: str) -> list[Chunk]:
+    roles = list(table.roles)
+    seq = roles.index("seq") if "seq" in roles else None
+    indicator = roles.index("indicator") if "indicator" in roles and table.kind == "breakdown" else None
     out = []
     for i, row in enumerate(table.rows):
-        label = row_label(table, row[0]) if table.kind == "tasks" else table.label
-        ref = row[1] if table.kind == "breakdown" else ""
+        label = row_label(table, row[seq]) if table.kind == "tasks" and seq is not None else table.label
+        ref = row[indicator] if indicator is not None else ""
         out.append(Chunk(f"{doc_id}#{clause_id}.R{i + 1}", doc_id, f"{clause_id}.R{i + 1}", label,
                          table.label, row_record(table, row), table.page, kind="row", ref=ref))
     return out

@@ -8,25 +8,29 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import asdict
+from datetime import date
 from pathlib import Path
 
 from ..models import Chunk, Clause, Document, Responsibility, Table, Target
 from ..understand.parse import Parsed
 from ..text import number
+from ..understand.validity import names, status
 
 SCHEMA = """
 CREATE TABLE documents (doc_id TEXT PRIMARY KEY, title TEXT, doc_number TEXT, issuer TEXT, date TEXT,
-    source TEXT, sha256 TEXT, pages INTEGER, refs TEXT, places TEXT, departments TEXT);
+    source TEXT, sha256 TEXT, pages INTEGER, refs TEXT, effective TEXT, expires TEXT, repeals TEXT, city TEXT,
+    places TEXT, departments TEXT);
 CREATE TABLE clauses (doc_id TEXT, ord INTEGER, clause_id TEXT, label TEXT, heading TEXT, text TEXT,
     page INTEGER, parent TEXT, kind TEXT, PRIMARY KEY (doc_id, clause_id));
 CREATE TABLE tables (doc_id TEXT, ord INTEGER, label TEXT, title TEXT, kind TEXT, page INTEGER,
-    header TEXT, rows TEXT);
+    header TEXT, rows TEXT, roles TEXT);
 CREATE TABLE chunks (row INTEGER PRIMARY KEY, chunk_id TEXT UNIQUE, doc_id TEXT, clause_id TEXT,
     label TEXT, heading TEXT, text TEXT, page INTEGER, kind TEXT, ref TEXT);
 CREATE TABLE responsibilities (doc_id TEXT, ord INTEGER, task TEXT, departments TEXT, clause TEXT,
-    sources TEXT);
+    sources TEXT, lead TEXT, partners TEXT, leaders TEXT, deadline TEXT, content TEXT, offices TEXT, lead_offices TEXT);
 CREATE TABLE targets (doc_id TEXT, ord INTEGER, indicator TEXT, unit TEXT, year INTEGER, scope TEXT,
-    value REAL, department TEXT, clause TEXT, grp TEXT, source TEXT);
+    value REAL, department TEXT, clause TEXT, grp TEXT, source TEXT, value_text TEXT, qualifier TEXT, period TEXT,
+    kind TEXT);
 """
 
 
@@ -45,22 +49,22 @@ def open_readonly(path: Path) -> sqlite3.Connection:
 def write_parsed(db: sqlite3.Connection, parsed: Parsed) -> None:
     """All records of one document except its chunks."""
     d = parsed.document
-    db.execute("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-               (d.doc_id, d.title, d.doc_number, d.issuer, d.date, d.source, d.sha256, d.pages,
-                json.dumps(d.references, ensure_ascii=False), json.dumps(parsed.places, ensure_ascii=False),
-                json.dumps(parsed.departments, ensure_ascii=False)))
+    db.execute("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+               (d.doc_id, d.title, d.doc_number, d.issuer, d.date, d.source, d.sha256, d.pages, dumps(d.references),
+                d.effective, d.expires, dumps(d.repeals), d.city, dumps(parsed.places), dumps(parsed.departments)))
     db.executemany("INSERT INTO clauses VALUES (?,?,?,?,?,?,?,?,?)",
                    [(c.doc_id, i, c.clause_id, c.label, c.heading, c.text, c.page, c.parent, c.kind)
                     for i, c in enumerate(parsed.clauses)])
-    db.executemany("INSERT INTO tables VALUES (?,?,?,?,?,?,?,?)",
-                   [(d.doc_id, i, t.label, t.title, t.kind, t.page, json.dumps(t.header, ensure_ascii=False),
-                     json.dumps(t.rows, ensure_ascii=False)) for i, t in enumerate(parsed.tables)])
-    db.executemany("INSERT INTO responsibilities VALUES (?,?,?,?,?,?)",
-                   [(r.doc_id, i, r.task, json.dumps(r.departments, ensure_ascii=False), r.clause,
-                     json.dumps(r.sources, ensure_ascii=False)) for i, r in enumerate(parsed.responsibilities)])
-    db.executemany("INSERT INTO targets VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+    db.executemany("INSERT INTO tables VALUES (?,?,?,?,?,?,?,?,?)",
+                   [(d.doc_id, i, t.label, t.title, t.kind, t.page, dumps(t.header), dumps(t.rows), dumps(t.roles))
+                    for i, t in enumerate(parsed.tables)])
+    db.executemany("INSERT INTO responsibilities VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                   [(r.doc_id, i, r.task, dumps(r.departments), r.clause, dumps(r.sources), dumps(r.lead),
+                     dumps(r.partners), dumps(r.leaders), r.deadline, r.content, dumps(r.offices), dumps(r.lead_offices))
+                    for i, r in enumerate(parsed.responsibilities)])
+    db.executemany("INSERT INTO targets VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                    [(t.doc_id, i, t.indicator, t.unit, t.year, t.scope, t.value, t.department, t.clause,
-                     t.group, t.source) for i, t in enumerate(parsed.targets)])
+                     t.group, t.source, t.value_text, t.qualifier, t.period, t.kind) for i, t in enumerate(parsed.targets)])
 
 
 def write_chunks(db: sqlite3.Connection, chunks: list[Chunk]) -> None:
@@ -69,31 +73,44 @@ def write_chunks(db: sqlite3.Connection, chunks: list[Chunk]) -> None:
                     for i, c in enumerate(chunks)])
 
 
+def dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def document_of(row: tuple) -> Document:
+    return Document(*row[:8], references=tuple(json.loads(row[8])), effective=row[9], expires=row[10],
+                    repeals=tuple(json.loads(row[11])), city=row[12])
+
+
 def read_parsed(db: sqlite3.Connection, doc_id: str) -> Parsed:
     """A document's records as written by `write_parsed` (no re-parsing)."""
     row = db.execute("SELECT * FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
-    document = Document(*row[:8], references=tuple(json.loads(row[8])))
+    document = document_of(row)
     clauses = tuple(Clause(doc_id, cid, label, heading, text, page, parent, kind)
                     for _, _, cid, label, heading, text, page, parent, kind in
                     db.execute("SELECT * FROM clauses WHERE doc_id=? ORDER BY ord", (doc_id,)))
-    tables = tuple(Table(title, tuple(json.loads(h)), tuple(tuple(r) for r in json.loads(rows)), kind, label, page)
-                   for _, _, label, title, kind, page, h, rows in
+    tables = tuple(Table(title, tuple(json.loads(h)), tuple(tuple(r) for r in json.loads(rows)), kind, label, page,
+                         tuple(json.loads(roles)))
+                   for _, _, label, title, kind, page, h, rows, roles in
                    db.execute("SELECT * FROM tables WHERE doc_id=? ORDER BY ord", (doc_id,)))
     return Parsed(document, clauses, tables, read_responsibilities(db, doc_id), read_targets(db, doc_id),
-                  json.loads(row[9]), json.loads(row[10]))
+                  json.loads(row[13]), json.loads(row[14]))
 
 
 def read_responsibilities(db: sqlite3.Connection, doc_id: str | None = None) -> tuple[Responsibility, ...]:
     where, args = ("WHERE doc_id=?", (doc_id,)) if doc_id else ("", ())
-    return tuple(Responsibility(task, tuple(json.loads(depts)), clause, did, tuple(json.loads(src)))
-                 for did, _, task, depts, clause, src in
+    return tuple(Responsibility(task, tuple(json.loads(depts)), clause, did, tuple(json.loads(src)),
+                                tuple(json.loads(lead)), tuple(json.loads(partners)), tuple(json.loads(leaders)),
+                                deadline, content, tuple(json.loads(offices)), tuple(json.loads(lead_offices)))
+                 for did, _, task, depts, clause, src, lead, partners, leaders, deadline, content, offices, lead_offices in
                  db.execute(f"SELECT * FROM responsibilities {where} ORDER BY doc_id, ord", args))
 
 
 def read_targets(db: sqlite3.Connection, doc_id: str | None = None) -> tuple[Target, ...]:
     where, args = ("WHERE doc_id=?", (doc_id,)) if doc_id else ("", ())
-    return tuple(Target(ind, unit, year, scope, value, dept, clause, did, grp, source)
-                 for did, _, ind, unit, year, scope, value, dept, clause, grp, source in
+    return tuple(Target(ind, unit, year, scope, value, dept, clause, did, grp, source, value_text, qualifier, period,
+                        kind)
+                 for did, _, ind, unit, year, scope, value, dept, clause, grp, source, value_text, qualifier, period, kind in
                  db.execute(f"SELECT * FROM targets {where} ORDER BY doc_id, ord", args))
 
 
@@ -105,8 +122,7 @@ def read_chunks(db: sqlite3.Connection, doc_id: str | None = None) -> list[tuple
 
 
 def read_documents(db: sqlite3.Connection) -> list[Document]:
-    return [Document(*row[:8], references=tuple(json.loads(row[8])))
-            for row in db.execute("SELECT * FROM documents ORDER BY doc_id")]
+    return [document_of(row) for row in db.execute("SELECT * FROM documents ORDER BY doc_id")]
 
 
 def fact_dict(fact: Responsibility | Target) -> dict:
@@ -115,6 +131,25 @@ def fact_dict(fact: Responsibility | Target) -> dict:
     if isinstance(fact, Target) and fact.value is not None:
         data["value"] = number(fact.value)
     return data
+
+
+def export_documents(db: sqlite3.Connection, today: date) -> list[dict]:
+    """`docs --json`: every document with its counts and whether it is in force (DESIGN.md contract)."""
+    documents = read_documents(db)
+    counts = {table: dict(db.execute(f"SELECT doc_id, count(*) FROM {table} GROUP BY doc_id").fetchall())
+              for table in ("clauses", "responsibilities", "targets")}
+    out = []
+    for d in documents:
+        replaced = any(names(ref, d.doc_number, d.title) for other in documents if other is not d
+                       for ref in other.repeals)
+        out.append({"doc_id": d.doc_id, "title": d.title, "doc_number": d.doc_number or None, "issuer": d.issuer,
+                    "date": d.date or None, "path": d.source, "clauses": counts["clauses"].get(d.doc_id, 0),
+                    "responsibilities": counts["responsibilities"].get(d.doc_id, 0),
+                    "targets": counts["targets"].get(d.doc_id, 0), "effective": d.effective or None,
+                    "expires": d.expires or None, "status": status(d.expires, replaced, bool(d.effective or d.expires),
+                                                                   today),
+                    "city": d.city, "repeals": list(d.repeals)})
+    return out
 
 
 def export_facts(db: sqlite3.Connection) -> dict:

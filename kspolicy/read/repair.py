@@ -53,6 +53,12 @@ def is_standalone(text: str) -> bool:
     return bool(re.fullmatch(r"[（(][^（）()]{2,20}[)）]", t))
 
 
+def is_heading_line(text: str) -> bool:
+    """A short line without any punctuation: a title or heading, not a sentence cut by a wrap."""
+    t = text.strip()
+    return 4 <= len(t) <= 40 and not any(ch in t for ch in "，。、；：！？,.;:!?（）()“”") and not t[-1].isdigit()
+
+
 def should_join(a: Line, b: Line, next_row: int | None = None) -> bool:
     """Whether physical line `b` continues the logical line that ends with `a`.
 
@@ -67,6 +73,8 @@ def should_join(a: Line, b: Line, next_row: int | None = None) -> bool:
         return bool(a.full)
     if marker(b.text) or BLOCK_OPENER.match(b.text) or is_standalone(a.text) or is_standalone(b.text):
         return False
+    if a.full is None and is_heading_line(a.text) and len(b.text) > len(a.text):
+        return False  # a title or heading on its own line in a text file ("关于推进…的实施意见")
     row = ROW_NUMBER.match(b.text)
     if row and next_row is not None and int(row.group(1)) == next_row:
         return False

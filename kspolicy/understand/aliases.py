@@ -2,53 +2,69 @@
 
 Table headers print short district names (开发区, 旅度区, 周市); the body text
 names them in full (昆山开发区, 旅游度假区, 周市镇 only in users' questions).
-Each canonical name (as printed in the header) maps to every form found.
+Each canonical name (as printed in the header) maps to every form found. Unit
+names are qualified by the issuing city: Kunshan's 市科技局 is also written
+昆山市科技局, Guangzhou's 广州市科技局. Other names of bureaus and abbreviations
+of terms are vocabulary (vocab/names.toml).
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 
-PLACE_SUFFIXES = ("经济开发区", "开发区", "高新区", "度假区", "街道", "镇", "区")
-DEPT_PREFIXES = ("市委", "市")
-# Other names of municipal bureaus in general Chinese administrative usage (full and
-# colloquial forms); the forms printed in a document are learnt from the document.
-DEPT_OTHER_NAMES = {
-    "工信局": ("工业和信息化局",), "发改委": ("发展和改革委员会", "发改局"), "科技局": ("科学技术局",),
-    "人社局": ("人力资源和社会保障局",), "市场监管局": ("市场监督管理局", "市监局"),
-    "金融办": ("金融工作办公室", "金融监管局"), "人才办": ("人才工作领导小组办公室",),
-}
-# Abbreviations common in industrial policy, expanded in questions before matching.
-TERM_ABBREVIATIONS = {"高企": "高新技术企业", "规上": "规模以上"}
+from .vocab import Vocabulary, load_vocabulary
+
+CITY_GOVERNMENT = re.compile(r"([\u4e00-\u9fff]{2,3}?)(市|区|县)(?:人民政府|委员会|政府办公室|人民政府办公室|"
+                             r"卫生健康委员会|人力资源和社会保障局|财政局|民政局|医疗保障局|[\u4e00-\u9fff]{2,8}局)")
+LEVEL = re.compile(r"([\u4e00-\u9fff]{2,3}?)(市|区|县)(?=[\u4e00-\u9fff]{2,3}?(?:市|区|县)|人民政府|委员会|政府|"
+                   r"[\u4e00-\u9fff]{0,10}(?:局|委|办|厅|办公室))")
+NOT_CITY = {"中华", "人民", "各区", "各市", "全市", "本市", "我市", "有关", "省"}
 
 
-def city_of(*texts: str) -> str:
-    """'昆山' from '昆山市人民政府办公室' or a title starting with '昆山市'."""
-    for text in texts:
-        m = re.match(r"([\u4e00-\u9fff]{2,3}?)市", text or "")
-        if m:
-            return m.group(1)
-    return ""
+def city_of(issuer: str, title: str, body: str = "") -> str:
+    """The issuing city or district: '昆山' from '昆山市人民政府办公室', '吴江区' from
+    '苏州市吴江区人民政府' (the most specific level named).
+
+    Read from the issuer, the title, then the most frequent government name in the text.
+    """
+    for text in (issuer, title):
+        levels = [m for m in LEVEL.finditer(text or "") if m.group(1) not in NOT_CITY]
+        if levels and (len(levels) > 1 or m_start_ok(text, levels[0])):
+            last = levels[-1]
+            return last.group(1) + ("" if last.group(2) == "市" else last.group(2))
+    found = Counter(m.group(1) + ("" if m.group(2) == "市" else m.group(2)) for m in CITY_GOVERNMENT.finditer(body)
+                    if m.group(1) not in NOT_CITY and not m.group(1).startswith(("各", "本", "我", "全")))
+    return found.most_common(1)[0][0] if found else ""
 
 
-def place_aliases(scopes: Iterable[str], text: str, city: str) -> dict[str, list[str]]:
+def m_start_ok(text: str, m: re.Match[str]) -> bool:
+    """A single level name counts only at the start ("昆山市人民政府…", not "…关于昆山市的通知")."""
+    return m.start() == 0
+
+
+def place_aliases(scopes: Iterable[str], text: str, city: str,
+                  vocab: Vocabulary | None = None) -> dict[str, list[str]]:
     """Every written form of each district column found in `text`.
 
     花桥 -> 花桥经济开发区 (suffix), 开发区 -> 昆山开发区 (city prefix),
     旅度区 -> 旅游度假区 (abbreviation as a subsequence), 周市 -> 周市镇.
     """
-    prefix = f"(?:{re.escape(city)})?" if city else ""
-    suffixes = "|".join(PLACE_SUFFIXES)
+    vocab = vocab or load_vocabulary()
+    prefix = f"(?:{re.escape(city)}市?)?" if city else ""
+    suffixes = vocab.alternation(vocab.place_suffixes)
     out: dict[str, list[str]] = {}
     for scope in scopes:
         loose = ".{0,2}".join(map(re.escape, scope))
         found = re.findall(rf"{prefix}{re.escape(scope)}(?:{suffixes})?|{prefix}{loose}", text)
-        forms = {scope, *(f for f in found if len(f) <= len(scope) + len(city) + 5)}
-        if len(scope) == 2 and not scope.endswith("区"):
+        forms = {scope, *(f for f in found if len(f) <= len(scope) + len(city) + 6)}
+        if len(scope) == 2 and not scope.endswith(("区", "县")):
             forms.add(scope + "镇")
-        forms |= {f[len(city):] for f in forms if city and f.startswith(city) and len(f) > len(city) + 1}
-        out[scope] = sorted(forms, key=lambda f: (len(f), f))
+        if scope.endswith("区") and len(scope) >= 3 and city:
+            forms.add(city + scope)  # 高新区 -> 昆山高新区
+        forms |= {f.removeprefix(city + "市").removeprefix(city) for f in forms if city and f.startswith(city)}
+        out[scope] = sorted((f for f in forms if len(f) >= 2), key=lambda f: (len(f), f))
     return out
 
 
@@ -58,20 +74,27 @@ def short_places(text: str) -> list[str]:
     return sorted({name for name in found if not name.startswith("各") and not name.endswith("区")})
 
 
-def dept_aliases(departments: Iterable[str], city: str) -> dict[str, list[str]]:
-    """市科技局 -> [市科技局, 科技局, 市科学技术局, 科学技术局]."""
+def dept_aliases(departments: Iterable[str], city: str, vocab: Vocabulary | None = None) -> dict[str, list[str]]:
+    """市科技局 -> [市科技局, 科技局, 市科学技术局, 科学技术局, 昆山市科技局, …]."""
+    vocab = vocab or load_vocabulary()
     out: dict[str, list[str]] = {}
     for dept in departments:
+        if not dept or dept.startswith("各"):
+            continue
         forms = [dept]
         core = dept
-        for prefix in (city, *DEPT_PREFIXES):
+        for prefix in (city + "市", city, *vocab.dept_levels):
             if prefix and core.startswith(prefix) and len(core) - len(prefix) >= 2:
                 core = core[len(prefix):]
                 break
         forms.append(core)
-        for other in DEPT_OTHER_NAMES.get(core, ()):
-            forms += [other, dept.replace(core, other)]
-        out[dept] = sorted(set(forms), key=lambda f: (len(f), f))
+        level = dept[: len(dept) - len(core)]
+        for other in vocab.other_names.get(core, ()):
+            forms += [other, level + other]
+        if city and level in ("市", "区", "县"):
+            forms += [f"{city}{level}{name}" if not city.endswith(level) else f"{city}{name}"
+                      for name in {core, *vocab.other_names.get(core, ())}]
+        out[dept] = sorted(set(f for f in forms if len(f) >= 2), key=lambda f: (len(f), f))
     return out
 
 

@@ -1,79 +1,108 @@
-"""Typed facts: who is responsible for a task, and which target a district has.
+"""Typed facts of one document: who is responsible for what (with roles), and which targets it sets.
 
-Responsibilities come from "（责任单位：…）" in clauses and from task-list
-tables; the two sources of one task are merged. Targets come from district
-breakdown tables (one per row and scope) and from target sentences such as
-"到2025年，新增省级以上企业技术中心力争达到35家".
+Responsibilities come from notes in clauses ("（牵头单位：…，配合单位：…）"), from
+task tables (one per row, roles by column) and from prose ("市民政部门负责…"); a
+clause and its task-table row describe one task and are merged. Targets come from
+breakdown tables (targets.table_targets) and from sentences in clauses and in the
+text cells of task and indicator tables (targets.sentence_targets).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from difflib import SequenceMatcher
 
 from ..models import Clause, Responsibility, Table, Target
-from ..read.repair import VALUE
-from .tables import row_label
 from ..text import fold, marker, squash
+from .roles import Roles, cell_roles, inherited_units, note_spans, parse_note, prose_roles
+from .tables import row_label
+from .targets import sentence_targets, split_indicator, table_targets, table_year
+from .vocab import Vocabulary
 
-RESPONSIBLE = re.compile(r"[（(]\s*(?:责任|牵头|主责|负责)(?:单位|部门)\s*[:：]\s*([^（）()]+?)\s*[)）]")
-TOTAL_SCOPE = re.compile(r"^(全[市区县]|合计|总计|目标值?|\d{4}\s*年?)$")
-INHERIT = re.compile(r"以下均涉及([^，。,；;）)]+)")
-YEAR = re.compile(r"到\s*(\d{4})\s*年[底末]?\s*[，,]?")
-UNIT = r"亿元|万元|元|家|个|项|件|名|人|座|台|套|所|户|条|平方米|亩|公里|%|倍|次|万人"
-TARGET_END = re.compile(rf"(\d+(?:\.\d+)?)\s*({UNIT})$")
-TARGET_VERB = re.compile(r"^(新增|累计|建成|培育|引育|培养|打造|形成|实现|完成|全市)|力争|达到|不少于|突破|超过")
-TRAILING_VERBS = re.compile(r"(力争|达到|达|突破|超过|不少于|超|为|共|约)+$")
-UNIT_SUFFIX = re.compile(r"[（(]([^（）()]{1,6})[)）]$")
+OFFICE_ROLES = ("lead_office", "office", "partner_office")
+TASK_CHARS = 60
 
 
-def split_departments(text: str) -> list[str]:
-    """"市工信局、市科技局，各区镇" -> names; "配合单位：" labels and "等部门" go."""
-    out = []
-    for part in re.split(r"[、，,；;\s]+", text):
-        part = re.sub(r"^[\u4e00-\u9fff]{0,4}(单位|部门)[:：]", "", part)
-        part = re.sub(r"等(部门|单位)?$", "", part)
-        if part and not re.search(r"以下|不再|列出|涉及", part):
-            out.append(part)
-    return out
-
-
-def is_total_scope(name: str) -> bool:
-    """The column or phrase for the whole area: 2025 年, 全市, 全区, 合计."""
-    return bool(TOTAL_SCOPE.match(squash(name)))
-
-
-def task_name(clause: Clause) -> str:
+def task_name(text: str) -> str:
     """'打造一批行业领军企业' from '1. 打造一批行业领军企业。完善…'."""
-    text = clause.text
-    mk = marker(text)
-    if mk:
+    if marker(text):
         text = re.sub(r"^\s*\S*?[.．、）)]\s*", "", text, count=1)
-    return squash(re.split(r"[。；\n]", text, maxsplit=1)[0])
+    name = squash(re.split(r"[。；\n]", text, maxsplit=1)[0])
+    return name if len(name) <= TASK_CHARS else name[:TASK_CHARS] + "…"
 
 
-def clause_responsibilities(clauses: list[Clause]) -> list[Responsibility]:
-    """One fact per clause that names its responsible units; inherited units appended."""
+def strip_marker(text: str) -> str:
+    """Clause text without its own number ("第三条 市民政部门负责…" -> "市民政部门负责…")."""
+    return re.sub(r"^\s*(?:第[一二三四五六七八九十百零\d]+条|[（(]?[一二三四五六七八九十\d]+[)）.．、])\s*", "", text)
+
+
+def fact(task: str, roles: Roles, label: str, doc_id: str, **extra) -> Responsibility:
+    return Responsibility(task, roles.departments, label, doc_id, (label,), roles.lead, roles.partners, roles.leaders,
+                          roles.deadline, **extra)
+
+
+def clause_responsibilities(clauses: list[Clause], vocab: Vocabulary, first_is_lead: bool) -> list[Responsibility]:
+    """Responsibilities stated in clauses: notes (units inherited from "以下均涉及…" appended), else prose."""
     out: list[Responsibility] = []
     inherited: list[str] = []
     for clause in clauses:
-        m = RESPONSIBLE.search(clause.text)
-        if not m:
-            continue
-        depts = split_departments(m.group(1))
-        depts += [d for d in inherited if d not in depts]
-        out.append(Responsibility(task_name(clause), tuple(depts), clause.label, clause.doc_id,
-                                  (clause.label,)))
-        inherit = INHERIT.search(m.group(1))
-        if inherit:
-            inherited += [d for d in split_departments(inherit.group(1)) if d not in inherited]
+        notes = note_spans(clause.text, vocab)
+        for n, note in enumerate(notes):
+            roles = parse_note(note.group(0), vocab, first_is_lead)
+            if not roles:
+                continue
+            extra = tuple(u for u in inherited if u not in roles.departments)
+            roles = Roles(roles.departments + extra, roles.lead, roles.partners + (extra if roles.lead else ()),
+                          roles.leaders, roles.deadline)
+            before = clause.text[notes[n - 1].end() if n else 0:note.start()]
+            out.append(fact(task_name(before if n else clause.text), roles, clause.label, clause.doc_id))
+            inherited += [u for u in inherited_units(note.group(0), vocab) if u not in inherited]
+        if not notes:
+            for sentence in re.split(r"[。；;\n]", strip_marker(clause.text)):
+                found = prose_roles(sentence, vocab)
+                if found and found[0]:
+                    out.append(fact(task_name(found[1]), found[0], clause.label, clause.doc_id, content=squash(sentence)))
     return out
 
 
-def table_responsibilities(table: Table, doc_id: str) -> list[Responsibility]:
-    return [Responsibility(squash(task), tuple(split_departments(depts)), row_label(table, seq), doc_id,
-                           (row_label(table, seq),))
-            for seq, _group, task, _content, depts in table.rows]
+ITEM = re.compile(r"^\s*(\d{1,3})\s*[.．、](?!\d)")
+
+
+def row_cells(table: Table, row: tuple[str, ...]) -> dict[str, str]:
+    """A row's cells by role; two columns of one role are joined ("配合单位" over two columns)."""
+    cells: dict[str, str] = {}
+    for role, cell in zip(table.roles, row):
+        cells[role] = f"{cells[role]}、{cell}" if cells.get(role) and cell else cells.get(role) or cell
+    return cells
+
+
+def row_item(table: Table, cells: dict[str, str]) -> tuple[str, str]:
+    """(citation label, task) of a task-table row. A content cell numbered on its own ("2.一般公共
+    预算收入…" under the project "主要预期目标") is the item: its number and its words."""
+    content = squash(cells.get("content", ""))
+    item = ITEM.match(content)
+    if item:
+        return row_label(table, item.group(1)), task_name(content)
+    task = squash(cells.get("task") or cells.get("indicator") or cells.get("group") or "")
+    return row_label(table, cells.get("seq", "")), task_name(task or content)
+
+
+def table_responsibilities(table: Table, vocab: Vocabulary, first_is_lead: bool, doc_id: str) -> list[Responsibility]:
+    """One responsibility per row of a task table, each with its own roles."""
+    out = []
+    for row in table.rows:
+        cells = row_cells(table, row)
+        found = cell_roles(cells, vocab, first_is_lead)
+        label, task = row_item(table, cells)
+        if not found or not task:
+            continue
+        lead_offices = tuple(o for o in re.split(r"[、，,；;]", squash(cells.get("lead_office", ""))) if o.strip("/／"))
+        offices = lead_offices + tuple(o for role in OFFICE_ROLES[1:] for o in re.split(r"[、，,；;]", squash(cells.get(role, "")))
+                                       if o.strip("/／") and o not in lead_offices)
+        out.append(fact(task, found, label, doc_id, content=squash(cells.get("content", "")), offices=offices,
+                        lead_offices=lead_offices))
+    return out
 
 
 def same_task(a: str, b: str) -> bool:
@@ -81,98 +110,66 @@ def same_task(a: str, b: str) -> bool:
 
 
 def merge_responsibilities(body: list[Responsibility], rows: list[Responsibility]) -> list[Responsibility]:
-    """The clause and the task-list row of one task become one fact with all units."""
+    """A clause and the task-table row of the same task become one fact with all units."""
     merged, used = [], set()
-    for fact in body:
-        match = next((i for i, r in enumerate(rows) if i not in used and same_task(fact.task, r.task)), None)
+    for f in body:
+        match = next((i for i, r in enumerate(rows) if i not in used and same_task(f.task, r.task)), None)
         if match is None:
-            merged.append(fact)
+            merged.append(f)
             continue
         used.add(match)
         row = rows[match]
-        depts = fact.departments + tuple(d for d in row.departments if d not in fact.departments)
-        merged.append(Responsibility(fact.task, depts, fact.clause, fact.doc_id, fact.sources + row.sources))
+
+        def union(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
+            return a + tuple(x for x in b if x not in a)
+
+        merged.append(Responsibility(f.task, union(f.departments, row.departments), f.clause, f.doc_id,
+                                     f.sources + row.sources, union(f.lead, row.lead), union(f.partners, row.partners),
+                                     union(f.leaders, row.leaders), f.deadline or row.deadline, row.content or f.content,
+                                     union(f.offices, row.offices), union(f.lead_offices, row.lead_offices)))
     return merged + [r for i, r in enumerate(rows) if i not in used]
 
 
-def parse_value(cell: str) -> float | None:
-    cell = cell.strip()
-    if not VALUE.match(cell) or cell in ("--", "—", "-", "／", "/"):
-        return None
-    return float(cell.rstrip("%"))
+def extract(clauses: tuple[Clause, ...], tables: tuple[Table, ...], doc_id: str, city: str, vocab: Vocabulary,
+            first_is_lead: bool, year: int | None = None) -> tuple[tuple[Responsibility, ...], tuple[Target, ...]]:
+    """All responsibilities and targets of one document; `year` (the title's) dates its tables."""
+    prose = [c for c in clauses if c.kind in ("text", "intro", "notice")]
+    body = clause_responsibilities(prose, vocab, first_is_lead)
+    rows = [r for t in tables if t.kind == "tasks" for r in table_responsibilities(t, vocab, first_is_lead, doc_id)]
+    responsibilities = merge_responsibilities(body, rows)
+    by_label = {label: "、".join(r.departments) for r in responsibilities for label in r.sources}
+    targets = [t for table in tables if table.kind == "breakdown"
+               for t in table_targets(table, doc_id, city, vocab, year)]
+    for clause in prose:
+        targets += continued(sentence_targets(clause.text, clause.label, by_label.get(clause.label, ""), doc_id, vocab))
+    for table in tables:
+        targets += cell_targets(table, by_label, doc_id, vocab, year)
+    return tuple(responsibilities), tuple(targets)
 
 
-def split_indicator(printed: str) -> tuple[str, str]:
-    """('高端装备产业规模', '亿元') from '其中：高端装备产业规模（亿元）'."""
-    name = squash(printed)
-    name = re.sub(r"^其中[:：]", "", name)
-    m = UNIT_SUFFIX.search(name)
-    if m:
-        return name[: m.start()], m.group(1)
-    return name, ""
-
-
-def table_year(table: Table) -> int | None:
-    for text in (table.header[2] if len(table.header) > 2 else "", table.title):
-        m = re.search(r"(\d{4})\s*年", text)
-        if m:
-            return int(m.group(1))
-    return None
-
-
-def table_targets(table: Table, doc_id: str) -> list[Target]:
-    """One target per row and scope; the year/total column becomes scope 全市."""
-    scopes = list(table.header[2:-1])
-    year = table_year(table)
-    if scopes and is_total_scope(scopes[0]):
-        scopes[0] = "全市"
+def cell_targets(table: Table, by_label: dict[str, str], doc_id: str, vocab: Vocabulary,
+                 year: int | None) -> list[Target]:
+    """Targets stated in the text cells of task and indicator tables ("2023年达到80%")."""
+    text_role = next((r for r in ("content", "task") if r in table.roles), None)
+    if table.kind not in ("tasks", "indicators") or text_role is None:
+        return []
+    indicator = table.roles.index("indicator") if "indicator" in table.roles else None
+    year = table_year(table) or year
     out = []
     for row in table.rows:
-        indicator, unit = split_indicator(row[1])
-        for scope, cell in zip(scopes, row[2:-1]):
-            out.append(Target(indicator, unit, year, scope, parse_value(cell), squash(row[-1]),
-                              table.label, doc_id, group=squash(row[0]), source="table"))
+        cells = row_cells(table, row)
+        label, _ = row_item(table, cells)
+        hint = split_indicator(row[indicator])[0] if indicator is not None else ""
+        out += continued(sentence_targets(cells[text_role], label, by_label.get(label, ""), doc_id, vocab, year, hint))
     return out
 
 
-def text_targets(text: str, label: str, department: str, doc_id: str) -> list[Target]:
-    """Targets stated in the sentences of a text that sets a year ("到2025年…"); scope 全市."""
+def continued(targets: list[Target]) -> list[Target]:
+    """"新增产值规模超200亿元企业1家，超50亿元企业3家": the second name continues the first."""
     out: list[Target] = []
-    year_match = YEAR.search(text)
-    if not year_match:
-        return out
-    year = int(year_match.group(1))  # sentences before the first 到YYYY年 share its year
-    for sentence in re.split(r"[。；\n]", text):
-        in_sentence = YEAR.search(sentence)
-        year = int(in_sentence.group(1)) if in_sentence else year
-        sentence = YEAR.sub("", sentence)
-        previous = ""
-        for clause in re.split(r"[，,]", sentence):
-            for piece in merge_pieces(clause.split("、")):
-                piece = squash(piece)
-                m = TARGET_END.search(piece)
-                continued = bool(previous) and piece.startswith("超")
-                if not m or not (TARGET_VERB.search(piece) or continued):
-                    continue
-                name = TRAILING_VERBS.sub("", piece[: m.start()]).strip()
-                if continued and "超" in previous[1:]:
-                    name = previous[: previous.index("超", 1)] + name
-                scope = "全市"
-                name = re.sub(r"^全[市区县]", "", name)
-                if len(name) < 2:
-                    continue
-                previous = name
-                out.append(Target(name, m.group(2), year, scope, float(m.group(1)), department,
-                                  label, doc_id, source="text"))
-    return out
-
-
-def merge_pieces(pieces: list[str]) -> list[str]:
-    """Re-join '、'-separated fragments that have no number of their own."""
-    out, pending = [], ""
-    for piece in pieces:
-        pending = f"{pending}、{piece}" if pending else piece
-        if TARGET_END.search(squash(pending)):
-            out.append(pending)
-            pending = ""
+    for t in targets:
+        previous = out[-1].indicator if out else ""
+        if t.indicator.startswith("超") and "超" in previous[1:] and out[-1].clause == t.clause:
+            t = replace(t, indicator=previous[: previous.index("超", 1)] + t.indicator)
+        out.append(t)
     return out

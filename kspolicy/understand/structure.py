@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..models import Clause, Para
+from .vocab import load_vocabulary
 from ..text import (
     DATE,
     DOC_NUMBER,
@@ -27,6 +28,8 @@ from ..text import (
 LEVEL = {"chapter": 0, "section": 1, "article": 1.5, "subsection": 2, "item": 3, "subitem": 4}
 ID_LETTER = {"chapter": "C", "section": "S", "subsection": "U", "item": "I", "article": "T", "subitem": "V"}
 NOTICE_TITLE = re.compile(r"关于印发(.+?)的通知")
+ISSUED = re.compile(r"^《([^《》]{4,60})》(?:已经|经).{0,30}(?:通过|同意).{0,6}(?:现予|现)?印发")
+ISSUER_LIKE = re.compile(r"(人民政府|办公室|办公厅|委员会|管委会|局|厅|委|办)$")
 REFERENCE = re.compile(r"《([^《》]{2,60})》\s*[（(]\s*([^（）()]{2,8}\s*[〔\[（(【]\s*\d{4}\s*[〕\]）)】]\s*\d+\s*号)\s*[)）]")
 ATTACHMENT_LIST = re.compile(r"^[-•·\s]*附\s*件\s*[:：]")
 FOOTER = re.compile(r"^\s*抄\s*送\s*[:：]")
@@ -65,14 +68,7 @@ def read_meta(paras: list[Para], fallback_title: str, hints: dict[str, str] | No
         if p.table or (marker(p.text) and head):
             break
         head.append(p.text)
-    title = ""
-    for text in head:
-        m = NOTICE_TITLE.search(squash(text))
-        if m:
-            title = m.group(1).strip("《》")
-            break
-    if not title:
-        title = next((squash(t) for t in head if is_title_like(t)), fallback_title)
+    title = document_title(head) or fallback_title
     issuer = next((squash(t)[:-2] for t in head[:3] if squash(t).endswith("文件")), "")
     if not issuer:
         dated = next((i for i, t in enumerate(head) if DATE.fullmatch(squash(t))), None)
@@ -89,6 +85,24 @@ def read_meta(paras: list[Para], fallback_title: str, hints: dict[str, str] | No
                 issuer=hints.get("issuer") or issuer, date=hints.get("date") or date, references=refs)
 
 
+def document_title(head: list[str]) -> str:
+    """The document's own title among the front-matter lines.
+
+    In order: the plan a covering notice issues ("关于印发《X》的通知", "《X》已经…审议通过，
+    现予印发"), a title-like line naming a kind of document (…方案, …办法, …的通知), the
+    first title-like line that is not an issuer's name.
+    """
+    kinds = load_vocabulary().document_kinds
+    for text in head:
+        flat = squash(text)
+        m = NOTICE_TITLE.search(flat) or ISSUED.search(flat)
+        if m:
+            return m.group(1).strip("《》")
+    titles = [squash(t) for t in head if is_title_like(t)]
+    named = next((t for t in titles if t.endswith(kinds)), "")
+    return named or next((t for t in titles if not ISSUER_LIKE.search(t)), "")
+
+
 def is_title_like(text: str) -> bool:
     t = squash(text)
     return (6 <= len(t) <= 40 and not any(c in t for c in "，。；：、")
@@ -102,8 +116,20 @@ def clause_title(text: str) -> str:
     return first if len(first) <= 40 else first[:40] + "…"
 
 
+def table_section_rows(paras: list[Para]) -> list[Para]:
+    """A heading printed between two rows of a table ("二、培育发展新动能" inside a task table)
+    groups the rows after it: it is a row of that table, not a clause of the document."""
+    out = list(paras)
+    for i in range(1, len(paras) - 1):
+        p = paras[i]
+        if not p.table and paras[i - 1].table and paras[i + 1].table and marker(p.text) and len(squash(p.text)) <= 40:
+            out[i] = Para(p.text, p.page, table=True)
+    return out
+
+
 def parse_clauses(paras: list[Para], doc_id: str, title: str) -> list[tuple[Clause, list[Para]]]:
     """Clauses in document order, each with the paragraphs it owns (tables included)."""
+    paras = table_section_rows(paras)
     regions: list[Region] = []
     stack: list[Region] = []
     prefix, id_prefix = "", ""

@@ -1,30 +1,31 @@
-"""Reassemble tables from repaired paragraphs into rows of cells.
+"""Reassemble tables from repaired paragraphs: blocks of rows -> a grid of cells -> column roles.
 
-Rows arrive as tab-separated cells (TXT, DOCX, ruled PDF tables) or as
-space-separated text (PDF without rulings). Two layouts carry facts and are
-normalised to fixed columns:
+Rows arrive as tab-separated cells (TXT, DOCX, HTML, ruled PDF tables) or as
+space-separated text (PDF without rulings, see spacetables.py). Every table becomes
+a grid as wide as its header: header rows repeated on a new page or mid-page are
+dropped, a header printed over two rows is merged, short rows (a merged cell left
+out) are aligned, merged cells are filled down. Columns then get a role by meaning
+(columns.py), and the table a kind:
 
-- breakdown: (group, indicator, scope_1 … scope_K, department), the district
-  target table; row groups are carried down, `--` kept as printed;
-- tasks: (序号, group, task, target text, departments), a task list.
-
-Anything else is kept as a generic table of printed cells.
+- breakdown: value columns by scope (district, total) or by year -> targets;
+- tasks: role columns (牵头/配合/责任单位, 牵头领导) -> responsibilities;
+- indicators: an indicator column and a text column stating its targets -> targets;
+- generic: anything else, kept as printed.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 from ..models import Para, Table
-from ..read.repair import BLOCK_OPENER, ROW_NUMBER, VALUE, is_standalone, is_tabular
-from ..text import has_inner_punct, marker, squash
+from ..read.repair import BLOCK_OPENER, ROW_NUMBER, is_standalone, is_tabular
+from ..text import marker, squash
+from .columns import column_roles, is_valueish
+from .spacetables import DEPT_HEADER, cells_of, parse_breakdown, parse_tasks
+from .vocab import Vocabulary, load_vocabulary
 
-DEPT_HEADER = re.compile(r"(责任|牵头|实施|承办|主管)(单位|部门)")
-TEXT_HEADER = re.compile(r"任务|指标|名称|项目|类别|分类|序号|编号|内容|清单|领域")
-GLUED_VALUE = re.compile(r"^(.*[^\x00-\x7f])(\d+(?:\.\d+)?|--)$")
-TASK_HEADER = re.compile(r"任务|项目|工作|名称|事项")
-CONTENT_HEADER = re.compile(r"目标|内容|措施|要求|举措|进度")
+FILL_DOWN = {"seq", "group", "task", "leader", "lead", "lead_office", "place"}
+ROLE_COLUMNS = {"lead", "partner", "responsible", "leader"}
 
 
 def table_blocks(paras: list[Para]) -> list[tuple[str, list[Para]]]:
@@ -45,7 +46,7 @@ def table_blocks(paras: list[Para]) -> list[tuple[str, list[Para]]]:
         if current:
             blocks.append((caption, current))
             current = []
-        if len(squash(para.text)) <= 60:
+        if len(squash(para.text)) <= 60 and "。" not in para.text:
             caption = para.text.strip()
     if current:
         blocks.append((caption, current))
@@ -63,17 +64,6 @@ def opens_block(text: str) -> bool:
     return bool(marker(text) or BLOCK_OPENER.match(text) or is_standalone(text))
 
 
-def cells_of(para: Para) -> list[str]:
-    """Cells of a row: tab-separated as printed, else whitespace tokens."""
-    if para.table:
-        return [c.strip() for c in para.text.split("\t")]
-    tokens: list[str] = []
-    for token in para.text.split():
-        m = GLUED_VALUE.match(token)
-        tokens.extend([m.group(1), m.group(2)] if m and not token.startswith("（") else [token])
-    return tokens
-
-
 def header_cells(para: Para) -> list[str]:
     cells = cells_of(para)
     merged: list[str] = []
@@ -85,180 +75,163 @@ def header_cells(para: Para) -> list[str]:
     return merged
 
 
-def parse_block(caption: str, block: list[Para], places: list[str], label: str = "") -> Table:
-    """Normalise one block of rows; falls back to a generic table."""
-    header = header_cells(block[0])
-    rows = [cells_of(p) for p in block[1:]]
-    key = squash("".join(header))
-    rows = [r for r in rows if squash("".join(r)) != key]
-    page = block[0].page
-    if any(DEPT_HEADER.search(h) for h in header):
-        breakdown = parse_breakdown(header, rows, places)
-        if breakdown:
-            return Table(caption, breakdown[0], breakdown[1], "breakdown", label, page)
-        if any(h.startswith(("序号", "编号")) for h in header) or \
-                all(ROW_NUMBER.match(p.text) or p.table for p in task_rows(block[1:])):
-            names, tasks = parse_tasks(header, block[1:])
-            if tasks:
-                return Table(caption, names, tasks, "tasks", label, page)
-    return Table(caption, tuple(header), tuple(tuple(r) for r in rows), "generic", label, page)
+def key(cells: list[str]) -> str:
+    return squash("".join(cells))
 
 
-def value_run(cells: list[str]) -> tuple[int, int]:
-    """(start, length) of the last run of value cells that is followed only by text."""
-    end = len(cells)
-    while end > 0 and not VALUE.match(cells[end - 1]):
-        end -= 1
-    start = end
-    while start > 0 and VALUE.match(cells[start - 1]):
-        start -= 1
-    return start, end - start
+def title_row(cells: list[str]) -> bool:
+    """A caption printed as the table's first row: one non-empty text (the others are its span)."""
+    texts = {squash(c) for c in cells if squash(c)}
+    return len(texts) == 1 and len(cells) >= 2
 
 
-def split_scopes(names: list[str], k: int, places: list[str]) -> list[str]:
-    """Header scope names, splitting cells run together ("陆家巴城千灯") by known places."""
-    if len(names) >= k:
-        return names
-    out: list[str] = []
-    for name in names:
-        out.extend(segment(name, places) or [name])
+def grid(block: list[Para]) -> tuple[str, list[str], list[list[str]]]:
+    """(caption row, header, rows) of tab-separated rows; two header rows are merged."""
+    rows = [cells_of(p) for p in block]
+    caption = ""
+    while len(rows) > 1 and title_row(rows[0]):
+        caption = squash(next(c for c in rows[0] if squash(c)))
+        rows = rows[1:]
+    header, rows = rows[0], rows[1:]
+    header_key = key(header)
+    rows = [r for r in rows if key(r) != header_key and any(squash(c) for c in r)]  # repeated headers
+    if rows and len(rows[0]) == len(header) and sub_header(header, rows[0]):
+        header = [merge_header(a, b) for a, b in zip(header, rows[0])]
+        second = key(rows[0])
+        rows = [r for r in rows[1:] if key(r) != second]
+    header, rows = section_column(widen(header, rows), rows)
+    return caption, header, [spans_right(align(r, header), header) for r in rows]
+
+
+def section_column(header: list[str], rows: list[list[str]]) -> tuple[list[str], list[list[str]]]:
+    """Rows of one cell that head the rows below them ("一、扩大有效投资") become a group column."""
+    if not any(len([c for c in r if squash(c)]) == 1 and len(r) < len(header) and marker(r[0]) for r in rows):
+        return header, rows
+    out, section = [], ""
+    for row in rows:
+        if len([c for c in row if squash(c)]) == 1 and len(row) < len(header) and marker(row[0]):
+            section = squash(row[0])
+            continue
+        out.append([section, *row])
+    return ["类别", *header], out
+
+
+def widen(header: list[str], rows: list[list[str]]) -> list[str]:
+    """A header cell merged across columns comes out once: when most rows are wider than the
+    header, the extra columns sit after its first label column (序号 | 任务清单 ⟶ group, item)."""
+    wider = [len(r) for r in rows if len(r) > len(header)]
+    if len(wider) < max(2, 0.2 * len(rows)):
+        return header
+    extra = max(set(wider), key=wider.count) - len(header)
+    at = 2 if len(header) > 2 and squash(header[0]) in ("序号", "编号", "序") else 1
+    return header[:at] + [""] * extra + header[at:]
+
+
+def spans_right(row: list[str], header: list[str]) -> list[str]:
+    """Under a header cell spanning several columns, a row's labels are right-aligned: a single
+    label is the item, the group above it is filled down later."""
+    out = list(row)
+    i = 0
+    while i < len(header):
+        j = i + 1
+        while j < len(header) and not squash(header[j]) and squash(header[i]):
+            j += 1
+        if j - i > 1:
+            labels = [c for c in out[i:j] if squash(c)]
+            out[i:j] = [""] * (j - i - len(labels)) + labels
+        i = j
     return out
 
 
-def segment(text: str, places: list[str]) -> list[str] | None:
-    """Split `text` entirely into known place names, longest match first."""
-    if not text:
-        return []
-    for place in sorted(places, key=len, reverse=True):
-        if text.startswith(place):
-            rest = segment(text[len(place):], places)
-            if rest is not None:
-                return [place, *rest]
+def sub_header(header: list[str], row: list[str]) -> bool:
+    """A second header row: no values, and it names columns the first row spans ("2025年" over 全市/A区)."""
+    if any(is_valueish(c) for c in row if squash(c)):
+        return False
+    spans = sum(1 for a, b in zip(header, header[1:]) if squash(a) and squash(a) == squash(b))
+    return spans >= 1 and sum(bool(squash(c)) for c in row) >= 2
+
+
+def merge_header(top: str, bottom: str) -> str:
+    top, bottom = squash(top), squash(bottom)
+    return top if not bottom or bottom == top else (f"{top}{bottom}" if top else bottom)
+
+
+def align(row: list[str], header: list[str]) -> list[str]:
+    """A row as wide as the header. A short row left out merged cells: they go where the header
+    has a merged cell (an empty header cell after a named one), else right after the first cell."""
+    width = len(header)
+    if len(row) >= width:
+        return row[:width - 1] + ["".join(row[width - 1:])] if len(row) > width else list(row)
+    missing = width - len(row)
+    empty = next((i for i in range(1, width) if not squash(header[i]) and squash(header[i - 1])), None)
+    at = empty - 1 if empty is not None and empty - 1 < len(row) else 1
+    return row[:at] + [""] * missing + row[at:]
+
+
+def fill_down(rows: list[list[str]], roles: list[str]) -> list[list[str]]:
+    """Merged cells: an empty seq/group/task/lead/leader cell repeats the row above (while a row has content)."""
+    out: list[list[str]] = []
+    for row in rows:
+        row = list(row)
+        if out:
+            for i, role in enumerate(roles):
+                if role in FILL_DOWN and not squash(row[i]) and any(squash(c) for c in row):
+                    row[i] = out[-1][i]
+        out.append(row)
+    return out
+
+
+def table_kind(roles: list[str]) -> str:
+    if "value" in roles and ("indicator" in roles or "place" in roles):
+        return "breakdown"
+    if ROLE_COLUMNS & set(roles) and {"task", "content", "indicator", "group"} & set(roles):
+        return "tasks"
+    if "indicator" in roles and "content" in roles:
+        return "indicators"
+    return "generic"
+
+
+def space_grid(header: list[str], block: list[Para], places: list[str]) -> tuple[list[str], list[list[str]]] | None:
+    """Grid of a table printed as space-separated text: a breakdown (rows anchored on their values)
+    or a numbered task list."""
+    rows = [cells_of(p) for p in block[1:]]
+    rows = [r for r in rows if key(r) != key(header)]
+    if any(DEPT_HEADER.search(h) for h in header):
+        breakdown = parse_breakdown(header, rows, places)
+        if breakdown:
+            return list(breakdown[0]), [list(r) for r in breakdown[1]]
+        if any(h.startswith(("序号", "编号")) for h in header) or any(ROW_NUMBER.match(p.text) for p in block[1:]):
+            names, tasks = parse_tasks(header, block[1:])
+            if tasks:
+                return list(names), [list(r) for r in tasks]
     return None
 
 
-def parse_breakdown(header: list[str], rows: list[list[str]], places: list[str]) -> tuple | None:
-    """Rows as (group, indicator, values…, department) when rows end in K values + department."""
-    runs = [value_run(r) for r in rows]
-    lengths = Counter(n for _, n in runs if n >= 3)
-    if not lengths:
-        return None
-    k = lengths.most_common(1)[0][0]
-    dept_col = max(i for i, h in enumerate(header) if DEPT_HEADER.search(h))
-    first_scope = next((i for i, h in enumerate(header[:dept_col]) if not TEXT_HEADER.search(h)), dept_col)
-    scopes = split_scopes([squash(h) for h in header[first_scope:dept_col]], k, places)
-    if len(scopes) != k:
-        return None
-    text_cols = header[:first_scope] or ["指标名称"]
-    has_group = len(text_cols) >= 2
-    out, group = [], ""
-    for cells, (start, n) in zip(rows, runs):
-        if n < k:
-            continue
-        start = start + n - k
-        texts = cells[:start]
-        dept = "".join(cells[start + k:])
-        if not dept:
-            continue
-        if has_group and texts and texts[0] == "":
-            texts, row_group = texts[1:], ""
-        elif has_group and is_group(texts):
-            row_group, texts = texts[0], texts[1:]
-        else:
-            row_group = ""
-        group = row_group or group
-        indicator = " ".join(t for t in texts if t)
-        out.append((group, indicator, *cells[start:start + k], dept))
-    header_out = (text_cols[0] if has_group else "", text_cols[-1], *scopes, header[dept_col])
-    return header_out, tuple(out)
+def parse_block(caption: str, block: list[Para], places: list[str], label: str = "",
+                vocab: Vocabulary | None = None) -> Table:
+    """One block of rows as a Table with column roles and a kind."""
+    vocab = vocab or load_vocabulary()
+    page = block[0].page
+    spaced = not any(p.table for p in block)
+    shaped = space_grid(header_cells(block[0]), block, places) if spaced else None
+    if shaped:
+        header, rows = shaped
+    else:
+        title, header, rows = grid(block)
+        caption = title or caption
+        if spaced:
+            header = header_cells(block[0])
+    roles = column_roles(header, rows, vocab)
+    rows = fill_down(rows, roles)
+    return Table(caption, tuple(header), tuple(tuple(r) for r in rows), table_kind(roles), label, page, tuple(roles))
 
 
-def is_group(texts: list[str]) -> bool:
-    """Whether the first text cell of a row is a row-group label (总体目标, 创新企业)."""
-    if len(texts) < 2 or not texts[0] or not texts[1]:
-        return False
-    first, second = texts[0], texts[1]
-    return (len(first) <= 8 and not re.search(r"[\d（）()：:“”]", first)
-            and not second[0].isdigit() and second[0] not in "（(")
-
-
-def is_label(cells: list[str], i: int) -> bool:
-    """Whether token i of a space-separated task row is a label cell (group or task name).
-
-    At most two label cells follow the row number; a label is short, has no
-    punctuation and is not followed by a bare number (that is running text: "突破 200 项").
-    """
-    return (i <= 2 and len(cells[i]) <= 20 and not has_inner_punct(cells[i])
-            and not VALUE.match(cells[i + 1]))
-
-
-def task_rows(block: list[Para]) -> list[Para]:
-    """Rows of a numbered table: a paragraph without a row number continues the row before it."""
-    rows: list[Para] = []
-    for para in block:
-        if rows and not para.table and not ROW_NUMBER.match(para.text):
-            rows[-1] = Para(f"{rows[-1].text} {para.text}", rows[-1].page)
-        else:
-            rows.append(para)
-    return rows
+FRONT_LABELS = ("", "引言", "通知")  # a table in the front matter is cited by its row alone
 
 
 def row_label(table: Table, seq: str) -> str:
-    """Citation label of a task-list row: 附件2 第8项."""
-    return f"{table.label} 第{seq}项".strip()
-
-
-def task_columns(header: list[str]) -> tuple[int, int | None, int] | None:
-    """(task, content, departments) column indexes named by a task list's header."""
-    dept = max((i for i, h in enumerate(header) if DEPT_HEADER.search(h)), default=None)
-    if dept is None:
-        return None
-    task = next((i for i in range(dept) if TASK_HEADER.search(header[i]) and not CONTENT_HEADER.search(header[i])),
-                None)
-    if task is None:
-        return None
-    content = next((i for i in range(task + 1, dept) if CONTENT_HEADER.search(header[i])), None)
-    return task, content, dept
-
-
-def parse_tasks(header: list[str], block: list[Para]) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
-    """Task-list rows as (序号, group, task, content, departments), and the printed column names.
-
-    A row with one cell per header column is read by the header's names (a column
-    after 责任单位, such as 完成时限, is not a department); other rows (merged cells,
-    PDF text without rulings) by position: 序号 first, departments last.
-    """
-    roles = task_columns(header)
-    out = []
-    for para in task_rows(block):
-        cells = cells_of(para) if para.table else para.text.split()
-        if not cells or not cells[0].strip().isdigit():
-            continue
-        if para.table and roles and len(cells) == len(header):
-            task, content, dept = roles
-            labels = [c for c in cells[task:content if content is not None else dept] if c]
-            row = (cells[0], labels, cells[content] if content is not None else "", cells[dept])
-        elif para.table:
-            cells = [c for c in cells if c]
-            if len(cells) < 3:
-                continue
-            row = (cells[0], cells[1:-2], cells[-2], cells[-1]) if len(cells) > 3 else (cells[0], cells[1:2], "", cells[2])
-        else:
-            row = space_task_row(cells)
-        seq, labels, content, depts = row
-        if labels:
-            out.append((seq, labels[0] if len(labels) >= 2 else "", "".join(labels[1:] or labels), content, depts))
-    names = (header[0] if header else "序号", "", header[roles[0]] if roles else "任务",
-             header[roles[1]] if roles and roles[1] is not None else "目标", header[roles[2]] if roles else "责任单位")
-    return names, tuple(out)
-
-
-def space_task_row(cells: list[str]) -> tuple[str, list[str], str, str]:
-    """A task row from PDF text without rulings: 序号, label cells, running text, departments."""
-    seq, depts = cells[0], cells[-1]
-    cut = next((i for i in range(1, len(cells) - 1) if not is_label(cells, i)), len(cells) - 1)
-    labels, content = cells[1:cut], " ".join(cells[cut:-1])
-    if "。" in depts:  # a line break hid the cell boundary: "…200 项。市科技局、…"
-        end = depts.rindex("。") + 1
-        content, depts = content + " " + depts[:end], depts[end:]
-    return seq, labels, content, depts
+    """Citation label of a task-table row: 附件2 第8项 (the table's own label when rows are not numbered)."""
+    seq = re.sub(r"[.．、\s]", "", seq or "")
+    if not seq.isdigit():
+        return table.label
+    return f"第{seq}项" if table.label in FRONT_LABELS else f"{table.label} 第{seq}项"

@@ -20,7 +20,7 @@ from ..understand.check import FINDING_NAMES, Finding, check
 from ..models import Chunk, Clause, Document
 from ..text import fold, squash
 
-LEAD, MEMBER = "牵头", "参与"
+LEAD, PARTNER, LISTED = "牵头", "配合", "责任"  # a plain 责任单位 list names no lead
 CITY = "全市"
 HIDDEN_KINDS = {"notice", "footer", "list"}  # not clauses of the policy itself
 REFERENCE = re.compile(r"《(?P<title>[^》]+)》\s*(?:[（(](?P<number>[^）)]+)[）)])?")
@@ -58,7 +58,7 @@ def departments_of(responsibilities: list[dict]) -> list[str]:
 
 
 def responsibility_matrix(responsibilities: list[dict], department: str | None = None) -> pd.DataFrame:
-    """Task × department: 牵头 for the first listed unit, 参与 for the others.
+    """Task × department: 牵头 / 配合 where the document gives roles, 责任 for a plain list.
 
     With `department`, only the tasks it leads or takes part in.
     """
@@ -68,11 +68,20 @@ def responsibility_matrix(responsibilities: list[dict], department: str | None =
     for r in rows:
         record = {"条款": r["clause"], "任务": r["task"]}
         for name in names:
-            record[name] = (LEAD if r["departments"][0] == name else MEMBER) if name in r["departments"] else ""
+            record[name] = role_of(r, name)
         record["出处"] = "；".join(r.get("sources") or (r["clause"],))
         record["引用"] = r["citation"]
         records.append(record)
     return pd.DataFrame(records, columns=["条款", "任务", *names, "出处", "引用"])
+
+
+def role_of(r: dict, name: str) -> str:
+    """牵头 / 配合 where the document says so, 责任 for a unit of a plain list, '' when not listed."""
+    if name in r.get("lead", ()):
+        return LEAD
+    if name in r.get("partners", ()):
+        return PARTNER
+    return LISTED if name in r["departments"] else ""
 
 
 def label_text(clauses: tuple[Clause, ...], chunks: list[Chunk], doc_id: str, label: str) -> str:
