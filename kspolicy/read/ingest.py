@@ -1,4 +1,4 @@
-"""Load a source file (TXT, Markdown, DOCX, PDF) into physical lines.
+"""Load a source file (TXT, Markdown, DOCX, PDF, HTML) into physical lines.
 
 Every failure is an `IngestError` whose message is a short Chinese reason that the
 build report shows next to the file name.
@@ -15,11 +15,17 @@ from pathlib import Path
 from ..models import Line, Loaded
 from ..text import join_parts, repair_glyphs
 
-SUPPORTED = (".txt", ".md", ".docx", ".pdf")
+SUPPORTED = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
+SUPPORTED_NAMES = "PDF、DOCX、TXT、MD、HTML"
 
 
 class IngestError(Exception):
     """A file that cannot be read; str(error) is the reason shown to users (Chinese)."""
+
+
+def unsupported(suffix: str) -> str:
+    """The reason shown for a file whose type is not read."""
+    return f"不支持的文件类型 {suffix or '（无扩展名）'}，支持 {SUPPORTED_NAMES}"
 
 
 def sha256_of(path: Path) -> str:
@@ -99,7 +105,11 @@ def load_lines(path: Path) -> Loaded:
     """Physical lines of any supported file, its page count (PDF only) and metadata hints."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
-        raise IngestError(f"不支持的文件类型 {suffix or '（无扩展名）'}，支持 PDF、TXT、DOCX、MD")
+        raise IngestError(unsupported(suffix))
+    if suffix in (".html", ".htm"):
+        from .html import html_lines
+
+        return html_lines(path)
     if suffix == ".pdf":
         from .pdf import pdf_lines
 
