@@ -1,4 +1,4 @@
-"""Load a source file (TXT, Markdown, DOCX, PDF, HTML) into physical lines.
+"""Load a source file (TXT, Markdown, DOCX, PDF, HTML, DOC/WPS) into physical lines.
 
 Every failure is an `IngestError` whose message is a short Chinese reason that the
 build report shows next to the file name.
@@ -15,8 +15,8 @@ from pathlib import Path
 from ..models import Line, Loaded
 from ..text import join_parts, repair_glyphs
 
-SUPPORTED = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
-SUPPORTED_NAMES = "PDF、DOCX、TXT、MD、HTML"
+SUPPORTED = (".txt", ".md", ".docx", ".pdf", ".html", ".htm", ".doc", ".wps")
+SUPPORTED_NAMES = "PDF、DOCX、DOC、WPS、TXT、MD、HTML"
 
 
 class IngestError(Exception):
@@ -119,6 +119,10 @@ def load_lines(path: Path) -> Loaded:
         if path.stat().st_size == 0:
             raise IngestError("文件为空")
         lines = docx_lines(path)
+    elif suffix in (".doc", ".wps"):
+        from .office import office_lines
+
+        lines = office_lines(path)
     else:
         lines = text_lines(decode_text(path.read_bytes()), markdown=suffix == ".md")
     if not lines:
