@@ -54,6 +54,28 @@ def decode_text(data: bytes) -> str:
     return text
 
 
+READER_FIELD = re.compile(r"^(Title|URL Source|Published Time|Markdown Content):[ \t]*(.*)$")
+
+
+def reader_header(text: str) -> tuple[str, dict[str, str]]:
+    """A web page saved as Markdown by a reader tool starts "Title: … / URL Source: … /
+    Markdown Content:"; the header becomes hints (title, date) and leaves the text."""
+    lines = text.split("\n")
+    fields: dict[str, str] = {}
+    for i, line in enumerate(lines[:12]):
+        m = READER_FIELD.match(line.strip())
+        if m:
+            fields[m.group(1)] = m.group(2).strip()
+            if m.group(1) == "Markdown Content":
+                from .htmlmeta import clean_title, iso
+
+                hints = {"title": clean_title(fields.get("Title", "")), "date": iso(fields.get("Published Time", ""))}
+                return "\n".join(lines[i + 1:]), {k: v for k, v in hints.items() if v}
+        elif line.strip():
+            break
+    return text, {}
+
+
 def text_lines(text: str, markdown: bool = False) -> list[Line]:
     """Physical lines of a plain-text file; blank lines become `gap_before`."""
     lines: list[Line] = []
@@ -115,6 +137,7 @@ def load_lines(path: Path) -> Loaded:
 
         lines, pages = pdf_lines(path)
         return Loaded([replace(line, text=repair_glyphs(line.text)) for line in lines], pages)
+    hints: dict[str, str] = {}
     if suffix == ".docx":
         if path.stat().st_size == 0:
             raise IngestError("文件为空")
@@ -124,7 +147,8 @@ def load_lines(path: Path) -> Loaded:
 
         lines = office_lines(path)
     else:
-        lines = text_lines(decode_text(path.read_bytes()), markdown=suffix == ".md")
+        text, hints = reader_header(decode_text(path.read_bytes()).replace("\r\n", "\n"))
+        lines = text_lines(text, markdown=suffix == ".md")
     if not lines:
         raise IngestError("文件中没有文字")
-    return Loaded(lines)
+    return Loaded(lines, None, hints)
