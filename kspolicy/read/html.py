@@ -18,7 +18,7 @@ import lxml.etree
 import lxml.html
 
 from ..models import Loaded
-from .htmlmeta import body_hints, page_hints
+from .htmlmeta import body_hints, drop_info_blocks, page_hints
 from .htmltext import BLOCK, element_lines, tag_of
 from .ingest import IngestError
 
@@ -194,6 +194,7 @@ def html_lines(path: Path) -> Loaded:
     root = parse_page(decode_html(path.read_bytes()))
     clean(root)
     hints = page_hints(root)
+    drop_info_blocks(root)
     lines = body_lines(root)
     if not lines:
         raise IngestError("网页中没有正文文字")

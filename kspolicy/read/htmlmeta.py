@@ -4,7 +4,9 @@ Sources, best first: the page's information table (名称/标题, 文号/发文�
 成文日期, 发布日期 — as table cells, as "label：value" spans, in any layout), the meta tags
 government sites carry (ArticleTitle, PubDate, ContentSource), the first heading, and
 the <title> with the site name removed. A 文号 standing on its own line at the top of
-the body counts as well. Keys follow `Loaded.hints`: title, doc_number, issuer, date.
+the body counts as well, and so does the date the body is signed (成文日期) when the page
+gives none. Keys follow `Loaded.hints`: title, doc_number, issuer, date, and effective and
+expires where the page states them (实施日期, 失效日期).
 """
 
 from __future__ import annotations
@@ -28,9 +30,11 @@ LABEL = re.compile(
     r"^\s*(" + "|".join(r"\s*".join(word) for words in LABELS.values() for word in words) + r")\s*(?:[:：]\s*(.*))?$",
     re.S)
 LABEL_KEY = {word: key for key, words in LABELS.items() for word in words}
+# Further labels of an information table, read by nobody but telling the table apart from the text.
+INFO_LABEL = re.compile(r"^\s*(?:索\s*引\s*号|分\s*类|主题分类|主\s*题\s*词|体裁分类|统一编号|文件状态|有\s*效\s*性)\s*[:：]")
 ISO = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 DECORATION = re.compile(r"^(?:\s*(?:【[^】]{1,8}】|[（(]转载[)）]|\[[^\]]{1,8}\]))+")
-SITE_SUFFIX = re.compile(r"\s*[-_|—–]+\s*[^-_|—–]*(?:网站|门户网|政府网|网|平台)\s*$")
+SITE_SUFFIX = re.compile(r"\s*[-_|]+\s*[^-_|]*(?:网站|门户网|政府网|网|平台)\s*$")  # not "——": titles use it
 SELF_SOURCE = {"本网", "本站", "本网站", "原创"}
 REPRINT = re.compile(r"^\s*[（(【\[]\s*转载\s*[)）】\]]")
 ISSUER_BEFORE_ABOUT = re.compile(r"^(.{2,60}?(?:局|厅|委|会|府|办|室|院|部|处|中心|部门|社|署|所))\s*关于")
@@ -57,11 +61,15 @@ def meta_tags(root) -> dict[str, str]:
 
 
 def fragments(root) -> list[str]:
-    """Visible text pieces in document order (each text node on its own)."""
+    """Visible text pieces of the page body in document order (each text node on its own)."""
     body = root.find("body")
+    return fragments_of(body if body is not None else root)
+
+
+def fragments_of(root) -> list[str]:
     pieces = []
-    for el in (body if body is not None else root).iter():
-        for text in (el.text if isinstance(el.tag, str) else None, el.tail):
+    for el in root.iter():
+        for text in (el.text if isinstance(el.tag, str) else None, el.tail if el is not root else None):
             text = (text or "").replace("\xa0", " ").replace("\u3000", " ").strip()
             if text:
                 pieces.append(text)
@@ -84,6 +92,17 @@ def info_table(root) -> dict[str, str]:
         if value and key not in found:
             found[key] = value
     return found
+
+
+def drop_info_blocks(root) -> None:
+    """Remove the information table (索引号：… 发布机构：… 文号：…): it is metadata, not text."""
+    for el in list(root.iter("table", "ul", "dl")):
+        if el.getparent() is None:
+            continue
+        pieces = fragments_of(el)
+        labelled = sum(bool(INFO_LABEL.match(p) or (LABEL.match(p) and re.search("[:：]", p))) for p in pieces)
+        if labelled >= 3 and labelled >= 0.3 * len(pieces):
+            el.drop_tree()
 
 
 def valid(key: str, value: str) -> str:

@@ -131,9 +131,13 @@ def span(cell, name: str) -> int:
 
 
 def cell_text(cell) -> str:
-    """A cell's lines joined into one (nested tables included, rows separated by "；")."""
-    pieces = [line.text.replace("\t", " ") for line in element_lines(cell)]
-    return reduce(join_parts, pieces, "").strip()
+    """A cell's lines joined into one; rows of a table nested in it are separated by "；"."""
+    text, prev_row = "", False
+    for line in element_lines(cell):
+        piece = line.text.replace("\t", " ")
+        text = text + "；" + piece if text and (line.table or prev_row) else join_parts(text, piece)
+        prev_row = line.table
+    return text.strip()
 
 
 def grid(rows: list) -> list[list[tuple[object, str]]]:
@@ -168,10 +172,21 @@ def grid(rows: list) -> list[list[tuple[object, str]]]:
 
 
 def is_layout(table, rows: list) -> bool:
-    """One row or one column: the table arranges blocks, it does not hold data."""
+    """One row or one column, or a cell holding a table beside text of its own: the table
+    arranges blocks (a page layout), it does not hold data."""
     widths = [sum(span(c, "colspan") for c in cells_of(tr)) for tr in rows]
-    return len(rows) < 2 or max(widths, default=0) < 2 or (
-        any(nearest_table(t) is table for t in table.iter("table") if t is not table) and len(rows) < 3)
+    return len(rows) < 2 or max(widths, default=0) < 2 or any(
+        holds_table_and_text(cell) for tr in rows for cell in cells_of(tr))
+
+
+def holds_table_and_text(cell) -> bool:
+    inner = [t for t in cell.iter("table")]
+    if not inner:
+        return False
+    own = (cell.text_content() or "")
+    for t in inner:
+        own = own.replace(t.text_content() or "", "", 1)
+    return len(re.sub(r"\s", "", own)) >= 20
 
 
 def emit_table(table, out: Collector) -> None:
