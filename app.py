@@ -22,6 +22,7 @@ from kspolicy.index.embed import EmbedderError, canonical_name, load_embedder
 from kspolicy.index.build import IndexProblem, build, read_manifest, resolve
 from kspolicy.answer.query import analyse
 from kspolicy.answer.search import Index, check_model, load_index
+from kspolicy.read.ingest import SUPPORTED_NAMES
 
 INDEX_DIR = Path(os.environ.get("KSPOLICY_INDEX") or "index")
 MODEL = os.environ.get("KSPOLICY_MODEL") or None
@@ -99,7 +100,7 @@ def show_outcome(outcome: dict | None) -> None:
 
 def upload_section() -> None:
     st.subheader("上传文件并重建索引")
-    st.caption(f"支持 PDF、TXT、DOCX、MD，单个文件不超过 {MAX_MB} MB；文件保存到语料目录 {CORPUS}，"
+    st.caption(f"支持 {SUPPORTED_NAMES}（网页请用浏览器“另存为”保存），单个文件不超过 {MAX_MB} MB；文件保存到语料目录 {CORPUS}，"
                "然后增量重建索引（只处理有变化的文件），完成后即可提问，无需重启。")
     round_ = st.session_state.setdefault("upload_round", 0)
     files = st.file_uploader("选择文件", accept_multiple_files=True, key=f"uploader-{round_}",

@@ -15,6 +15,7 @@ class Line:
     full: bool | None = None  # PDF only: the line reaches the right margin (it wraps)
     table: bool = False  # cells separated by tabs
     title: bool = False  # PDF only: set larger than the body text, or centred
+    paragraph: bool = False  # HTML: the source ends a paragraph here (a block), never joined to the next line
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,7 @@ class Loaded:
 
     `hints` carries metadata a format states outside the text (a web page's title, 文号,
     发布机构, 成文日期): keys title, doc_number, issuer, date (ISO); they win over what
-    the text suggests.
+    the text suggests. A page may also state effective and expires (ISO, 实施日期/失效日期).
     """
 
     lines: list[Line]

@@ -38,7 +38,7 @@ from . import store
 from ..understand.aliases import userdict_lines
 from .chunk import document_chunks
 from .embed import Embedder
-from ..read.ingest import SUPPORTED, IngestError, sha256_of
+from ..read.ingest import SUPPORTED, SUPPORTED_NAMES, IngestError, sha256_of, unsupported
 from ..models import BuildReport, Chunk, Skipped
 from ..understand.parse import Parsed, parse_file
 from .tokens import Tokenizer
@@ -82,7 +82,7 @@ def scan_corpus(corpus: Path) -> tuple[list[Source], list[Skipped]]:
         if any(part.startswith(".") for part in rel.parts):
             continue
         if path.suffix.lower() not in SUPPORTED:
-            skipped.append(Skipped(str(rel), f"不支持的文件类型 {path.suffix or '（无扩展名）'}，支持 PDF、TXT、DOCX、MD"))
+            skipped.append(Skipped(str(rel), unsupported(path.suffix)))
             continue
         doc_id = rel.with_suffix("").as_posix()
         doc_id = doc_id if doc_id not in ids else rel.as_posix()
@@ -188,7 +188,7 @@ def _build_locked(corpus: Path, index_dir: Path, embedder: Embedder, progress: P
     report.removed = sorted(d for d in old_docs if d not in present)
     if not kept:
         raise IndexProblem("没有可以建立索引的文件：" + ("；".join(f"{s.path}：{s.reason}" for s in report.skipped)
-                                                    or f"{corpus} 中没有 PDF、TXT、DOCX 或 MD 文件"))
+                                                    or f"{corpus} 中没有 {SUPPORTED_NAMES} 文件"))
     progress("解析", len(sources), len(sources))
     if manifest and old_vectors is not None and not (report.added or report.changed or report.removed) \
             and reusable and len(kept) == len(old_docs):

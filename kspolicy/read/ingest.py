@@ -1,4 +1,4 @@
-"""Load a source file (TXT, Markdown, DOCX, PDF) into physical lines.
+"""Load a source file (TXT, Markdown, DOCX, PDF, HTML, DOC/WPS) into physical lines.
 
 Every failure is an `IngestError` whose message is a short Chinese reason that the
 build report shows next to the file name.
@@ -15,11 +15,17 @@ from pathlib import Path
 from ..models import Line, Loaded
 from ..text import join_parts, repair_glyphs
 
-SUPPORTED = (".txt", ".md", ".docx", ".pdf")
+SUPPORTED = (".txt", ".md", ".docx", ".pdf", ".html", ".htm", ".doc", ".wps")
+SUPPORTED_NAMES = "PDF、DOCX、DOC、WPS、TXT、MD、HTML"
 
 
 class IngestError(Exception):
     """A file that cannot be read; str(error) is the reason shown to users (Chinese)."""
+
+
+def unsupported(suffix: str) -> str:
+    """The reason shown for a file whose type is not read."""
+    return f"不支持的文件类型 {suffix or '（无扩展名）'}，支持 {SUPPORTED_NAMES}"
 
 
 def sha256_of(path: Path) -> str:
@@ -46,6 +52,28 @@ def decode_text(data: bytes) -> str:
     if readable < 0.95 * len(text):
         raise IngestError("无法识别文本编码（不是 UTF-8 或 GBK/GB18030）")
     return text
+
+
+READER_FIELD = re.compile(r"^(Title|URL Source|Published Time|Markdown Content):[ \t]*(.*)$")
+
+
+def reader_header(text: str) -> tuple[str, dict[str, str]]:
+    """A web page saved as Markdown by a reader tool starts "Title: … / URL Source: … /
+    Markdown Content:"; the header becomes hints (title, date) and leaves the text."""
+    lines = text.split("\n")
+    fields: dict[str, str] = {}
+    for i, line in enumerate(lines[:12]):
+        m = READER_FIELD.match(line.strip())
+        if m:
+            fields[m.group(1)] = m.group(2).strip()
+            if m.group(1) == "Markdown Content":
+                from .htmlmeta import clean_title, iso
+
+                hints = {"title": clean_title(fields.get("Title", "")), "date": iso(fields.get("Published Time", ""))}
+                return "\n".join(lines[i + 1:]), {k: v for k, v in hints.items() if v}
+        elif line.strip():
+            break
+    return text, {}
 
 
 def text_lines(text: str, markdown: bool = False) -> list[Line]:
@@ -99,18 +127,28 @@ def load_lines(path: Path) -> Loaded:
     """Physical lines of any supported file, its page count (PDF only) and metadata hints."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
-        raise IngestError(f"不支持的文件类型 {suffix or '（无扩展名）'}，支持 PDF、TXT、DOCX、MD")
+        raise IngestError(unsupported(suffix))
+    if suffix in (".html", ".htm"):
+        from .html import html_lines
+
+        return html_lines(path)
     if suffix == ".pdf":
         from .pdf import pdf_lines
 
         lines, pages = pdf_lines(path)
         return Loaded([replace(line, text=repair_glyphs(line.text)) for line in lines], pages)
+    hints: dict[str, str] = {}
     if suffix == ".docx":
         if path.stat().st_size == 0:
             raise IngestError("文件为空")
         lines = docx_lines(path)
+    elif suffix in (".doc", ".wps"):
+        from .office import office_lines
+
+        lines = office_lines(path)
     else:
-        lines = text_lines(decode_text(path.read_bytes()), markdown=suffix == ".md")
+        text, hints = reader_header(decode_text(path.read_bytes()).replace("\r\n", "\n"))
+        lines = text_lines(text, markdown=suffix == ".md")
     if not lines:
         raise IngestError("文件中没有文字")
-    return Loaded(lines)
+    return Loaded(lines, None, hints)

@@ -65,7 +65,7 @@ def should_join(a: Line, b: Line, next_row: int | None = None) -> bool:
     `next_row` is the row number expected next in a numbered table (序号), so a
     row that starts right after a full line is still recognised.
     """
-    if a.table or b.table:
+    if a.table or b.table or a.paragraph:
         return False
     if a.title or b.title:  # a title set over two lines is one title
         return a.title and b.title and not b.gap_before

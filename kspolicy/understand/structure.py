@@ -81,7 +81,9 @@ def read_meta(paras: list[Para], fallback_title: str, hints: dict[str, str] | No
         for p in paras for m in REFERENCE.finditer(p.text)
     ))
     hints = hints or {}
-    return Meta(title=hints.get("title") or title, doc_number=hints.get("doc_number") or number,
+    stated = NOTICE_TITLE.search(squash(hints.get("title", "")))  # a page titled "关于印发X的通知" cites X
+    title = (stated.group(1).strip("《》") if stated else hints.get("title")) or title
+    return Meta(title=title, doc_number=hints.get("doc_number") or number,
                 issuer=hints.get("issuer") or issuer, date=hints.get("date") or date, references=refs)
 
 

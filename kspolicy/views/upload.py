@@ -2,8 +2,9 @@
 
 The name must be a plain file name (no folder parts, not hidden), the size is
 limited, and the type is checked twice: by extension and by content (a PDF
-starts with %PDF-, a DOCX is a zip holding word/document.xml, TXT/MD decode as
-UTF-8 or GB18030). The file is written to a hidden staging folder inside the
+starts with %PDF-, a DOCX is a zip holding word/document.xml, a DOC/WPS is an
+OLE compound file, TXT/MD decode as UTF-8 or GB18030, HTML decodes as text and
+has HTML tags). The file is written to a hidden staging folder inside the
 corpus and then renamed into place, so a build never sees half a file and
 nothing is ever written outside the corpus. Every refusal is an `UploadError`
 with a Chinese message for the user.
@@ -20,7 +21,9 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..read.ingest import SUPPORTED, IngestError, decode_text
+from ..read.html import decode_html
+from ..read.ingest import SUPPORTED, SUPPORTED_NAMES, IngestError, decode_text
+from ..read.office import OLE_MAGIC
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_NAME = 120  # characters, before the extension
@@ -69,13 +72,19 @@ def check_type(name: str, data: bytes) -> None:
     """Extension in SUPPORTED and content that matches it."""
     suffix = Path(name).suffix.lower()
     if suffix not in SUPPORTED:
-        raise UploadError(f"不支持的文件类型“{suffix or '（无扩展名）'}”，只能上传 PDF、TXT、DOCX、MD 文件")
+        raise UploadError(f"不支持的文件类型“{suffix or '（无扩展名）'}”，只能上传 {SUPPORTED_NAMES} 文件")
     if suffix == ".pdf":
         if b"%PDF-" not in data[:1024]:
             raise UploadError("文件扩展名是 .pdf，但内容不是 PDF 文件")
     elif suffix == ".docx":
         if not (data.startswith(b"PK\x03\x04") and is_docx(data)):
             raise UploadError("文件扩展名是 .docx，但内容不是 Word（DOCX）文件")
+    elif suffix in (".doc", ".wps"):
+        if not data.startswith(OLE_MAGIC):
+            raise UploadError(f"文件扩展名是 {suffix}，但内容不是 Word 97-2003 或 WPS 文件")
+    elif suffix in (".html", ".htm"):
+        if not is_html(data):
+            raise UploadError(f"文件扩展名是 {suffix}，但内容不是网页（HTML）文件")
     else:
         if b"\x00" in data:
             raise UploadError(f"文件扩展名是 {suffix}，但内容不是文本（含二进制数据）")
@@ -83,6 +92,17 @@ def check_type(name: str, data: bytes) -> None:
             decode_text(data)
         except IngestError as exc:
             raise UploadError(f"文本文件无法读取：{exc}") from None
+
+
+def is_html(data: bytes) -> bool:
+    """Text (no NUL bytes, decodable) with HTML tags near the start."""
+    if b"\x00" in data[:65536]:
+        return False
+    try:
+        text = decode_html(data)
+    except IngestError:
+        return False
+    return bool(re.search(r"<\s*(!doctype\s+html|html|head|body|meta|title|div|p|table)\b", text[:65536], re.I))
 
 
 def is_docx(data: bytes) -> bool:
