@@ -111,3 +111,25 @@ def seed_index(tmp_path_factory, embedder):
     corpus = make_corpus(base / "corpus", SEED)
     build(corpus, base / "index", embedder)
     return base / "index", load_index(base / "index", embedder=embedder)
+
+
+REALDOCS = ROOT.parent / "shared" / "realdocs"
+
+
+def real_corpus(folder: Path) -> Path:
+    """The real documents of ../shared/realdocs (copied into a temporary corpus, never into the
+    repository) plus the seed: the multi-document library the answers are measured on."""
+    if not REALDOCS.is_dir():
+        pytest.skip(f"需要 {REALDOCS}")
+    for sub in ("guangzhou", "suzhou-excerpts"):
+        shutil.copytree(REALDOCS / sub, folder / sub)
+    shutil.copy(SEED, folder / SEED.name)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def real_index(tmp_path_factory, embedder):
+    """Index of the real documents plus the seed with the default model: (index_dir, Index, report)."""
+    base = tmp_path_factory.mktemp("real")
+    report = build(real_corpus(base / "corpus"), base / "index", embedder)
+    return base / "index", load_index(base / "index", embedder=embedder), report

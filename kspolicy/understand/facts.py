@@ -84,6 +84,9 @@ def row_item(table: Table, cells: dict[str, str]) -> tuple[str, str]:
     item = ITEM.match(content)
     if item:
         return row_label(table, item.group(1)), task_name(content)
+    numbered = ITEM.match(squash(cells.get("indicator", "")))
+    if numbered and "seq" not in cells:  # "1.重点人群签约服务覆盖率": the row's own number
+        return row_label(table, numbered.group(1)), task_name(cells["indicator"])
     task = squash(cells.get("task") or cells.get("indicator") or cells.get("group") or "")
     return row_label(table, cells.get("seq", "")), task_name(task or content)
 
@@ -160,7 +163,8 @@ def cell_targets(table: Table, by_label: dict[str, str], doc_id: str, vocab: Voc
         cells = row_cells(table, row)
         label, _ = row_item(table, cells)
         hint = split_indicator(row[indicator])[0] if indicator is not None else ""
-        out += continued(sentence_targets(cells[text_role], label, by_label.get(label, ""), doc_id, vocab, year, hint))
+        out += continued(sentence_targets(cells[text_role], label, by_label.get(label, ""), doc_id, vocab, year, hint,
+                                          named=table.kind == "indicators"))
     return out
 
 

@@ -100,7 +100,7 @@ def document_title(head: list[str]) -> str:
         m = NOTICE_TITLE.search(flat) or ISSUED.search(flat)
         if m:
             return m.group(1).strip("《》")
-    titles = [squash(t) for t in head if is_title_like(t)]
+    titles = [squash(t) for t in head if is_title_like(t) and re.search(r"[\u4e00-\u9fff]", t)]
     named = next((t for t in titles if t.endswith(kinds)), "")
     return named or next((t for t in titles if not ISSUER_LIKE.search(t)), "")
 

@@ -32,7 +32,7 @@ YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?![\d月内来起]|\s*[—\-�
 PIECES = re.compile(r"[，,；;。！？\n]")
 CONJUNCTION = re.compile(r"[、和及与]")
 TRIM = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、]|到|至|截至|截止|力争|并|且|同时|其中[:：]?|全市|全区|以上|"
-                  r"以及|重点|累计|共|实现|确保|争取)+")
+                  r"以及|累计|共|实现|确保|争取)+")
 PER = re.compile(r"每[人户月年次家][每]?[人户月年次]?$")
 
 
@@ -65,8 +65,12 @@ def parse_value(cell: str, vocab: Vocabulary) -> tuple[float | None, str, str]:
 
 
 def table_year(table: Table) -> int | None:
-    m = YEAR_HEADER.search(squash(table.title)) or YEAR_HEADER.search(squash(" ".join(table.header)))
-    return int(m.group(1)) if m else None
+    """The year a table's caption or header names ("任务分解表（2025 年）"; not "2023年版")."""
+    for text in (table.title, " ".join(table.header)):
+        m = next((y for y in YEAR_HEADER.finditer(squash(text)) if not squash(text)[y.end():].startswith("版")), None)
+        if m:
+            return int(m.group(1))
+    return None
 
 
 def table_targets(table: Table, doc_id: str, city: str, vocab: Vocabulary, year: int | None = None) -> list[Target]:
@@ -138,13 +142,14 @@ def indicator_of(piece: str, start: int, end: int, hint: str) -> str:
 
 
 def sentence_targets(text: str, label: str, department: str, doc_id: str, vocab: Vocabulary,
-                     year_hint: int | None = None, indicator_hint: str = "") -> list[Target]:
+                     year_hint: int | None = None, indicator_hint: str = "", named: bool = False) -> list[Target]:
     """Targets and standards stated in the sentences of a clause or a table cell.
 
     A sentence is cut at commas; a piece holding several quantities is cut again at the
     last "、"/"和"/"及" between two of them ("1000套专家公寓和10000套人才公寓"). In each part
     the last quantity is the value and earlier ones describe it ("超200亿元企业1家"). The year
-    is the nearest one before the value in its sentence, else the clause's latest.
+    is the nearest one before the value in its sentence, else the clause's latest. With
+    `named`, every value is of `indicator_hint` (the row of an indicator table).
     """
     out: list[Target] = []
     year = year_hint
@@ -158,7 +163,8 @@ def sentence_targets(text: str, label: str, department: str, doc_id: str, vocab:
             unit = (m.group("mult") or "") + m.group("unit")
             kind = sentence_kind(flat[start:end], flat, unit, vocab, bool(indicator_hint))
             years = list(YEAR.finditer(flat, 0, m.start()))
-            name = indicator_of(flat[start:end], m.start() - start, m.end() - start, indicator_hint or previous)
+            name = indicator_hint if named else indicator_of(flat[start:end], m.start() - start, m.end() - start,
+                                                             indicator_hint or previous)
             if not kind or not name:
                 continue
             previous = name
