@@ -15,7 +15,7 @@ from pathlib import Path
 from .answer.compose import ask
 from .answer.search import Index
 
-QUESTION_DIR = Path("tests/eval")
+QUESTION_DIR = Path("tests/eval/seed")
 
 
 def default_questions() -> list[Path]:

@@ -138,15 +138,18 @@ class Chunk:
     clause_id: str
     label: str
     heading: str
-    text: str  # verbatim text shown and cited
+    text: str  # verbatim text shown and cited (a table row: its cells as printed, tab-separated)
     page: int | None = None
-    kind: str = "text"  # text | row (a table row written as a self-describing record)
+    kind: str = "text"  # text | row (a table row)
     ref: str = ""  # rows of a breakdown table: the indicator as printed
+    record: str = ""  # rows: the row with every header ("指标｜2025年：300；开发区：135｜责任单位：…")
 
     @property
     def embed_text(self) -> str:
-        """What the embedder and BM25 see: the heading path gives a short clause its context."""
-        return f"{self.heading}\n{self.text}" if self.heading and self.kind == "text" else self.text
+        """What the embedder and BM25 see: a clause with its heading path, a row as its record."""
+        if self.kind == "row":
+            return self.record or self.text
+        return f"{self.heading}\n{self.text}" if self.heading else self.text
 
 
 @dataclass(frozen=True)

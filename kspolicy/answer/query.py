@@ -1,45 +1,55 @@
-"""Query analysis: districts, departments, year and intent, recognised through the alias dictionary."""
+"""Question analysis: names (districts, departments, cities), year, what is asked, and the intent.
+
+Names are found through the alias tables learnt from the documents (full and short
+forms: 昆山开发区 = 开发区, 市人社局 = 市人力资源和社会保障局), a one-character typo in a
+known word is corrected, and the intent comes from the classifier in intent.py. What the
+question asks for (a number, a time, a list, a role) is read from the cue words in
+cues.toml.
+"""
 
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
-from ..understand.vocab import load_vocabulary
 from ..text import fold
+from ..understand.vocab import load_vocabulary
+from .intent import default_classifier, normalise
 
-# Intent cues: the ways users ask "who", "what does this department do", "what are this
-# district's targets" and "how much". Facts decide the answer; these only pick the question type.
-RESPONSIBILITY = re.compile(
-    r"(哪些|哪个|哪几个|哪家|什么|那些|何)(部门|单位|机构|局)|(责任|主责|牵头|主管|归口|负责)(单位|部门|主体)|"
-    r"由谁|谁(来)?(负责|牵头|主抓|抓|管|承担|落实|推进)|归(哪|谁)|"
-    r"\b(who|which (department|agency|unit|office)s?|responsible|in charge)\b",
-    re.IGNORECASE,
-)
-DEPT_TASKS = re.compile(
-    r"(负责|牵头|承担|参与|涉及|分管|主抓|抓|干|做|管|有)(了|的)?(哪些|什么|啥|那些|几项)|"
-    r"(哪些|什么|啥)(任务|工作|事|职责)|任务(有哪些|清单)|职责|分工"
-)
-LIST_TARGETS = re.compile(
-    r"(哪些|什么|所有|全部|各项|有何|汇总|一览|列出|列一下)\S{0,6}?(目标|指标|任务)|"
-    r"(目标|指标|任务)\S{0,4}?(有哪些|是什么|分别|汇总|一览|清单)"
-)
-ASKS_NUMBER = re.compile(r"多少|(?<!哪)几(家|个|项|件|名|座|人|所|台|套)|\b(how many|how much)\b", re.IGNORECASE)
-NUMBER = re.compile(r"多少|(?<!哪)几(家|个|项|件|名|座|人|所|台|套)|目标|指标|规模|数量|任务数|数是|达到|要到|新增|培育数|"
-                    r"\b(how many|how much|target|goal)\b", re.IGNORECASE)
-OPEN_QUESTION = re.compile(r"什么|哪些|如何|怎么|怎样|为什么")
-EXTREME = re.compile(r"(哪个|哪一个|哪些)?(区镇|区|镇|地方|板块)?(的)?最(多|高|大|少|低|小)")
+CUES = Path(__file__).with_name("cues.toml")
 EXCLUDING = re.compile(r"除(了)?(?P<names>.+?)(以外|之外|外)")
 UNKNOWN_PLACE = re.compile(r"([\u4e00-\u9fff]{2,3})(镇|乡|街道)")
 YEAR = re.compile(r"(20\d{2})\s*年")
 CITY_LEVEL = re.compile(r"全市|全县|市级总|总目标|合计")
-QUESTION_WORDS = re.compile(
-    r"[？?！!。，,、；;：:“”\"'‘’（）()\s]|请问|是多少|多少[家个项件名座人所台套亿万元]*|有哪些|哪些|哪几个|哪个|哪|"
-    r"是什么|什么|是谁|由谁|谁|几[家个项件名座人所台套]?|达到|要到|实现|完成|都|这块|一下|汇总|"
-    r"(责任|主责|牵头|主管|归口|负责)?(单位|部门)|负责|牵头|承担|来抓|来管|归|由|目标|指标|工作|任务数?|"
-    r"[两三四五六七八九十几各]个?(区镇|镇|区|地)|力争|增加|提高|提升|数量|要|的|吗|呢|是|有|分别|情况|具体"
-)
+PUNCTUATION = re.compile(r"[？?！!。，,、；;：:“”\"'‘’（）()\s]+")
+
+Aliases = dict[str, list[str]]
+
+
+@dataclass(frozen=True)
+class Cues:
+    number: tuple[str, ...]
+    time: tuple[str, ...]
+    list: tuple[str, ...]
+    lead: tuple[str, ...]
+    partner: tuple[str, ...]
+    leader: tuple[str, ...]
+    most: tuple[str, ...]
+    least: tuple[str, ...]
+    filler: re.Pattern[str]
+    measure: dict[str, tuple[str, ...]]
+
+
+@lru_cache(maxsize=1)
+def cues() -> Cues:
+    data = tomllib.loads(CUES.read_text(encoding="utf-8"))
+    measure = {k: tuple(v) for k, v in data.pop("measure").items()}
+    words = {k: tuple(v) for k, v in data.items()}
+    filler = re.compile("|".join(map(re.escape, sorted(words.pop("filler"), key=len, reverse=True))))
+    return Cues(**words, filler=filler, measure=measure)
 
 
 @dataclass(frozen=True)
@@ -55,13 +65,14 @@ class Query:
     extreme: str = ""  # "max" / "min": which district has the most / least
     excluded: tuple[str, ...] = ()  # districts named after 除…外: "除开发区、高新区外，哪个区镇最多"
     doc_id: str = ""  # answer only from this document (the user's document filter)
+    asks: str = ""  # number | time | list | '' (what the answer must hold)
+    role: str = ""  # lead | partner | leader | '' (which role of a responsibility is asked about)
+    measure: str = ""  # money | percent | age | '' (the kind of quantity a number question wants)
+    cities: tuple[str, ...] = ()  # cities or districts the question names (昆山, 广州)
 
     def covers(self, fact) -> bool:
         """Whether a fact is in the documents the question is about."""
         return not self.doc_id or fact.doc_id == self.doc_id
-
-
-Aliases = dict[str, list[str]]
 
 
 @lru_cache(maxsize=64)
@@ -88,6 +99,17 @@ def find_names(text: str, aliases: Aliases) -> tuple[list[str], str]:
     return sorted(found, key=found.get), re.sub(r" +", " ", rest)
 
 
+def canonical(text: str, *tables: Aliases) -> str:
+    """The text with every written form of a known name replaced by its canonical name
+    ("陆家镇" -> "陆家", "市卫健委" -> "市卫生健康委"), as the facts print them."""
+    text = fold(text)
+    for aliases in tables:
+        for form, name in written_forms(aliases):
+            if form in text and fold(name) not in text:
+                text = text.replace(form, "\x00" + name + "\x00")
+    return text.replace("\x00", " ")
+
+
 def expand_abbreviations(text: str) -> str:
     """"花桥高企目标" -> "花桥高新技术企业目标" (vocab/names.toml [terms]), "超50亿企业" -> "超50亿元企业"."""
     for short, full in load_vocabulary().terms.items():
@@ -96,33 +118,97 @@ def expand_abbreviations(text: str) -> str:
     return re.sub(r"(\d)\s*亿(?![元])", r"\1亿元", text)
 
 
+def typo_index(words) -> dict[str, str]:
+    """One-character-substitution patterns of known words ("专精特?" -> "专精特新"); ambiguous ones dropped."""
+    out: dict[str, str] = {}
+    for word in words:
+        if 4 <= len(word) <= 8 and all("\u4e00" <= ch <= "\u9fff" for ch in word):
+            for i in range(len(word)):
+                key = word[:i] + "?" + word[i + 1:]
+                out[key] = word if out.get(key, word) == word else ""
+    return {k: v for k, v in out.items() if v}
+
+
+def correct_typos(text: str, seen, patterns: dict[str, str], fixes: int = 2) -> str:
+    """Replace a run holding a character pair the corpus never has by the known word one
+    character away: "专精特信企业" -> "专精特新企业". `seen` holds the corpus's character pairs."""
+    for _ in range(fixes):
+        fixed = None
+        for size in (6, 5, 4):
+            for start in range(0, max(0, len(text) - size + 1)):
+                piece = text[start:start + size]
+                if not all("\u4e00" <= ch <= "\u9fff" for ch in piece) or \
+                        all(piece[i:i + 2] in seen for i in range(size - 1)):
+                    continue
+                words = {patterns.get(piece[:i] + "?" + piece[i + 1:], "") for i in range(size)} - {""}
+                if len(words) == 1:
+                    fixed = text[:start] + words.pop() + text[start + size:]
+                    break
+            if fixed:
+                break
+        if not fixed:
+            return text
+        text = fixed
+    return text
+
+
 def strip_question(text: str) -> str:
-    return re.sub(r"\s+", " ", QUESTION_WORDS.sub(" ", text)).strip()
+    return re.sub(r"\s+", " ", cues().filler.sub(" ", PUNCTUATION.sub(" ", text))).strip()
 
 
-def analyse(text: str, places: dict[str, list[str]], departments: dict[str, list[str]]) -> Query:
+def asked(text: str) -> tuple[str, str, str]:
+    """(what the answer must hold, which role is asked about, which kind of quantity) from the cue words."""
+    c = cues()
+    flat = fold(text).lower()
+    role = next((name for name, words in (("leader", c.leader), ("partner", c.partner), ("lead", c.lead))
+                 if any(w in flat for w in words)), "")
+    measure = next((kind for kind, words in c.measure.items() if any(w in flat for w in words)), "")
+    flat = re.sub(r"哪几|哪一|几种", "", flat)  # "哪几个区镇" asks which ones, not how many
+    if any(w in flat for w in c.time):
+        return "time", role, measure
+    if any(w in flat for w in c.number):
+        return "number", role, measure
+    return ("list" if any(w in flat for w in c.list) else ""), role, measure
+
+
+def classify(text: str, districts: list[str], depts: list[str], names: dict[str, str], topic: str,
+             known: set[str] | None = None) -> str:
+    """The intent by the classifier, kept consistent with the names found: a department's tasks
+    need a department, a district's target list a district; a question that names a unit and
+    almost nothing else ("团市委在这个文件里牵头干什么") asks for that unit's tasks."""
+    intent = default_classifier().predict(normalise(text, names))
+    rest = topic.replace(" ", "")
+    if depts and len(rest) <= 3 and intent in ("responsibility", "passage") and (known is None or rest in known or not rest):
+        intent = "department_tasks"
+    if intent == "department_tasks" and not depts:
+        intent = "responsibility"
+    if intent == "district_targets" and not districts:
+        intent = "target"
+    return intent
+
+
+def analyse(text: str, places: Aliases, departments: Aliases, cities: tuple[str, ...] = (),
+            known: set[str] | None = None) -> Query:
+    """`known`: words of the corpus (a question about an unknown thing is not a unit's task list)."""
     excluding = EXCLUDING.search(text)
     excluded = tuple(find_names(excluding.group("names"), places)[0]) if excluding else ()
     districts, rest = find_names(EXCLUDING.sub(" ", text) if excluded else text, places)
     depts, rest = find_names(rest, departments)
+    named_cities = tuple(c for c in cities if c and (c in rest or c.rstrip("市区县") in rest))  # not a district name
     unknown = next((m.group(0) for m in UNKNOWN_PLACE.finditer(rest)
                     if not re.search(r"[几哪些各个区每全该本在的和与及对乡城]", m.group(1))), "")
     year_match = YEAR.search(rest)
     year = int(year_match.group(1)) if year_match else None
-    extreme_match = EXTREME.search(rest)
-    extreme = "" if not extreme_match else ("max" if extreme_match.group(4) in "多高大" else "min")
-    rest = EXTREME.sub(" ", CITY_LEVEL.sub(" ", YEAR.sub(" ", rest)))
+    c = cues()
+    extreme = "max" if any(w in text for w in c.most) else "min" if any(w in text for w in c.least) else ""
+    rest = CITY_LEVEL.sub(" ", YEAR.sub(" ", rest))
+    for word in (*c.most, *c.least):
+        rest = rest.replace(word, " ")
+    names = {form: "Ｐ" for d in districts for form in places.get(d, [d])}
+    names.update({form: "Ｄ" for d in depts for form in departments.get(d, [d])})
+    what, role, measure = asked(text)
     topic = strip_question(rest)
-    if depts and DEPT_TASKS.search(text) and not RESPONSIBILITY.search(text):
-        intent = "department_tasks"
-    elif RESPONSIBILITY.search(text) and not ASKS_NUMBER.search(text):
-        intent = "responsibility"
-    elif districts and LIST_TARGETS.search(text):
-        intent = "district_targets"
-    elif NUMBER.search(text) or extreme or (districts and not OPEN_QUESTION.search(text)):
-        # a district named without "什么/如何" ("巴城 充电站", "张浦镇的目标"): its targets are asked
-        intent = "target"
-    else:
-        intent = "passage"
-    return Query(text, intent, tuple(districts), tuple(depts), year, topic,
-                 strip_question(fold(text)), unknown, extreme, excluded)
+    return Query(text, classify(text, districts, depts, names, topic, known), tuple(districts), tuple(depts), year,
+                 topic, strip_question(canonical(text, places, departments)), unknown, extreme, excluded, asks=what,
+                 role=role, cities=named_cities,
+                 measure=measure)

@@ -19,9 +19,10 @@ from ..index import store
 from ..index.embed import Embedder, canonical_name, load_embedder
 from ..index.build import FORMAT_VERSION, IndexProblem, resolve
 from ..models import Chunk, Document, Hit, Responsibility, Target
-from ..scoring import combine, idf_table
+from ..scoring import idf_table
 from ..text import fold
 from ..index.tokens import Tokenizer
+from .query import typo_index
 
 QUOTED = re.compile(r"[\"“”「『‘]([^\"“”「」『』‘’]{1,40})[\"”」』’]")  # not ASCII ' (What's)
 BM25_WEIGHT = 1.0  # equal weights: on the evaluation sets 0.3-1.0 for dense changed hit@1 by < 3 points
@@ -51,6 +52,10 @@ class Index:
     weights: dict[str, float] = field(default_factory=dict)  # cache: gram weight of fact names
     by_indicator: dict[str, list[Target]] = field(default_factory=dict)  # targets grouped by indicator name
     by_indicator_citywide: list[Target] = field(default_factory=list)  # the 全市 target of each table row
+    doc_rows: dict[str, list[int]] = field(default_factory=dict)  # chunk rows of each document
+    cities: tuple[str, ...] = ()  # issuing cities and districts of the documents (昆山, 广州, 吴江区)
+    typo_patterns: dict[str, str] = field(default_factory=dict)  # "专精特?" -> "专精特新"
+    thresholds: object = None  # evidence.Thresholds of the index's embedder (from the manifest)
 
 
 def check_model(manifest: dict, requested: str | None) -> None:
@@ -97,7 +102,7 @@ def _load(folder: Path, model: str | None, embedder: Embedder | None) -> Index:
         index = Index(folder, manifest, documents, chunks, store.read_responsibilities(db),
                       store.read_targets(db), places, departments, Tokenizer(folder / "userdict.txt"),
                       bm25s.BM25.load(str(folder / "bm25")), faiss.read_index(str(folder / "vectors.faiss")),
-                      embedder, [fold(c.text) for c in chunks], idf_table(c.ref or c.text for c in chunks),
+                      embedder, [fold(c.text) for c in chunks], idf_table(c.ref or c.embed_text for c in chunks),
                       chunk_rows(chunks))
     finally:
         db.close()
@@ -107,6 +112,14 @@ def _load(folder: Path, model: str | None, embedder: Embedder | None) -> Index:
     for t in index.targets:
         index.by_indicator.setdefault(t.indicator, []).append(t)
     index.by_indicator_citywide = [t for t in index.targets if t.scope == "全市"]
+    for row, chunk in enumerate(index.chunks):
+        index.doc_rows.setdefault(chunk.doc_id, []).append(row)
+    index.cities = tuple(sorted({d.city for d in documents.values() if d.city}))
+    names = {form for table in (places, departments) for forms in table.values() for form in forms}
+    index.typo_patterns = typo_index({w for w in index.bm25.vocab_dict if w} | names)
+    from .evidence import Thresholds  # evidence reads candidates of this module
+
+    index.thresholds = Thresholds.of(manifest)
     return index
 
 
@@ -140,48 +153,103 @@ def quoted_phrases(query: str) -> list[str]:
     return [p.strip() for p in QUOTED.findall(query) if p.strip()]
 
 
-def bm25_scores(index: Index, query: str) -> np.ndarray:
-    vocab = index.bm25.vocab_dict
-    tokens = [t for t in index.tokenizer.tokens(query) if t in vocab]
-    if not tokens:
-        return np.zeros(len(index.chunks), dtype=np.float32)
-    return np.asarray(index.bm25.get_scores(tokens), dtype=np.float32)
+@dataclass(frozen=True)
+class Candidate:
+    """One retrieved chunk: its fused score (in [0, 1], monotone with rank) and the evidence behind it."""
 
-
-def dense_scores(index: Index, qvec: np.ndarray) -> np.ndarray:
-    if not len(index.chunks):
-        return np.zeros(0, dtype=np.float32)
-    scores, ids = index.vectors.search(qvec[None, :].astype(np.float32), len(index.chunks))
-    out = np.zeros(len(index.chunks), dtype=np.float32)
-    out[ids[0]] = scores[0]
-    return out
+    row: int
+    score: float
+    bm25: float  # BM25 relative to the best chunk's (0..1)
+    dense: float  # cosine similarity to the question
 
 
 @dataclass(frozen=True)
 class Scored:
-    """Per-chunk scores of one query, kept for answer selection and abstention."""
+    """The candidates of one question, best first, with a lookup by chunk row."""
 
-    fused: np.ndarray
-    dense: np.ndarray  # cosine per chunk: the support of a question in another language
-    allowed: np.ndarray  # bool mask: document filter and quoted phrases
+    candidates: tuple[Candidate, ...]
+    by_row: dict[int, Candidate]
+
+    def score(self, row: int) -> float:
+        found = self.by_row.get(row)
+        return found.score if found else 0.0
+
+    @property
+    def best_dense(self) -> float:
+        return max((c.dense for c in self.candidates), default=-1.0)
 
 
-def score(index: Index, query: str, qvec: np.ndarray, doc_id: str | None = None) -> Scored:
-    bm25 = bm25_scores(index, query)
-    dense = dense_scores(index, qvec)
-    allowed = np.ones(len(index.chunks), dtype=bool)
+def bm25_top(index: Index, tokens: list[str], k: int, mask: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, scores) of the k best chunks by BM25 (only those in `mask` when given)."""
+    if not tokens or not len(index.chunks):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    scores = np.asarray(index.bm25.get_scores(tokens), dtype=np.float32)
+    if mask is not None:
+        scores = np.where(mask, scores, 0.0)
+    k = min(k, len(scores))
+    rows = np.argpartition(-scores, k - 1)[:k]
+    rows = rows[scores[rows] > 0]
+    return rows, scores[rows]
+
+
+def dense_top(index: Index, qvec: np.ndarray, k: int, rows: list[int] | None) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, cosines) of the k nearest chunks (among `rows` when given: a document filter)."""
+    if not len(index.chunks):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    if rows is not None:
+        vectors = index.vectors.reconstruct_batch(np.asarray(rows, dtype=np.int64)) if rows else np.zeros((0, len(qvec)))
+        cos = vectors @ qvec.astype(np.float32)
+        order = np.argsort(-cos)[:k]
+        return np.asarray(rows, dtype=np.int64)[order], cos[order]
+    scores, ids = index.vectors.search(qvec[None, :].astype(np.float32), min(k, len(index.chunks)))
+    keep = ids[0] >= 0
+    return ids[0][keep], scores[0][keep]
+
+
+def phrase_rows(index: Index, phrases: list[str]) -> set[int]:
+    keys = [fold(p) for p in phrases]
+    return {i for i, text in enumerate(index.folded) if all(key in text for key in keys)}
+
+
+def score(index: Index, query: str, qvec: np.ndarray, doc_id: str | None = None, k: int = 40) -> Scored:
+    """Hybrid retrieval: the top chunks by BM25 and by dense similarity, fused over their union
+    (each score scaled by the best one: CombSUM). A document filter and quoted phrases restrict
+    which chunks may be returned."""
+    phrases = quoted_phrases(query)
+    allowed: set[int] | None = None
     if doc_id:
-        allowed &= np.array([c.doc_id == doc_id for c in index.chunks], dtype=bool)
-    for phrase in quoted_phrases(query):
-        key = fold(phrase)
-        allowed &= np.array([key in text for text in index.folded], dtype=bool)
-    fused = combine([bm25, dense], [BM25_WEIGHT, DENSE_WEIGHT])
-    return Scored(np.where(allowed, fused, -1.0), dense, allowed)
+        allowed = set(index.doc_rows.get(doc_id, []))
+    if phrases:
+        found = phrase_rows(index, phrases)
+        allowed = found if allowed is None else allowed & found
+    mask = None
+    if allowed is not None:
+        mask = np.zeros(len(index.chunks), dtype=bool)
+        mask[list(allowed)] = True
+    tokens = [t for t in index.tokenizer.tokens(query) if t in index.bm25.vocab_dict]
+    b_rows, b_scores = bm25_top(index, tokens, k, mask)
+    d_rows, d_cos = dense_top(index, qvec, k, sorted(allowed) if allowed is not None else None)
+    bm25 = {int(r): float(s) for r, s in zip(b_rows, b_scores)}
+    dense = {int(r): float(c) for r, c in zip(d_rows, d_cos)}
+    union = set(bm25) | set(dense)
+    missing = [r for r in union if r not in dense]
+    if missing:  # BM25 candidates the dense top-k did not reach: their cosine, computed directly
+        vectors = index.vectors.reconstruct_batch(np.asarray(missing, dtype=np.int64))
+        dense.update({r: float(c) for r, c in zip(missing, vectors @ qvec.astype(np.float32))})
+    top_b = max(bm25.values(), default=0.0) or 1.0
+    cos = [dense[r] for r in union]
+    high, low = (max(cos), min(cos)) if cos else (1.0, 0.0)
+    span = (high - low) or 1.0
+    ranked = sorted((Candidate(r, BM25_WEIGHT * bm25.get(r, 0.0) / top_b + DENSE_WEIGHT * (dense[r] - low) / span,
+                               bm25.get(r, 0.0) / top_b, dense[r]) for r in union),
+                    key=lambda c: (-c.score, c.row))
+    total = BM25_WEIGHT + DENSE_WEIGHT
+    ranked = [Candidate(c.row, round(c.score / total, 6), c.bm25, c.dense) for c in ranked]
+    return Scored(tuple(ranked), {c.row: c for c in ranked})
 
 
 def top_hits(index: Index, scored: Scored, k: int) -> list[Hit]:
-    order = [int(i) for i in np.argsort(-scored.fused, kind="stable") if scored.allowed[i]][:k]
-    return [to_hit(index, i, float(scored.fused[i])) for i in order]
+    return [to_hit(index, c.row, c.score) for c in scored.candidates[:k]]
 
 
 def to_hit(index: Index, row: int, value: float) -> Hit:
@@ -194,4 +262,4 @@ def to_hit(index: Index, row: int, value: float) -> Hit:
 def search(index: Index, query: str, k: int = 5, doc_id: str | None = None) -> list[Hit]:
     """Hybrid retrieval, best first; a quoted phrase must occur in every hit."""
     qvec = index.embedder.encode_query(query)
-    return top_hits(index, score(index, query, qvec, doc_id), k)
+    return top_hits(index, score(index, query, qvec, doc_id, max(k, 40)), k)

@@ -37,7 +37,7 @@ from .. import PARSER_VERSION
 from . import store
 from ..understand.aliases import userdict_lines
 from .chunk import document_chunks
-from .embed import Embedder
+from .embed import Embedder, calibration
 from ..read.ingest import SUPPORTED, SUPPORTED_NAMES, IngestError, sha256_of, unsupported
 from ..models import BuildReport, Chunk, Skipped
 from ..understand.parse import Parsed, parse_file
@@ -259,6 +259,7 @@ def _publish(index_dir: Path, kept, vectors: np.ndarray, embedder: Embedder) -> 
     manifest = {
         "format_version": FORMAT_VERSION, "parser_version": PARSER_VERSION,
         "model": embedder.name, "dimension": embedder.dim, "chunks": len(chunks),
+        "calibration": calibration(embedder.name),
         "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "documents": {p.document.doc_id: {"sha256": p.document.sha256, "source": p.document.source,
                                           "title": p.document.title} for p, _, _ in kept},

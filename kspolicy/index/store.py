@@ -25,7 +25,7 @@ CREATE TABLE clauses (doc_id TEXT, ord INTEGER, clause_id TEXT, label TEXT, head
 CREATE TABLE tables (doc_id TEXT, ord INTEGER, label TEXT, title TEXT, kind TEXT, page INTEGER,
     header TEXT, rows TEXT, roles TEXT);
 CREATE TABLE chunks (row INTEGER PRIMARY KEY, chunk_id TEXT UNIQUE, doc_id TEXT, clause_id TEXT,
-    label TEXT, heading TEXT, text TEXT, page INTEGER, kind TEXT, ref TEXT);
+    label TEXT, heading TEXT, text TEXT, page INTEGER, kind TEXT, ref TEXT, record TEXT);
 CREATE TABLE responsibilities (doc_id TEXT, ord INTEGER, task TEXT, departments TEXT, clause TEXT,
     sources TEXT, lead TEXT, partners TEXT, leaders TEXT, deadline TEXT, content TEXT, offices TEXT, lead_offices TEXT);
 CREATE TABLE targets (doc_id TEXT, ord INTEGER, indicator TEXT, unit TEXT, year INTEGER, scope TEXT,
@@ -68,8 +68,8 @@ def write_parsed(db: sqlite3.Connection, parsed: Parsed) -> None:
 
 
 def write_chunks(db: sqlite3.Connection, chunks: list[Chunk]) -> None:
-    db.executemany("INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?)",
-                   [(i, c.chunk_id, c.doc_id, c.clause_id, c.label, c.heading, c.text, c.page, c.kind, c.ref)
+    db.executemany("INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                   [(i, c.chunk_id, c.doc_id, c.clause_id, c.label, c.heading, c.text, c.page, c.kind, c.ref, c.record)
                     for i, c in enumerate(chunks)])
 
 
@@ -116,8 +116,8 @@ def read_targets(db: sqlite3.Connection, doc_id: str | None = None) -> tuple[Tar
 
 def read_chunks(db: sqlite3.Connection, doc_id: str | None = None) -> list[tuple[int, Chunk]]:
     where, args = ("WHERE doc_id=?", (doc_id,)) if doc_id else ("", ())
-    return [(row, Chunk(cid, did, clid, label, heading, text, page, kind, ref))
-            for row, cid, did, clid, label, heading, text, page, kind, ref in
+    return [(row, Chunk(cid, did, clid, label, heading, text, page, kind, ref, record))
+            for row, cid, did, clid, label, heading, text, page, kind, ref, record in
             db.execute(f"SELECT * FROM chunks {where} ORDER BY row", args)]
 
 

@@ -56,7 +56,7 @@ def is_standalone(text: str) -> bool:
 def is_heading_line(text: str) -> bool:
     """A short line without any punctuation: a title or heading, not a sentence cut by a wrap."""
     t = text.strip()
-    return 4 <= len(t) <= 40 and not any(ch in t for ch in "，。、；：！？,.;:!?（）()“”") and not t[-1].isdigit()
+    return 4 <= len(t) <= 40 and not any(ch in t for ch in "，。、；：！？,.;:!?（）()“”《》") and not t[-1].isdigit()
 
 
 def should_join(a: Line, b: Line, next_row: int | None = None) -> bool:

@@ -34,9 +34,14 @@ def city_of(issuer: str, title: str, body: str = "") -> str:
         if levels and (len(levels) > 1 or m_start_ok(text, levels[0])):
             last = levels[-1]
             return last.group(1) + ("" if last.group(2) == "市" else last.group(2))
-    found = Counter(m.group(1) + ("" if m.group(2) == "市" else m.group(2)) for m in CITY_GOVERNMENT.finditer(body)
-                    if m.group(1) not in NOT_CITY and not m.group(1).startswith(("各", "本", "我", "全")))
-    return found.most_common(1)[0][0] if found else ""
+    found: Counter[str] = Counter()
+    for m in CITY_GOVERNMENT.finditer(body):  # "…委员会广州市人民政府": count every reading, the real one recurs
+        name, level = m.group(1), m.group(2)
+        for start in range(len(name) - 1):
+            candidate = name[start:]
+            if candidate not in NOT_CITY and not candidate.startswith(("各", "本", "我", "全")):
+                found[candidate + ("" if level == "市" else level)] += 1
+    return max(found, key=lambda c: (found[c], -len(c))) if found else ""
 
 
 def m_start_ok(text: str, m: re.Match[str]) -> bool:

@@ -1,0 +1,292 @@
+"""Exact answers from typed facts: who is responsible (with roles), targets, a unit's tasks, a district's targets.
+
+Fact names are matched with the question by IDF-weighted character grams (scoring.py);
+each function returns (Answer, chunk rows that state the facts) or None when no fact
+answers, so the caller can fall back to quoting a passage. Every item of an answer names
+its document (文号, else title) and clause, so answers drawn from several documents, or
+a unit name shared by several cities, are never mixed up.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from ..index.store import fact_dict
+from ..models import Answer, Responsibility, Target
+from ..scoring import f_score, grams, overlap, weight
+from ..text import fold, is_cjk, number, squash
+from .passages import split_sentences
+from .query import Query
+from .search import Index, Scored
+
+TARGET_MIN = 0.5  # recall-weighted name match needed to answer from a target
+TARGET_RECALL = 0.6  # share of the question a target's name must explain
+TARGET_COVERED = 0.9  # …or explain almost all of it, however long the name is
+SPECIFIC = 0.6  # an indicator named this precisely answers a "who" question itself
+RESP_MIN = 0.3  # task match needed to answer a "who" question
+
+
+NOT_ASSIGNED = ("", "--", "—", "——", "-", "/", "／")
+
+
+def fmt(value: float | None, unit: str, text: str = "") -> str:
+    """A value as printed: "12 家", "不少于100名", "7左右（增幅(%)）", "未划分（表中为“--”）"."""
+    printed = text.strip()
+    if printed in NOT_ASSIGNED and value is None:
+        return "未划分（表中为“--”）"
+    if not printed or (value is not None and printed == str(number(value))):
+        return f"{number(value)} {unit}".strip()
+    return printed if not unit or printed.endswith(unit) else f"{printed}（{unit}）"
+
+
+def source(index: Index, doc_id: str, label: str) -> str:
+    """Where a fact is printed: "昆政办发〔2022〕98号 附件1", or "《标题》五、8" for a document without 文号."""
+    doc = index.documents[doc_id]
+    return f"{doc.doc_number} {label}".strip() if doc.doc_number else f"《{doc.title}》{label}"
+
+
+def match(index: Index, question: str, name: str) -> tuple[float, float]:
+    """(precision, recall) of a fact name against the question, IDF-weighted.
+
+    Recall is the better of two readings: character bigrams (no segmentation
+    needed: "首台套" meets "首台（套）") and whole words contained in the name (a
+    bigram across two words, "充电站建设" -> "站建", is not evidence against it).
+    """
+    target = grams(name)
+    if name not in index.weights:  # fact names repeat across questions: weigh each once
+        index.weights[name] = weight(target, index.idf, index.idf_unknown)
+    precision, recall = overlap(grams(question), target, index.idf, index.idf_unknown, index.weights[name])
+    words = [(t, index.token_idf.get(t, index.token_idf_max)) for t in index.tokenizer.tokens(question)]
+    if words and precision > 0:
+        folded = fold(name)
+        total = sum(w for _, w in words)
+        recall = max(recall, sum(w for word, w in words if fold(word) in folded) / total)
+    return precision, recall
+
+
+def fact_rows(index: Index, fact: Responsibility | Target) -> list[int]:
+    """Chunks that state a fact: its clauses, or its table row."""
+    if isinstance(fact, Target):
+        key = f"indicator:{fact.indicator}" if fact.source == "table" else fact.clause
+        return index.rows.get((fact.doc_id, key), [])
+    return [i for label in fact.sources for i in index.rows.get((fact.doc_id, label), [])]
+
+
+def retrieval(scored: Scored, rows: list[int]) -> float:
+    return max((scored.score(i) for i in rows), default=0.0)
+
+
+def in_scope(index: Index, q: Query, fact) -> bool:
+    """The document filter, and the city the question names (昆山 vs 广州)."""
+    return q.covers(fact) and (not q.cities or index.documents[fact.doc_id].city in q.cities)
+
+
+def stated_in(index: Index, t: Target) -> str:
+    """The sentence that states a target from the text, verbatim ("2023年达到80%，力争2035年达到95%")."""
+    wanted = squash(t.value_text)
+    for row in fact_rows(index, t):
+        chunk = index.chunks[row]
+        texts = split_sentences(chunk.text) if chunk.kind == "text" else [chunk.text]
+        found = [s for s in texts if wanted and wanted in squash(s)]
+        if found:
+            return max(found, key=lambda s: len(grams(s) & grams(t.indicator))).strip()
+    return ""
+
+
+def target_sentence(index: Index, t: Target) -> str:
+    """One target as an answer line; a target read from a sentence is quoted in the document's own words."""
+    where = source(index, t.doc_id, t.clause)
+    dept = f"，责任单位：{t.department}" if t.department else ""
+    sentence = stated_in(index, t) if t.source == "text" else ""
+    if sentence:
+        return f"{t.indicator}：{sentence}{dept}（{where}）"
+    year = f"（{t.year}年）" if t.year else ""
+    return f"{t.scope}：{t.indicator} {fmt(t.value, t.unit, t.value_text)}{year}{dept}（{where}）"
+
+
+def ranked_targets(index: Index, q: Query, scored: Scored, scopes: set[str]) -> list[tuple[float, Target]]:
+    out = []
+    for indicator, targets in index.by_indicator.items():  # one name match per indicator, not per scope
+        p, r = match(index, q.topic, f"{indicator}（{targets[0].unit}）")  # as printed: "规模（亿元）"
+        if r < TARGET_RECALL or (f_score(p, r, beta=2) < TARGET_MIN and r < TARGET_COVERED):
+            continue
+        for t in targets:
+            if t.scope not in scopes or (q.year and t.year not in (None, q.year)) or not in_scope(index, q, t):
+                continue
+            value = f_score(p, r, beta=2) + 0.05 * retrieval(scored, fact_rows(index, t)) + 0.01 * (t.source == "table")
+            out.append((value, t))
+    out.sort(key=lambda item: -item[0])
+    return out
+
+
+def answer_extreme(index: Index, q: Query, scored: Scored):
+    """"哪个区镇的高新技术企业新增目标最多": the district with the largest (or smallest) value."""
+    scopes = {t.scope for t in index.targets if t.source == "table" and t.scope != "全市" and in_scope(index, q, t)}
+    scopes -= set(q.excluded)
+    ranked = ranked_targets(index, q, scored, scopes)
+    if not ranked:
+        return None
+    best = ranked[0][1]
+    row = [t for t in index.by_indicator[best.indicator]
+           if t.doc_id == best.doc_id and t.clause == best.clause and t.source == "table" and t.value is not None]
+    districts = [t for t in row if t.scope in scopes]
+    city = next((t for t in row if t.scope == "全市"), None)
+    where = source(index, best.doc_id, best.clause)
+    if not districts:  # every cell is "--"
+        total = f"（全市 {fmt(city.value, city.unit)}）" if city else ""
+        return Answer("target", f"{best.indicator}未划分到各区镇{total}（{where}）。", (fact_dict(best),)), \
+            fact_rows(index, best)
+    value = (max if q.extreme == "max" else min)(t.value for t in districts)
+    chosen = [t for t in districts if t.value == value]
+    word = re.search(r"最[多高大少低小]", q.text)
+    text = (f"{best.indicator}{word.group(0) if word else '最多'}的是{'、'.join(t.scope for t in chosen)}："
+            f"{fmt(value, best.unit)}{f'（{best.year}年）' if best.year else ''}")
+    text += (f"；全市 {fmt(city.value, city.unit)}" if city else "") + f"，责任单位：{best.department}（{where}）。"
+    return Answer("target", text, tuple(fact_dict(t) for t in chosen)), fact_rows(index, best)
+
+
+def answer_target(index: Index, q: Query, scored: Scored):
+    if q.extreme and not q.districts:
+        return answer_extreme(index, q, scored)
+    ranked = ranked_targets(index, q, scored, set(q.districts) or {"全市"})
+    note = ""
+    if not ranked and q.districts:  # not broken down to the district: give the city-wide target
+        ranked = ranked_targets(index, q, scored, {"全市"})
+        note = f"{'、'.join(q.districts)}未单列该指标；"
+    if not ranked:
+        return None
+    best = ranked[0][1]
+    if q.districts and not note:  # one line per district asked about, in their order
+        chosen = [next((t for _, t in ranked if t.scope == s and t.indicator == best.indicator), None) for s in q.districts]
+    else:  # every year the document sets for this indicator ("2023年达到80%，力争2035年达到95%")
+        chosen = [t for _, t in ranked if t.indicator == best.indicator and t.doc_id == best.doc_id
+                  and t.scope == best.scope and t.clause == best.clause]
+    chosen = list(dict.fromkeys(t for t in chosen if t)) or [best]
+    others = [t for _, t in ranked if t.doc_id != best.doc_id and t.indicator == best.indicator
+              and t.scope == best.scope and t.value != best.value]
+    text = note + "；".join(dict.fromkeys(target_sentence(index, t) for t in chosen + others)) + "。"
+    return Answer("target", text, tuple(fact_dict(t) for t in chosen + others)), fact_rows(index, best)
+
+
+def roles_text(r: Responsibility, role: str = "") -> str:
+    """"责任单位：A、B、C（牵头：A；配合：B、C）" — the list as printed, then the roles the document gives."""
+    text = f"责任单位：{'、'.join(r.departments)}"
+    if r.lead:
+        text += f"（牵头：{'、'.join(r.lead)}；配合：{'、'.join(r.partners) or '无'}）"
+    elif len(r.departments) > 1 and role in ("lead", "partner"):
+        text += "（文件未区分牵头和配合单位）"
+    if r.leaders:
+        text += f"；牵头领导：{'、'.join(r.leaders)}"
+    if r.lead_offices or r.offices:
+        text += f"；处室：{'、'.join(r.offices)}"
+    if r.deadline:
+        text += f"；完成时限：{r.deadline}"
+    return text
+
+
+def responsibility_name(r: Responsibility) -> str:
+    return f"{r.task}（{r.content[:60]}…）" if r.content and r.content[:20] not in r.task else r.task
+
+
+def answer_responsibility(index: Index, q: Query, scored: Scored):
+    specific = []
+    for t in index.by_indicator_citywide:
+        if t.source == "table" and t.department and in_scope(index, q, t):
+            p, r = match(index, q.topic, t.indicator)
+            if p >= 0.5 and f_score(p, r, beta=2) >= SPECIFIC:
+                specific.append((f_score(p, r, beta=2), t))
+    lexical = any(is_cjk(ch) for ch in q.text)  # names cannot be matched across languages
+    ranked = []
+    for r in (r for r in index.responsibilities if in_scope(index, q, r)):
+        rows = fact_rows(index, r)
+        if not lexical:
+            ranked.append((retrieval(scored, rows), r))
+            continue
+        description = f"{r.task} {r.content} " + " ".join(index.chunks[i].text for i in rows)
+        name = max(f_score(*match(index, q.topic, r.task)), f_score(*match(index, q.topic, r.content)) if r.content else 0)
+        ranked.append((0.5 * name + 0.3 * match(index, q.topic, description)[1] + 0.2 * retrieval(scored, rows), r))
+    best = max(ranked, key=lambda item: item[0], default=None)
+    if specific and (best is None or max(s for s, _ in specific) >= best[0]):
+        _, t = max(specific, key=lambda item: item[0])
+        text = f"“{t.indicator}”指标的责任单位：{t.department}（{source(index, t.doc_id, t.clause)}）。"
+        return Answer("responsibility", text, (fact_dict(t),)), fact_rows(index, t)
+    if best is None or best[0] < RESP_MIN:
+        return None
+    r = best[1]
+    text = f"“{responsibility_name(r)}”的{roles_text(r, q.role)}（{'；'.join(source(index, r.doc_id, s) for s in r.sources)}）。"
+    return Answer("responsibility", text, (fact_dict(r),)), fact_rows(index, r)
+
+
+def task_targets(index: Index, r: Responsibility) -> list[Target]:
+    return [t for t in index.targets if t.doc_id == r.doc_id and t.clause == r.clause and t.source == "text"]
+
+
+def holds(r: Responsibility, dept: str, aliases: list[str]) -> str:
+    """How `dept` takes part in a task: 牵头, 配合, 负责 (a plain list), or '' (not at all)."""
+    names = set(aliases) | {dept}
+    offices = set(r.offices)
+    if names & set(r.lead) or names & set(r.lead_offices):
+        return "牵头"
+    if names & set(r.partners) or names & (offices - set(r.lead_offices)):
+        return "配合"
+    return "负责" if names & set(r.departments) else ""
+
+
+def by_document(facts: Iterable, index: Index) -> dict[str, list]:
+    out: dict[str, list] = {}
+    for f in facts:
+        out.setdefault(f.doc_id, []).append(f)
+    return out
+
+
+def answer_department_tasks(index: Index, q: Query, scored: Scored):
+    """What a unit leads or takes part in, grouped by document; a name several cities share is
+    answered per city, or for the city the question names."""
+    dept = q.departments[0]
+    forms = index.departments.get(dept, [dept])
+    tasks = [(holds(r, dept, forms), r) for r in index.responsibilities if in_scope(index, q, r)]
+    tasks = [(role, r) for role, r in tasks if role]
+    if q.role == "lead" and any(role == "牵头" for role, _ in tasks):
+        tasks = [(role, r) for role, r in tasks if role == "牵头"]  # the documents that give roles say who leads
+    indicators = [t for t in index.by_indicator_citywide
+                  if t.source == "table" and dept in t.department.split("、") and in_scope(index, q, t)]
+    if not tasks and not indicators:
+        return None
+    parts = []
+    role_of = {id(r): role for role, r in tasks}
+    groups = by_document([r for _, r in tasks] + indicators, index)
+    for doc_id, facts in groups.items():
+        doc = index.documents[doc_id]
+        city = f"{doc.city}：" if len({index.documents[d].city for d in groups}) > 1 and doc.city else ""
+        items = []
+        for f in facts:
+            if isinstance(f, Responsibility):
+                goals = "、".join(f"{t.indicator} {fmt(t.value, t.unit, t.value_text)}" for t in task_targets(index, f))
+                items.append(f"{responsibility_name(f)}（{f.clause}，{role_of[id(f)]}"
+                             f"{'；目标：' + goals if goals else ''}）")
+            else:
+                items.append(f"{f.indicator} {fmt(f.value, f.unit, f.value_text)}（{f.clause}，分解指标）")
+        name = f"《{doc.title}》" + (f"（{doc.doc_number}）" if doc.doc_number else "")
+        parts.append(f"{city}{name}中{dept}{'牵头' if q.role == 'lead' and all(role_of.get(id(f)) == '牵头' for f in facts if isinstance(f, Responsibility)) else '负责'}"
+                     f"的共 {len(items)} 项：{'；'.join(items)}。")
+    rows = [i for _, r in tasks for i in fact_rows(index, r)] + [i for t in indicators for i in fact_rows(index, t)]
+    facts = [r for _, r in tasks] + indicators
+    return Answer("department_tasks", "".join(parts), tuple(fact_dict(f) for f in facts)), rows
+
+
+def answer_district_targets(index: Index, q: Query, scored: Scored):
+    district = q.districts[0]
+    facts = [t for t in index.targets if t.scope == district and t.source == "table" and in_scope(index, q, t)
+             and (q.year is None or t.year in (None, q.year))]
+    if not facts:
+        return None
+    given = [t for t in facts if t.value is not None or t.value_text not in ("", "--", "—", "/", "-")]
+    years = sorted({t.year for t in facts if t.year})
+    when = f"{years[0]}年" if len(years) == 1 else ""
+    items = "；".join(f"{t.indicator} {fmt(t.value, t.unit, t.value_text)}" for t in given)
+    text = f"{district}{when}目标（{source(index, facts[0].doc_id, facts[0].clause)}，共 {len(given)} 项）：{items}。"
+    if len(given) < len(facts):
+        text += f"另有 {len(facts) - len(given)} 项未划分到{district}。"
+    return Answer("district_targets", text, tuple(fact_dict(t) for t in facts)), \
+        [i for t in given for i in fact_rows(index, t)]

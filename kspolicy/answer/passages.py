@@ -1,0 +1,115 @@
+"""Choose and quote the sentences of retrieved clauses that answer a question.
+
+Each sentence of the best passages is scored by how much of the question's key terms it
+holds (IDF-weighted), with the clause's own title as context, plus what the question asks
+for: a quantity for "多少/几", a date or period for "什么时候/多久", a list for "哪些
+措施/材料/要求" (then the clause's items or consecutive sentences are quoted, not one).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..models import Chunk
+from ..text import fold, squash
+from .query import Query
+
+SENTENCE = re.compile(r"[^。；！？!?\n]+[。；！？!?]?")
+QUANTITY = re.compile(r"\d+(?:\.\d+)?\s*(?:%|‰|[万亿千]?[\u4e00-\u9fff]{1,3})|[一二两三四五六七八九十百千万]+(?:个|倍|年|月|日|名|人|家)")
+DATE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*月[初底中]|\d+\s*个?(?:工作)?日|\d+\s*个?月|"
+                  r"\d{1,2}[:：]\d{2}|次月|当月|每月|每年|前|以前|之日起|期间|时限")
+MEASURES = {  # a quote answers a question about money, a share or an age only if it states one
+    "money": re.compile(r"\d[\d.,]*\s*(?:万|亿|千)?元|[一二三四五六七八九十百千万]+元"),
+    "percent": re.compile(r"\d+(?:\.\d+)?\s*[%‰]|百分之|[一二三四五六七八九]成|\d+(?:\.\d+)?\s*倍"),
+    "age": re.compile(r"\d+\s*周?岁"),
+}
+ITEM = re.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|\d+\s*[.．、]|[①-⑳])")
+
+
+@dataclass(frozen=True)
+class Quote:
+    """Sentences quoted from one chunk, with how well they answer."""
+
+    row: int
+    text: str
+    score: float  # key-term coverage of the quoted sentences in [0, 1] (with what is asked for)
+    coverage: float  # key-term coverage alone
+    numbered: bool  # the quote holds a quantity
+
+
+def split_sentences(text: str) -> list[str]:
+    return [s.strip() for s in SENTENCE.findall(text) if len(s.strip()) > 1]
+
+
+def covered(terms: list[tuple[str, float]], text: str) -> float:
+    """IDF-weighted share of the key terms found in `text` (a term or its character bigrams)."""
+    if not terms:
+        return 0.0
+    flat = fold(text)
+    total = sum(w for _, w in terms)
+    got = 0.0
+    for term, w in terms:
+        key = fold(term)
+        if key in flat:
+            got += w
+        elif len(key) >= 3:
+            pairs = [key[i:i + 2] for i in range(len(key) - 1)]
+            got += w * 0.6 * sum(p in flat for p in pairs) / len(pairs)
+    return got / total
+
+
+def states_quantity(q: Query, text: str) -> bool:
+    """The text states the kind of quantity the question asks for (any quantity when no kind is asked)."""
+    return bool((MEASURES[q.measure] if q.measure in MEASURES else QUANTITY).search(text))
+
+
+def wants(q: Query, text: str) -> float:
+    """Bonus for a sentence that holds what the question asks for."""
+    if q.asks == "number":
+        return 0.25 if states_quantity(q, text) else -0.2
+    if q.asks == "time":
+        return 0.25 if DATE.search(text) else -0.1
+    return 0.0
+
+
+def quote(chunk: Chunk, row: int, q: Query, terms: list[tuple[str, float]]) -> Quote | None:
+    """The best sentence(s) of one chunk for the question."""
+    if chunk.kind == "row":  # a table row answers a number; a list or a sentence is looked for in prose first
+        value = covered(terms, chunk.embed_text)
+        penalty = 0.0 if q.asks == "number" else 0.15
+        return Quote(row, chunk.text, value + wants(q, chunk.text) - penalty, value, states_quantity(q, chunk.text))
+    title = squash(chunk.heading.split(" > ")[-1]) if chunk.heading else ""
+    sentences = split_sentences(chunk.text)
+    if not sentences:
+        return None
+    scored = []
+    for i, sentence in enumerate(sentences):
+        own = covered(terms, sentence)
+        context = covered(terms, f"{title} {sentence}")
+        scored.append((0.7 * own + 0.3 * context + wants(q, sentence) - 0.005 * i, i, own))
+    best, i, own = max(scored)
+    picked = [i]
+    if q.asks == "list":
+        picked = list_span(sentences, i)
+    elif len(sentences[i]) < 30 and i + 1 < len(sentences) and not ITEM.match(sentences[i + 1]):
+        picked = [i, i + 1]  # too short to stand alone: the next sentence completes it
+    text = "".join(sentences[j] for j in picked)
+    value = covered(terms, f"{title} {text}")
+    return Quote(row, text, best, max(own, value), states_quantity(q, text))
+
+
+def list_span(sentences: list[str], i: int, limit: int = 8) -> list[int]:
+    """A list answer: the numbered items that follow (or hold) the best sentence, else the
+    sentence with its next ones while they continue the same paragraph."""
+    items = [j for j in range(i, min(len(sentences), i + limit + 1)) if j == i or ITEM.match(sentences[j])]
+    if len(items) > 1:
+        run = [items[0]]
+        for j in items[1:]:
+            if j != run[-1] + 1:
+                break
+            run.append(j)
+        if len(run) > 1:
+            return run
+    following = [j for j in range(i, min(len(sentences), i + 4))]
+    return following if len("".join(sentences[j] for j in following)) <= 400 else [i, i + 1][: len(sentences) - i]
