@@ -56,6 +56,7 @@ class Document:
     expires: str = ""  # ISO date it stops being valid (有效期至 / 有效期N年), '' when not stated
     repeals: tuple[str, ...] = ()  # documents it repeals or replaces (“…同时废止”), as printed
     city: str = ""  # the issuing city or district (昆山, 广州, 吴江区): qualifies its unit names
+    signers: tuple[str, ...] = ()  # units signing above the date (a joint document has several)
 
     def citation(self, label: str) -> str:
         """`《标题》（文号）LABEL`, the form drafting staff paste into documents."""

@@ -10,15 +10,16 @@ question's key terms, or a number is asked and the quote has none (evidence.py).
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from ..models import Answer, Hit
 from ..text import fold, is_cjk
-from .evidence import Evidence, judge, key_terms
+from .evidence import Evidence, Thresholds, judge, key_terms
 from .fromfacts import (
     answer_department_tasks,
     answer_district_targets,
     answer_responsibility,
+    answer_document,
     answer_target,
     source,
 )
@@ -34,7 +35,7 @@ MAX_QUESTION = 500  # characters of a question that are read
 def best_quote(index: Index, q: Query, scored: Scored, terms) -> Quote | None:
     """The best sentences among the top retrieved chunks (rank breaks near-ties)."""
     best = None
-    for rank, candidate in enumerate(scored.candidates[:PASSAGES]):
+    for rank, candidate in enumerate(diverse(index, scored.candidates, PASSAGES)):
         found = quote(index.chunks[candidate.row], candidate.row, q, terms)
         if found is None:
             continue
@@ -73,31 +74,55 @@ def prepare(index: Index, question: str) -> str:
     return correct_typos(question, index.idf, index.typo_patterns) if any(map(is_cjk, question)) else question
 
 
+@dataclass(frozen=True)
+class Options:
+    """What could answer a question: facts (with how much of the question their text covers) and
+    the best quote (with its evidence). `decide` picks one; scripts/calibrate.py replays it."""
+
+    facts: tuple[Answer, list[int]] | None
+    stated: float  # key-term coverage of a responsibility answer's own text (1.0 for other fact answers)
+    quote: Quote | None
+    evidence: Evidence
+
+
+def options(index: Index, q: Query, scored: Scored) -> Options:
+    terms = key_terms(index, q)
+    found = best_quote(index, q, scored, terms)
+    result = by_facts(index, q, scored)
+    stated = 1.0
+    if result is not None and result[0].kind == "responsibility" and any(map(is_cjk, q.text)):
+        answer, rows = result  # a task matched by its name answers only a question its text covers
+        stated = covered(terms, answer.text + " " + " ".join(index.chunks[i].embed_text for i in rows[:8]))
+    return Options(result, stated, found, Evidence.of(index, found, scored, terms))
+
+
+def decide(q: Query, o: Options, limits: Thresholds) -> str:
+    """facts, passage or none: facts unless a weakly matched task is outdone by a quote; a quote
+    only on enough evidence (evidence.judge)."""
+    quotable = o.quote is not None and judge(q, o.evidence, limits)
+    if o.facts is not None and (o.stated >= limits.coverage or (quotable and o.evidence.coverage <= o.stated)):
+        return "facts"
+    return "passage" if quotable else "none"
+
+
 def ask(index: Index, question: str, k: int = 5, doc_id: str | None = None) -> tuple[Answer, list[Hit]]:
     """Answer one question: (answer, supporting hits best first)."""
     asked = question
     question = prepare(index, question)
     q = replace(analyse(question, index.places, index.departments, index.cities, index.token_idf), doc_id=doc_id or "")
     scored = score(index, question, index.embedder.encode_query(question), doc_id)
-    terms = key_terms(index, q)
     hits = top_hits(index, scored, k)
     if q.unknown_place and not any(fold(q.unknown_place) in text for text in index.folded):
         return none_answer(asked), hits  # a town the corpus never mentions
-    found = best_quote(index, q, scored, terms)
-    evidence = Evidence.of(found, scored, index.chunks[found.row].embed_text if found else "")
-    quotable = found is not None and judge(index, q, evidence)
-    result = by_facts(index, q, scored)
-    if result is not None and result[0].kind == "responsibility" and any(map(is_cjk, q.text)):
-        answer, rows = result  # a task matched by its name answers only a question its text covers
-        stated = covered(terms, answer.text + " " + " ".join(index.chunks[i].embed_text for i in rows[:8]))
-        other_year = q.year and not any(f.get("year") in (None, q.year) for f in answer.facts if "year" in f)
-        if other_year or (stated < index.thresholds.coverage and not (quotable and evidence.coverage <= stated)):
-            result = None
-    if result is None:
-        if not quotable:
-            return none_answer(asked), hits
-        result = answer_passage(index, found), [found.row]
-    answer, rows = result
+    o = options(index, q, scored)
+    choice = decide(q, o, index.thresholds)
+    if choice == "none":
+        return none_answer(asked), hits
+    answer, rows = o.facts if choice == "facts" else (answer_passage(index, o.quote), [o.quote.row])
+    if q.about_document and (doc_id or o.quote):  # "这个方案是什么时候、由谁印发的": its metadata first
+        about = answer_document(index, q, doc_id or index.chunks[o.quote.row].doc_id)
+        if about:
+            answer = Answer(answer.kind, f"{about[0].text}{answer.text}", answer.facts, answer.citation, answer.clause_text)
     return answer_with_citation(index, answer, rows, hits, scored, doc_id, question, k)
 
 
@@ -113,20 +138,24 @@ def answer_with_citation(index: Index, answer: Answer, rows: list[int], hits: li
     return answer, merged
 
 
-def top_hits(index: Index, scored: Scored, k: int) -> list[Hit]:
-    """The k best chunks, at most ROWS_PER_TABLE rows of one table (the clauses around it are read too)."""
+def diverse(index: Index, candidates, k: int) -> list:
+    """The k best candidates, at most ROWS_PER_TABLE rows of one table (the clauses around it count too)."""
     out, per_table = [], {}
-    for c in scored.candidates:
+    for c in candidates:
         chunk = index.chunks[c.row]
         if chunk.kind == "row":
             key = (chunk.doc_id, chunk.heading)
             per_table[key] = per_table.get(key, 0) + 1
             if per_table[key] > ROWS_PER_TABLE:
                 continue
-        out.append(to_hit(index, c.row, c.score))
+        out.append(c)
         if len(out) == k:
             break
     return out
+
+
+def top_hits(index: Index, scored: Scored, k: int) -> list[Hit]:
+    return [to_hit(index, c.row, c.score) for c in diverse(index, scored.candidates, k)]
 
 
 def none_answer(question: str) -> Answer:

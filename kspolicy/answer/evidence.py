@@ -14,54 +14,72 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..index.embed import calibration
-from ..text import is_cjk
+from ..text import fold, is_cjk
 from .passages import Quote
-from .query import Query
+from .query import Query, cues
 from .search import Scored, quoted_phrases
 
 
 @dataclass(frozen=True)
 class Thresholds:
     coverage: float  # key-term coverage a quote needs
+    missing: float  # most a quote's context may lack of the key terms the corpus knows
     dense: float  # cosine the closest chunk needs, for a question in another language
 
     @classmethod
     def of(cls, manifest: dict) -> "Thresholds":
         """As recorded when the index was built, else as calibrated for its embedder now."""
         values = manifest.get("calibration") or calibration(manifest.get("model", ""))
-        return cls(float(values["coverage"]), float(values["dense"]))
+        return cls(float(values["coverage"]), float(values.get("missing", 1.0)), float(values["dense"]))
 
 
 @dataclass(frozen=True)
 class Evidence:
-    coverage: float
-    dense: float
-    numbered: bool
-    text: str  # the quote, with its chunk
+    coverage: float  # key-term coverage of the quoted sentences
+    missing: float  # share (by weight) of the key terms the corpus knows that the quote's context lacks
+    dense: float  # cosine of the closest chunk
+    numbered: bool  # the quote states the kind of quantity asked for
+    text: str  # the quote with its context: chunk, heading, document title, issuer, city
 
     @classmethod
-    def of(cls, found: Quote | None, scored: Scored, context: str = "") -> "Evidence":
+    def of(cls, index, found: Quote | None, scored: Scored, terms) -> "Evidence":
         if found is None:
-            return cls(0.0, scored.best_dense, False, "")
-        return cls(found.coverage, scored.best_dense, found.numbered, f"{found.text} {context}")
+            return cls(0.0, 1.0, scored.best_dense, False, "")
+        chunk = index.chunks[found.row]
+        doc = index.documents[chunk.doc_id]
+        context = f"{chunk.embed_text} {doc.title} {doc.issuer} {doc.city} {doc.doc_number}"
+        known = [(forms, w) for forms, w in terms if forms[0] in index.token_idf]
+        flat = fold(context)
+        lacking = sum(w for forms, w in known if not any(fold(f) in flat for f in forms))
+        missing = lacking / sum(w for _, w in known) if known else 0.0
+        return cls(found.coverage, missing, scored.best_dense, found.numbered, context)
 
 
-def key_terms(index, q: Query) -> list[tuple[str, float]]:
-    """Words of the question that a quote must hold, with their weight (IDF; unknown words weigh most).
-    Names the question uses (districts, departments) and quoted phrases count as one word each."""
-    terms = {t: index.token_idf.get(t, index.token_idf_max) for t in index.tokenizer.tokens(q.content)}
+def key_terms(index, q: Query) -> list[tuple[tuple[str, ...], float]]:
+    """Words of the question that a quote must hold, each with the forms that count for it and its
+    weight (IDF; a word the corpus never has weighs most). A name the question uses counts in any
+    of its written forms (昆山旅游度假区 = 旅度区); a quoted phrase is one word."""
+    forms = {name: tuple(table.get(name, [name])) for table, names in ((index.places, q.districts),
+                                                                      (index.departments, q.departments))
+             for name in names}
+    asking = cues().asking
+    terms: dict[tuple[str, ...], float] = {}
+    for token in index.tokenizer.tokens(q.content):
+        if token in asking:
+            continue
+        weight = index.token_idf.get(token, index.token_idf_max)
+        terms[forms.get(token, (token,))] = weight
     for phrase in quoted_phrases(q.text):
-        terms[phrase] = index.token_idf_max
+        terms[(phrase,)] = index.token_idf_max
     return sorted(terms.items(), key=lambda item: -item[1])
 
 
-def judge(index, q: Query, evidence: Evidence) -> bool:
+def judge(q: Query, evidence: Evidence, limits: Thresholds) -> bool:
     """Whether the evidence supports quoting an answer."""
-    limits: Thresholds = index.thresholds
     if not any(is_cjk(ch) for ch in q.text):
         return evidence.dense >= limits.dense
     if q.asks == "number" and not evidence.numbered:
         return False
     if q.year and str(q.year) not in evidence.text:
         return False  # "到2030年…": a quote about another year does not answer it
-    return evidence.coverage >= limits.coverage
+    return evidence.coverage >= limits.coverage and evidence.missing <= limits.missing

@@ -87,7 +87,7 @@ def stated_in(index: Index, t: Target) -> str:
     wanted = squash(t.value_text)
     for row in fact_rows(index, t):
         chunk = index.chunks[row]
-        texts = split_sentences(chunk.text) if chunk.kind == "text" else [chunk.text]
+        texts = split_sentences(chunk.text.replace("\t", "\n"))
         found = [s for s in texts if wanted and wanted in squash(s)]
         if found:
             return max(found, key=lambda s: len(grams(s) & grams(t.indicator))).strip()
@@ -112,7 +112,8 @@ def ranked_targets(index: Index, q: Query, scored: Scored, scopes: set[str]) -> 
         if r < TARGET_RECALL or (f_score(p, r, beta=2) < TARGET_MIN and r < TARGET_COVERED):
             continue
         for t in targets:
-            if t.scope not in scopes or (q.year and t.year not in (None, q.year)) or not in_scope(index, q, t):
+            wrong_year = q.year and t.year not in (None, q.year) and not q.every_year
+            if t.scope not in scopes or wrong_year or not in_scope(index, q, t):
                 continue
             value = f_score(p, r, beta=2) + 0.05 * retrieval(scored, fact_rows(index, t)) + 0.01 * (t.source == "table")
             out.append((value, t))
@@ -243,7 +244,7 @@ def by_document(facts: Iterable, index: Index) -> dict[str, list]:
 def answer_department_tasks(index: Index, q: Query, scored: Scored):
     """What a unit leads or takes part in, grouped by document; a name several cities share is
     answered per city, or for the city the question names."""
-    dept = q.departments[0]
+    dept = q.departments[-1]  # "市卫健委内考评处": the unit named last is the narrowest
     forms = index.departments.get(dept, [dept])
     tasks = [(holds(r, dept, forms), r) for r in index.responsibilities if in_scope(index, q, r)]
     tasks = [(role, r) for role, r in tasks if role]
@@ -255,6 +256,7 @@ def answer_department_tasks(index: Index, q: Query, scored: Scored):
         return None
     parts = []
     role_of = {id(r): role for role, r in tasks}
+    shared = {r.task for _, r in tasks if sum(1 for _, o in tasks if o.task == r.task) > 1}
     groups = by_document([r for _, r in tasks] + indicators, index)
     for doc_id, facts in groups.items():
         doc = index.documents[doc_id]
@@ -263,14 +265,15 @@ def answer_department_tasks(index: Index, q: Query, scored: Scored):
         for f in facts:
             if isinstance(f, Responsibility):
                 goals = "、".join(f"{t.indicator} {fmt(t.value, t.unit, t.value_text)}" for t in task_targets(index, f))
-                items.append(f"{responsibility_name(f)}（{f.clause}，{role_of[id(f)]}"
+                name = responsibility_name(f) if f.task in shared else f.task  # rows of one task differ by content
+                items.append(f"{name}（{f.clause}，{role_of[id(f)]}"
                              f"{'；目标：' + goals if goals else ''}）")
             else:
                 items.append(f"{f.indicator} {fmt(f.value, f.unit, f.value_text)}（{f.clause}，分解指标）")
         name = f"《{doc.title}》" + (f"（{doc.doc_number}）" if doc.doc_number else "")
         parts.append(f"{city}{name}中{dept}{'牵头' if q.role == 'lead' and all(role_of.get(id(f)) == '牵头' for f in facts if isinstance(f, Responsibility)) else '负责'}"
                      f"的共 {len(items)} 项：{'；'.join(items)}。")
-    rows = [i for _, r in tasks for i in fact_rows(index, r)] + [i for t in indicators for i in fact_rows(index, t)]
+    rows = [i for f in [r for _, r in tasks] + indicators for i in fact_rows(index, f)[:1]]  # one hit per fact
     facts = [r for _, r in tasks] + indicators
     return Answer("department_tasks", "".join(parts), tuple(fact_dict(f) for f in facts)), rows
 
@@ -290,3 +293,22 @@ def answer_district_targets(index: Index, q: Query, scored: Scored):
         text += f"另有 {len(facts) - len(given)} 项未划分到{district}。"
     return Answer("district_targets", text, tuple(fact_dict(t) for t in facts)), \
         [i for t in given for i in fact_rows(index, t)]
+
+
+def answer_document(index: Index, q: Query, doc_id: str):
+    """Who issued a document and when (signers above its date, else its issuer), with its 文号."""
+    doc = index.documents[doc_id]
+    by = "、".join(doc.signers) or doc.issuer
+    parts = [f"《{doc.title}》" + (f"（{doc.doc_number}）" if doc.doc_number else "")]
+    if by:
+        parts.append(f"由{by}印发")
+    if doc.date:
+        y, m, d = doc.date.split("-")
+        parts.append(f"成文日期{int(y)}年{int(m)}月{int(d)}日")
+    if doc.effective:
+        parts.append(f"施行日期{doc.effective}")
+    if doc.expires:
+        parts.append(f"有效期至{doc.expires}")
+    if len(parts) == 1:
+        return None
+    return Answer("passage", "，".join(parts) + "。", citation=doc.citation("")), index.doc_rows.get(doc_id, [])[:1]

@@ -24,6 +24,7 @@ MEASURES = {  # a quote answers a question about money, a share or an age only i
     "percent": re.compile(r"\d+(?:\.\d+)?\s*[%‰]|百分之|[一二三四五六七八九]成|\d+(?:\.\d+)?\s*倍"),
     "age": re.compile(r"\d+\s*周?岁"),
 }
+ADDRESSEES = re.compile(r"^[^。！？!?]{6,}[:：]$")  # the list of recipients at the top of a notice
 ITEM = re.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|\d+\s*[.．、]|[①-⑳])")
 
 
@@ -42,19 +43,20 @@ def split_sentences(text: str) -> list[str]:
     return [s.strip() for s in SENTENCE.findall(text) if len(s.strip()) > 1]
 
 
-def covered(terms: list[tuple[str, float]], text: str) -> float:
-    """IDF-weighted share of the key terms found in `text` (a term or its character bigrams)."""
+def covered(terms: list[tuple[tuple[str, ...], float]], text: str) -> float:
+    """IDF-weighted share of the key terms found in `text` (any form of a term, or most of its
+    character pairs)."""
     if not terms:
         return 0.0
     flat = fold(text)
     total = sum(w for _, w in terms)
     got = 0.0
-    for term, w in terms:
-        key = fold(term)
-        if key in flat:
+    for forms, w in terms:
+        keys = [fold(f) for f in forms]
+        if any(key in flat for key in keys):
             got += w
-        elif len(key) >= 3:
-            pairs = [key[i:i + 2] for i in range(len(key) - 1)]
+        elif len(keys[0]) >= 3:
+            pairs = [keys[0][i:i + 2] for i in range(len(keys[0]) - 1)]
             got += w * 0.6 * sum(p in flat for p in pairs) / len(pairs)
     return got / total
 
@@ -78,18 +80,24 @@ def quote(chunk: Chunk, row: int, q: Query, terms: list[tuple[str, float]]) -> Q
     if chunk.kind == "row":  # a table row answers a number; a list or a sentence is looked for in prose first
         value = covered(terms, chunk.embed_text)
         penalty = 0.0 if q.asks == "number" else 0.15
-        return Quote(row, chunk.text, value + wants(q, chunk.text) - penalty, value, states_quantity(q, chunk.text))
+        record = chunk.embed_text  # the unit may be in the header: "增幅(%)"
+        return Quote(row, chunk.text, value + wants(q, record) - penalty, value, states_quantity(q, record))
     title = squash(chunk.heading.split(" > ")[-1]) if chunk.heading else ""
     sentences = split_sentences(chunk.text)
     if not sentences:
         return None
     scored = []
     for i, sentence in enumerate(sentences):
+        if ADDRESSEES.match(sentence):
+            continue  # "各区政府，市各委办局：" addresses the document, it answers nothing
         own = covered(terms, sentence)
-        context = covered(terms, f"{title} {sentence}")
+        before = sentences[i - 1] if i and len(sentence) < 20 else ""  # "(共118项)" under its heading
+        context = covered(terms, f"{title} {before} {sentence}")
         scored.append((0.7 * own + 0.3 * context + wants(q, sentence) - 0.005 * i, i, own))
+    if not scored:
+        return None
     best, i, own = max(scored)
-    picked = [i]
+    picked = [i - 1, i] if i and len(sentences[i]) < 20 and q.asks != "list" else [i]
     if q.asks == "list":
         picked = list_span(sentences, i)
     elif len(sentences[i]) < 30 and i + 1 < len(sentences) and not ITEM.match(sentences[i + 1]):

@@ -41,15 +41,21 @@ class Cues:
     least: tuple[str, ...]
     filler: re.Pattern[str]
     measure: dict[str, tuple[str, ...]]
+    asking: frozenset[str]  # words of asking: never key terms
+    document: dict[str, tuple[str, ...]]
+    later: tuple[str, ...]
 
 
 @lru_cache(maxsize=1)
 def cues() -> Cues:
     data = tomllib.loads(CUES.read_text(encoding="utf-8"))
     measure = {k: tuple(v) for k, v in data.pop("measure").items()}
+    document = {k: tuple(v) for k, v in data.pop("document").items()}
     words = {k: tuple(v) for k, v in data.items()}
     filler = re.compile("|".join(map(re.escape, sorted(words.pop("filler"), key=len, reverse=True))))
-    return Cues(**words, filler=filler, measure=measure)
+    asking = frozenset(words.pop("asking")) | set(filler.pattern.split("|"))
+    return Cues(**words, filler=filler, measure=measure, asking=frozenset(w.replace("\\", "") for w in asking),
+                document=document)
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,8 @@ class Query:
     asks: str = ""  # number | time | list | '' (what the answer must hold)
     role: str = ""  # lead | partner | leader | '' (which role of a responsibility is asked about)
     measure: str = ""  # money | percent | age | '' (the kind of quantity a number question wants)
+    about_document: bool = False  # who issued the document, when, its 文号: answered from its metadata
+    every_year: bool = False  # "…2023年要达到多少？远期目标呢": every year of the target
     cities: tuple[str, ...] = ()  # cities or districts the question names (昆山, 广州)
 
     def covers(self, fact) -> bool:
@@ -99,15 +107,21 @@ def find_names(text: str, aliases: Aliases) -> tuple[list[str], str]:
     return sorted(found, key=found.get), re.sub(r" +", " ", rest)
 
 
+@lru_cache(maxsize=16)
+def _form_pattern(items: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    names = dict(items)
+    if not names:
+        return None, names
+    return re.compile("|".join(map(re.escape, sorted(names, key=len, reverse=True)))), names
+
+
 def canonical(text: str, *tables: Aliases) -> str:
-    """The text with every written form of a known name replaced by its canonical name
+    """The text with every written form of a known name replaced, once, by its canonical name
     ("陆家镇" -> "陆家", "市卫健委" -> "市卫生健康委"), as the facts print them."""
+    items = tuple(sorted({(form, name) for aliases in tables for form, name in written_forms(aliases)}))
+    pattern, names = _form_pattern(tuple(dict(items).items()))
     text = fold(text)
-    for aliases in tables:
-        for form, name in written_forms(aliases):
-            if form in text and fold(name) not in text:
-                text = text.replace(form, "\x00" + name + "\x00")
-    return text.replace("\x00", " ")
+    return pattern.sub(lambda m: f" {names[m.group(0)]} ", text) if pattern else text
 
 
 def expand_abbreviations(text: str) -> str:
@@ -156,13 +170,21 @@ def strip_question(text: str) -> str:
     return re.sub(r"\s+", " ", cues().filler.sub(" ", PUNCTUATION.sub(" ", text))).strip()
 
 
+def says(text: str, cue: str) -> bool:
+    """`cue` occurs in `text`; a cue ending in 多少 only where nothing follows ("补贴多少？", not
+    "资助多少青年科技人员", which counts people)."""
+    if not cue.endswith("多少"):
+        return cue in text
+    return any(not ("\u4e00" <= text[m.end():m.end() + 1] <= "\u9fff") for m in re.finditer(re.escape(cue), text))
+
+
 def asked(text: str) -> tuple[str, str, str]:
     """(what the answer must hold, which role is asked about, which kind of quantity) from the cue words."""
     c = cues()
     flat = fold(text).lower()
     role = next((name for name, words in (("leader", c.leader), ("partner", c.partner), ("lead", c.lead))
                  if any(w in flat for w in words)), "")
-    measure = next((kind for kind, words in c.measure.items() if any(w in flat for w in words)), "")
+    measure = next((kind for kind, words in c.measure.items() if any(says(flat, w) for w in words)), "")
     flat = re.sub(r"哪几|哪一|几种", "", flat)  # "哪几个区镇" asks which ones, not how many
     if any(w in flat for w in c.time):
         return "time", role, measure
@@ -178,7 +200,8 @@ def classify(text: str, districts: list[str], depts: list[str], names: dict[str,
     almost nothing else ("团市委在这个文件里牵头干什么") asks for that unit's tasks."""
     intent = default_classifier().predict(normalise(text, names))
     rest = topic.replace(" ", "")
-    if depts and len(rest) <= 3 and intent in ("responsibility", "passage") and (known is None or rest in known or not rest):
+    plain = not rest or known is None or rest in known or len(rest) <= 2  # no subject of its own ("在干")
+    if depts and len(rest) <= 3 and intent in ("responsibility", "passage") and plain:
         intent = "department_tasks"
     if intent == "department_tasks" and not depts:
         intent = "responsibility"
@@ -207,8 +230,9 @@ def analyse(text: str, places: Aliases, departments: Aliases, cities: tuple[str,
     names = {form: "Ｐ" for d in districts for form in places.get(d, [d])}
     names.update({form: "Ｄ" for d in depts for form in departments.get(d, [d])})
     what, role, measure = asked(text)
+    about = any(w in text for w in c.document["about"]) and any(w in text for w in c.document["refers"])
     topic = strip_question(rest)
     return Query(text, classify(text, districts, depts, names, topic, known), tuple(districts), tuple(depts), year,
                  topic, strip_question(canonical(text, places, departments)), unknown, extreme, excluded, asks=what,
-                 role=role, cities=named_cities,
-                 measure=measure)
+                 role=role, cities=named_cities, measure=measure, about_document=about,
+                 every_year=any(w in text for w in c.later))

@@ -8,7 +8,7 @@ of their own and are not chunked; their text is in every child's heading path.
 from __future__ import annotations
 
 from ..models import Chunk, Clause, Table
-from ..understand.tables import row_label
+from ..understand.tables import row_citation
 from ..text import squash
 
 MAX_CHARS = 600
@@ -70,11 +70,10 @@ def row_record(table: Table, row: tuple[str, ...]) -> str:
 
 def table_chunks(table: Table, doc_id: str, clause_id: str) -> list[Chunk]:
     roles = list(table.roles)
-    seq = roles.index("seq") if "seq" in roles else None
     indicator = roles.index("indicator") if "indicator" in roles and table.kind == "breakdown" else None
     out = []
     for i, row in enumerate(table.rows):
-        label = row_label(table, row[seq]) if table.kind == "tasks" and seq is not None else table.label
+        label = row_citation(table, row)
         ref = row[indicator] if indicator is not None else ""
         out.append(Chunk(f"{doc_id}#{clause_id}.R{i + 1}", doc_id, f"{clause_id}.R{i + 1}", label, table.label,
                          "\t".join(row), table.page, kind="row", ref=ref, record=row_record(table, row)))

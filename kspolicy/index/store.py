@@ -19,7 +19,7 @@ from ..understand.validity import names, status
 SCHEMA = """
 CREATE TABLE documents (doc_id TEXT PRIMARY KEY, title TEXT, doc_number TEXT, issuer TEXT, date TEXT,
     source TEXT, sha256 TEXT, pages INTEGER, refs TEXT, effective TEXT, expires TEXT, repeals TEXT, city TEXT,
-    places TEXT, departments TEXT);
+    signers TEXT, places TEXT, departments TEXT);
 CREATE TABLE clauses (doc_id TEXT, ord INTEGER, clause_id TEXT, label TEXT, heading TEXT, text TEXT,
     page INTEGER, parent TEXT, kind TEXT, PRIMARY KEY (doc_id, clause_id));
 CREATE TABLE tables (doc_id TEXT, ord INTEGER, label TEXT, title TEXT, kind TEXT, page INTEGER,
@@ -49,9 +49,10 @@ def open_readonly(path: Path) -> sqlite3.Connection:
 def write_parsed(db: sqlite3.Connection, parsed: Parsed) -> None:
     """All records of one document except its chunks."""
     d = parsed.document
-    db.execute("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    db.execute("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                (d.doc_id, d.title, d.doc_number, d.issuer, d.date, d.source, d.sha256, d.pages, dumps(d.references),
-                d.effective, d.expires, dumps(d.repeals), d.city, dumps(parsed.places), dumps(parsed.departments)))
+                d.effective, d.expires, dumps(d.repeals), d.city, dumps(d.signers), dumps(parsed.places),
+                dumps(parsed.departments)))
     db.executemany("INSERT INTO clauses VALUES (?,?,?,?,?,?,?,?,?)",
                    [(c.doc_id, i, c.clause_id, c.label, c.heading, c.text, c.page, c.parent, c.kind)
                     for i, c in enumerate(parsed.clauses)])
@@ -79,7 +80,7 @@ def dumps(value) -> str:
 
 def document_of(row: tuple) -> Document:
     return Document(*row[:8], references=tuple(json.loads(row[8])), effective=row[9], expires=row[10],
-                    repeals=tuple(json.loads(row[11])), city=row[12])
+                    repeals=tuple(json.loads(row[11])), city=row[12], signers=tuple(json.loads(row[13])))
 
 
 def read_parsed(db: sqlite3.Connection, doc_id: str) -> Parsed:
@@ -94,7 +95,7 @@ def read_parsed(db: sqlite3.Connection, doc_id: str) -> Parsed:
                    for _, _, label, title, kind, page, h, rows, roles in
                    db.execute("SELECT * FROM tables WHERE doc_id=? ORDER BY ord", (doc_id,)))
     return Parsed(document, clauses, tables, read_responsibilities(db, doc_id), read_targets(db, doc_id),
-                  json.loads(row[13]), json.loads(row[14]))
+                  json.loads(row[14]), json.loads(row[15]))
 
 
 def read_responsibilities(db: sqlite3.Connection, doc_id: str | None = None) -> tuple[Responsibility, ...]:

@@ -16,7 +16,7 @@ from difflib import SequenceMatcher
 from ..models import Clause, Responsibility, Table, Target
 from ..text import fold, marker, squash
 from .roles import Roles, cell_roles, inherited_units, note_spans, parse_note, prose_roles
-from .tables import row_label
+from .tables import ITEM, row_citation
 from .targets import sentence_targets, split_indicator, table_targets, table_year
 from .vocab import Vocabulary
 
@@ -66,9 +66,6 @@ def clause_responsibilities(clauses: list[Clause], vocab: Vocabulary, first_is_l
     return out
 
 
-ITEM = re.compile(r"^\s*(\d{1,3})\s*[.．、](?!\d)")
-
-
 def row_cells(table: Table, row: tuple[str, ...]) -> dict[str, str]:
     """A row's cells by role; two columns of one role are joined ("配合单位" over two columns)."""
     cells: dict[str, str] = {}
@@ -77,18 +74,13 @@ def row_cells(table: Table, row: tuple[str, ...]) -> dict[str, str]:
     return cells
 
 
-def row_item(table: Table, cells: dict[str, str]) -> tuple[str, str]:
-    """(citation label, task) of a task-table row. A content cell numbered on its own ("2.一般公共
-    预算收入…" under the project "主要预期目标") is the item: its number and its words."""
+def row_item(table: Table, row: tuple[str, ...], cells: dict[str, str]) -> tuple[str, str]:
+    """(citation label, task) of a task-table row: a content cell numbered on its own is the item."""
     content = squash(cells.get("content", ""))
-    item = ITEM.match(content)
-    if item:
-        return row_label(table, item.group(1)), task_name(content)
-    numbered = ITEM.match(squash(cells.get("indicator", "")))
-    if numbered and "seq" not in cells:  # "1.重点人群签约服务覆盖率": the row's own number
-        return row_label(table, numbered.group(1)), task_name(cells["indicator"])
+    if ITEM.match(content):
+        return row_citation(table, row), task_name(content)
     task = squash(cells.get("task") or cells.get("indicator") or cells.get("group") or "")
-    return row_label(table, cells.get("seq", "")), task_name(task or content)
+    return row_citation(table, row), task_name(task or content)
 
 
 def table_responsibilities(table: Table, vocab: Vocabulary, first_is_lead: bool, doc_id: str) -> list[Responsibility]:
@@ -97,7 +89,7 @@ def table_responsibilities(table: Table, vocab: Vocabulary, first_is_lead: bool,
     for row in table.rows:
         cells = row_cells(table, row)
         found = cell_roles(cells, vocab, first_is_lead)
-        label, task = row_item(table, cells)
+        label, task = row_item(table, row, cells)
         if not found or not task:
             continue
         lead_offices = tuple(o for o in re.split(r"[、，,；;]", squash(cells.get("lead_office", ""))) if o.strip("/／"))
@@ -161,7 +153,7 @@ def cell_targets(table: Table, by_label: dict[str, str], doc_id: str, vocab: Voc
     out = []
     for row in table.rows:
         cells = row_cells(table, row)
-        label, _ = row_item(table, cells)
+        label = row_citation(table, row)
         hint = split_indicator(row[indicator])[0] if indicator is not None else ""
         out += continued(sentence_targets(cells[text_role], label, by_label.get(label, ""), doc_id, vocab, year, hint,
                                           named=table.kind == "indicators"))

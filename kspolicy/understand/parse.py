@@ -42,7 +42,7 @@ def parse_file(path: Path, doc_id: str, sha256: str, vocab: Vocabulary | None = 
     effective = validity.effective or loaded.hints.get("effective", "")  # a page's 实施日期 / 失效日期
     expires = validity.expires or loaded.hints.get("expires", "")
     document = Document(doc_id, meta.title, meta.doc_number, meta.issuer, meta.date, str(path), sha256, loaded.pages,
-                        meta.references, effective, expires, validity.repeals, city)
+                        meta.references, effective, expires, validity.repeals, city, meta.signers)
     short = aliases.short_places(body_text)
     tables: list[Table] = []
     clauses: list[Clause] = []

@@ -42,6 +42,7 @@ class Meta:
     issuer: str
     date: str
     references: tuple[str, ...]
+    signers: tuple[str, ...] = ()  # units that sign the document, above its date
 
 
 @dataclass
@@ -81,10 +82,24 @@ def read_meta(paras: list[Para], fallback_title: str, hints: dict[str, str] | No
         for p in paras for m in REFERENCE.finditer(p.text)
     ))
     hints = hints or {}
+    signed = signers(head)
     stated = NOTICE_TITLE.search(squash(hints.get("title", "")))  # a page titled "关于印发X的通知" cites X
     title = (stated.group(1).strip("《》") if stated else hints.get("title")) or title
     return Meta(title=title, doc_number=hints.get("doc_number") or number,
-                issuer=hints.get("issuer") or issuer, date=hints.get("date") or date, references=refs)
+                issuer=hints.get("issuer") or issuer, date=hints.get("date") or date, references=refs,
+                signers=signed)
+
+
+def signers(head: list[str]) -> tuple[str, ...]:
+    """The units signing above the date line ("广州市卫生健康委员会 广州市财政局 / …局 / 2023年10月19日")."""
+    dated = next((i for i, t in enumerate(head) if DATE.fullmatch(squash(t))), None)
+    out: list[str] = []
+    for text in reversed(head[:dated] if dated else []):
+        names = text.split()
+        if not names or not all(ISSUER_LIKE.search(n) and len(n) <= 20 for n in names):
+            break
+        out = names + out
+    return tuple(out)
 
 
 def document_title(head: list[str]) -> str:

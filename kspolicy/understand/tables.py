@@ -227,6 +227,7 @@ def parse_block(caption: str, block: list[Para], places: list[str], label: str =
 
 
 FRONT_LABELS = ("", "引言", "通知")  # a table in the front matter is cited by its row alone
+ITEM = re.compile(r"^\s*(\d{1,3})\s*[.．、](?!\d)")
 
 
 def row_label(table: Table, seq: str) -> str:
@@ -235,3 +236,24 @@ def row_label(table: Table, seq: str) -> str:
     if not seq.isdigit():
         return table.label
     return f"第{seq}项" if table.label in FRONT_LABELS else f"{table.label} 第{seq}项"
+
+
+def first_cells(table: Table, row: tuple[str, ...]) -> dict[str, str]:
+    """A row's cells by role (the first column of each role)."""
+    out: dict[str, str] = {}
+    for role, cell in zip(table.roles, row):
+        out.setdefault(role, cell)
+    return out
+
+
+def row_citation(table: Table, row: tuple[str, ...]) -> str:
+    """The label a row is cited by: its content's own item number where it has one ("2.一般公共预算…"
+    under the project "主要预期目标" is 第2项), else its indicator's ("1.重点人群签约服务覆盖率"),
+    else its 序号; rows of a breakdown table are cited by the table."""
+    if table.kind == "breakdown":
+        return table.label
+    cells = first_cells(table, row)
+    item = ITEM.match(squash(cells.get("content", "")))
+    if not item and "seq" not in cells:
+        item = ITEM.match(squash(cells.get("indicator", "")))
+    return row_label(table, item.group(1) if item else cells.get("seq", ""))
