@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from ..models import Answer, Hit
+from ..scoring import grams
 from ..text import fold, is_cjk
 from .evidence import Evidence, Thresholds, judge, key_terms
 from .fromfacts import (
@@ -35,8 +36,9 @@ MAX_QUESTION = 500  # characters of a question that are read
 def best_quote(index: Index, q: Query, scored: Scored, terms) -> Quote | None:
     """The best sentences among the top retrieved chunks (rank breaks near-ties)."""
     best = None
+    question = grams(q.content)
     for rank, candidate in enumerate(diverse(index, scored.candidates, PASSAGES)):
-        found = quote(index.chunks[candidate.row], candidate.row, q, terms)
+        found = quote(index.chunks[candidate.row], candidate.row, q, terms, question)
         if found is None:
             continue
         value = found.score + 0.15 * candidate.score - 0.01 * rank

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from ..models import Chunk
+from ..scoring import grams
 from ..text import fold, squash
 from .query import Query
 
@@ -72,39 +73,47 @@ def wants(q: Query, text: str) -> float:
         return 0.25 if states_quantity(q, text) else -0.2
     if q.asks == "time":
         return 0.25 if DATE.search(text) else -0.1
+    if q.asks == "list" or "哪几" in q.text or "哪些" in q.text:
+        return 0.15 if text.count("、") >= 2 or ITEM.match(text) else 0.0  # an enumeration answers "哪些"
     return 0.0
 
 
-def quote(chunk: Chunk, row: int, q: Query, terms: list[tuple[str, float]]) -> Quote | None:
-    """The best sentence(s) of one chunk for the question."""
+def quote(chunk: Chunk, row: int, q: Query, terms, question_grams: frozenset[str] = frozenset()) -> Quote | None:
+    """The best sentence(s) of one chunk for the question.
+
+    Terms the clause's title already holds (its subject: "“三支一扶”基层服务项目") need not be
+    repeated by the sentence, which must hold the rest (what is asked about it: "生活补贴…每月").
+    """
     if chunk.kind == "row":  # a table row answers a number; a list or a sentence is looked for in prose first
         value = covered(terms, chunk.embed_text)
         penalty = 0.0 if q.asks == "number" else 0.15
         record = chunk.embed_text  # the unit may be in the header: "增幅(%)"
         return Quote(row, chunk.text, value + wants(q, record) - penalty, value, states_quantity(q, record))
-    title = squash(chunk.heading.split(" > ")[-1]) if chunk.heading else ""
+    title = squash(chunk.heading.replace(" > ", " ")) if chunk.heading else ""  # the whole heading path
     sentences = split_sentences(chunk.text)
     if not sentences:
         return None
+    titled = fold(f"{title} {sentences[0] if len(sentences[0]) <= 40 else ''}")
+    rest = [(forms, w) for forms, w in terms if not any(fold(f) in titled for f in forms)] or terms
     scored = []
     for i, sentence in enumerate(sentences):
         if ADDRESSEES.match(sentence):
             continue  # "各区政府，市各委办局：" addresses the document, it answers nothing
-        own = covered(terms, sentence)
+        own = covered(rest, sentence)
         before = sentences[i - 1] if i and len(sentence) < 20 else ""  # "(共118项)" under its heading
         context = covered(terms, f"{title} {before} {sentence}")
-        scored.append((0.7 * own + 0.3 * context + wants(q, sentence) - 0.005 * i, i, own))
+        focus = len(grams(sentence) & question_grams) / max(1, len(grams(sentence)))  # fewer other words
+        scored.append((0.5 * own + 0.5 * context + 0.2 * focus + wants(q, sentence) - 0.005 * i, i, context))
     if not scored:
         return None
-    best, i, own = max(scored)
+    best, i, _ = max(scored)
     picked = [i - 1, i] if i and len(sentences[i]) < 20 and q.asks != "list" else [i]
     if q.asks == "list":
         picked = list_span(sentences, i)
     elif len(sentences[i]) < 30 and i + 1 < len(sentences) and not ITEM.match(sentences[i + 1]):
         picked = [i, i + 1]  # too short to stand alone: the next sentence completes it
     text = "".join(sentences[j] for j in picked)
-    value = covered(terms, f"{title} {text}")
-    return Quote(row, text, best, max(own, value), states_quantity(q, text))
+    return Quote(row, text, best, covered(terms, f"{title} {text}"), states_quantity(q, text))
 
 
 def list_span(sentences: list[str], i: int, limit: int = 8) -> list[int]:

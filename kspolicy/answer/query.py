@@ -184,7 +184,10 @@ def asked(text: str) -> tuple[str, str, str]:
     flat = fold(text).lower()
     role = next((name for name, words in (("leader", c.leader), ("partner", c.partner), ("lead", c.lead))
                  if any(w in flat for w in words)), "")
-    measure = next((kind for kind, words in c.measure.items() if any(says(flat, w) for w in words)), "")
+    measure = next((kind for kind, words in c.measure.items() if kind != "money_after"
+                    and any(says(flat, w) for w in words)), "")
+    if not measure and re.search(r"多少\S{0,6}?(" + "|".join(c.measure["money_after"]) + ")", flat):
+        measure = "money"
     flat = re.sub(r"哪几|哪一|几种", "", flat)  # "哪几个区镇" asks which ones, not how many
     if any(w in flat for w in c.time):
         return "time", role, measure
@@ -200,7 +203,7 @@ def classify(text: str, districts: list[str], depts: list[str], names: dict[str,
     almost nothing else ("团市委在这个文件里牵头干什么") asks for that unit's tasks."""
     intent = default_classifier().predict(normalise(text, names))
     rest = topic.replace(" ", "")
-    plain = not rest or known is None or rest in known or len(rest) <= 2  # no subject of its own ("在干")
+    plain = not rest or known is None or rest in known or len(rest) == 1 or rest in ("在干", "干", "做")
     if depts and len(rest) <= 3 and intent in ("responsibility", "passage") and plain:
         intent = "department_tasks"
     if intent == "department_tasks" and not depts:
