@@ -92,10 +92,17 @@ def options(index: Index, q: Query, scored: Scored) -> Options:
     found = best_quote(index, q, scored, terms)
     result = by_facts(index, q, scored)
     stated = 1.0
-    if result is not None and result[0].kind == "responsibility" and any(map(is_cjk, q.text)):
-        answer, rows = result  # a task matched by its name answers only a question its text covers
-        stated = covered(terms, answer.text + " " + " ".join(index.chunks[i].embed_text for i in rows[:8]))
+    topic = [(forms, w) for forms, w in terms if not set(forms) & names_of(index, q)]
+    if result is not None and topic and any(map(is_cjk, q.text)):
+        answer, rows = result  # facts answer only a question their own text covers (names aside)
+        stated = covered(topic, answer.text + " " + " ".join(index.chunks[i].embed_text for i in rows[:8]))
     return Options(result, stated, found, Evidence.of(index, found, scored, terms))
+
+
+def names_of(index: Index, q: Query) -> set[str]:
+    """Every written form of the districts and departments the question names."""
+    return {f for table, names in ((index.places, q.districts), (index.departments, q.departments))
+            for name in names for f in (*table.get(name, []), name)}
 
 
 def decide(q: Query, o: Options, limits: Thresholds) -> str:

@@ -21,10 +21,11 @@ QUANTITY = re.compile(r"\d+(?:\.\d+)?\s*(?:%|‰|[万亿千]?[\u4e00-\u9fff]{1,3
 DATE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*月[初底中]|\d+\s*个?(?:工作)?日|\d+\s*个?月|"
                   r"\d{1,2}[:：]\d{2}|次月|当月|每月|每年|前|以前|之日起|期间|时限")
 MEASURES = {  # a quote answers a question about money, a share or an age only if it states one
-    "money": re.compile(r"\d[\d.,]*\s*(?:万|亿|千)?元|[一二三四五六七八九十百千万]+元"),
+    "money": re.compile(r"\d[\d.,]*\s*(?:万|亿|千)?元"),
     "percent": re.compile(r"\d+(?:\.\d+)?\s*[%‰]|百分之|[一二三四五六七八九]成|\d+(?:\.\d+)?\s*倍"),
     "age": re.compile(r"\d+\s*周?岁"),
 }
+NOTE_ONLY = re.compile(r"^[（(][^（）()]*[)）]。?$")
 ADDRESSEES = re.compile(r"^[^。！？!?]{6,}[:：]$")  # the list of recipients at the top of a notice
 ITEM = re.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|\d+\s*[.．、]|[①-⑳])")
 
@@ -95,11 +96,12 @@ def quote(chunk: Chunk, row: int, q: Query, terms, question_grams: frozenset[str
         return None
     titled = fold(f"{title} {sentences[0] if len(sentences[0]) <= 40 else ''}")
     rest = [(forms, w) for forms, w in terms if not any(fold(f) in titled for f in forms)] or terms
+    about = sum(w for _, w in rest) < 0.3 * sum(w for _, w in terms)  # the title is what the question is about
     scored = []
     for i, sentence in enumerate(sentences):
-        if ADDRESSEES.match(sentence):
-            continue  # "各区政府，市各委办局：" addresses the document, it answers nothing
-        own = covered(rest, sentence)
+        if ADDRESSEES.match(sentence) or NOTE_ONLY.match(sentence):
+            continue  # "各区政府，市各委办局：" addresses the document; "（责任单位：…）" annotates the clause
+        own = 1.0 if about else covered(rest, sentence)
         before = sentences[i - 1] if i and len(sentence) < 20 else ""  # "(共118项)" under its heading
         context = covered(terms, f"{title} {before} {sentence}")
         focus = len(grams(sentence) & question_grams) / max(1, len(grams(sentence)))  # fewer other words
