@@ -56,10 +56,13 @@ def make_parser() -> argparse.ArgumentParser:
     d = sub.add_parser("docs", help="列出索引中的文件（标题、文号、发文机关、日期、是否有效）")
     d.add_argument("--index", type=Path, default=Path(os.environ.get("KSPOLICY_INDEX", "index")))
     d.add_argument("--json", action="store_true")
-    e = sub.add_parser("eval", help="在评测问题上报告答案准确率、hit@1、hit@5、MRR")
+    e = sub.add_parser("eval", help="在评测问题上报告答案准确率、hit@1、hit@5、MRR 和错误拒答")
     e.add_argument("--index", type=Path, default=Path(os.environ.get("KSPOLICY_INDEX", "index")))
     e.add_argument("--model", default=os.environ.get("KSPOLICY_MODEL"))
-    e.add_argument("--questions", type=Path, default=None)
+    e.add_argument("--questions", type=Path, default=None, help="只评测这个问题文件")
+    e.add_argument("--realdocs", type=Path, default=None,
+                   help="真实文件目录（如 ../shared/realdocs）：与 --corpus 一起建立评测库，评测 tests/eval/real")
+    e.add_argument("--corpus", type=Path, default=Path(os.environ.get("KSPOLICY_CORPUS", "corpus")))
     e.add_argument("--json", action="store_true")
     return parser
 
@@ -164,13 +167,26 @@ def cmd_docs(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from .evaluate import default_questions, evaluate, report_text
+    """Seed question sets on --index; with --realdocs, the real sets on a library of the real
+    documents plus the corpus, built (incrementally) into --index."""
     from .answer.search import load_index
+    from .evaluate import REAL_SETS, SEED_SETS, evaluate, question_files, real_library, report_text
+    from .index.build import build, no_progress
+    from .index.embed import load_embedder
 
-    files = [args.questions] if args.questions else default_questions()
+    if args.realdocs is not None:
+        if not args.realdocs.is_dir():
+            raise UserError(f"真实文件目录不存在：{args.realdocs}")
+        embedder = load_embedder(args.model)
+        corpus = real_library(args.realdocs, args.corpus, args.index)
+        build(corpus, args.index / "index", embedder, progress=no_progress if args.json else stderr_progress)
+        index, default = load_index(args.index / "index", embedder=embedder), question_files(REAL_SETS)
+    else:
+        index, default = None, question_files(SEED_SETS)
+    files = [args.questions] if args.questions else default
     if not files or not all(f.is_file() for f in files):
-        raise UserError(f"没有找到评测问题文件：{args.questions or 'tests/eval/*_questions.jsonl'}（用 --questions 指定）")
-    index = load_index(args.index, args.model)
+        raise UserError(f"没有找到评测问题文件：{args.questions or 'tests/eval/*/*_questions.jsonl'}（用 --questions 指定）")
+    index = index or load_index(args.index, args.model)
     try:
         result = evaluate(index, files)
     except (ValueError, KeyError) as exc:

@@ -13,8 +13,8 @@ from kspolicy.index.build import build
 from kspolicy.answer.search import load_index, search
 from kspolicy.text import fold
 
-DEV = ROOT / "tests" / "eval" / "dev_questions.jsonl"
-EXTRA = ROOT / "tests" / "eval" / "extra_questions.jsonl"
+DEV = ROOT / "tests" / "eval" / "seed" / "dev_questions.jsonl"
+EXTRA = ROOT / "tests" / "eval" / "seed" / "extra_questions.jsonl"
 
 
 @pytest.fixture(scope="module")
@@ -25,9 +25,9 @@ def index(seed_index):
 def test_target_for_a_district(index):
     answer, hits = ask(index, "花桥的高新技术企业新增目标是多少")
     assert answer.kind == "target"
-    assert answer.text == "花桥：累计高新技术企业新增数 12 家（2025年），责任单位：市科技局。"
+    assert answer.text == "花桥：累计高新技术企业新增数 12 家（2025年），责任单位：市科技局（昆政办发〔2022〕98号 附件1）。"
     assert answer.facts[0]["value"] == 12 and answer.citation.endswith("附件1")
-    assert hits[0].clause == "附件1" and "花桥：12" in hits[0].text
+    assert hits[0].clause == "附件1" and hits[0].text.startswith("创新企业\t累计高新技术企业新增数（家）\t300\t135\t68\t12")
 
 
 def test_target_cell_marked_unassigned_is_not_zero(index):
@@ -38,7 +38,7 @@ def test_target_cell_marked_unassigned_is_not_zero(index):
 
 def test_city_level_target_from_the_text(index):
     answer, hits = ask(index, "工程技术研究中心要新增多少家？")
-    assert answer.kind == "target" and "20 家" in answer.text and answer.text.startswith("全市")
+    assert answer.kind == "target" and "工程技术研究中心力争达到 20 家" in answer.text  # quoted as printed
     assert "工程技术研究中心力争达到 20 家" in hits[0].text
 
 
@@ -54,10 +54,12 @@ def test_responsibility(index):
 def test_department_tasks(index):
     answer, _ = ask(index, "市金融办负责哪些工作？")
     assert answer.kind == "department_tasks"
-    assert "推出一批科技金融产品（五、10，牵头" in answer.text and "打造一批行业领军企业（五、1" in answer.text
+    assert "推出一批科技金融产品（五、10，负责" in answer.text and "打造一批行业领军企业（五、1" in answer.text
     assert "累计上市装备制造企业数 10 家" in answer.text
-    lead, _ = ask(index, "市科技局牵头哪些任务？")
-    assert {f["clause"] for f in lead.facts if "task" in f} == {"五、3", "五、5"}
+    lead, _ = ask(index, "市科技局牵头哪些任务？")  # the seed lists units without roles: no lead is invented
+    assert {f["clause"] for f in lead.facts if "task" in f} == {"五、1", "五、2", "五、3", "五、5", "五、6", "五、8", "五、9",
+                                                                "五、10"}
+    assert "牵头" not in lead.text.split("：", 1)[1]
 
 
 def test_district_targets(index):
@@ -71,7 +73,7 @@ def test_district_targets(index):
 def test_passage_quotes_the_answering_sentence(index):
     answer, hits = ask(index, "汽车及零部件重点聚焦哪两个细分领域？")
     assert answer.kind == "passage"
-    assert "重点聚焦智能网联和动力电池两个细分领域" in answer.text and answer.text.endswith("（三、4）")
+    assert "重点聚焦智能网联和动力电池两个细分领域" in answer.text and answer.text.endswith("（昆政办发〔2022〕98号 三、4）")
     assert answer.citation == hits[0].citation and hits[0].clause == "三、4"
 
 

@@ -64,9 +64,11 @@ def key_terms(index, q: Query) -> list[tuple[tuple[str, ...], float]]:
              for name in names}
     asking = cues().asking
     terms: dict[tuple[str, ...], float] = {}
-    for token in index.tokenizer.tokens(q.content):
-        if token in asking:
-            continue
+    tokens = index.tokenizer.tokens(q.content)
+    named = [t for t in tokens if t in forms]
+    for token in tokens:
+        if token in asking or (token not in forms and any(token in name for name in named)):
+            continue  # a piece of a name the question uses counts once, with the name
         weight = index.token_idf.get(token, index.token_idf_max)
         terms[forms.get(token, (token,))] = weight
     for phrase in quoted_phrases(q.text):

@@ -100,7 +100,7 @@ def target_sentence(index: Index, t: Target) -> str:
     dept = f"，责任单位：{t.department}" if t.department else ""
     sentence = stated_in(index, t) if t.source == "text" else ""
     if sentence:
-        return f"{t.indicator}：{sentence}{dept}（{where}）"
+        return f"{t.indicator}：{sentence.rstrip('。；;')}{dept}（{where}）"
     year = f"（{t.year}年）" if t.year else ""
     return f"{t.scope}：{t.indicator} {fmt(t.value, t.unit, t.value_text)}{year}{dept}（{where}）"
 

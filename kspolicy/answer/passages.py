@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from ..models import Chunk
 from ..scoring import grams
 from ..text import fold, squash
+from ..understand.targets import masked, quantity_pattern
+from ..understand.vocab import load_vocabulary
 from .query import Query
 
 SENTENCE = re.compile(r"[^。；！？!?\n]+[。；！？!?]?")
-QUANTITY = re.compile(r"\d+(?:\.\d+)?\s*(?:%|‰|[万亿千]?[\u4e00-\u9fff]{1,3})|[一二两三四五六七八九十百千万]+(?:个|倍|年|月|日|名|人|家)")
+QUANTITY_WORDS = re.compile(r"[一二两三四五六七八九十百千万]+(?:个|倍|年|月|日|名|人|家)")
 DATE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*月[初底中]|\d+\s*个?(?:工作)?日|\d+\s*个?月|"
                   r"\d{1,2}[:：]\d{2}|次月|当月|每月|每年|前|以前|之日起|期间|时限")
 MEASURES = {  # a quote answers a question about money, a share or an age only if it states one
@@ -64,8 +66,12 @@ def covered(terms: list[tuple[tuple[str, ...], float]], text: str) -> float:
 
 
 def states_quantity(q: Query, text: str) -> bool:
-    """The text states the kind of quantity the question asks for (any quantity when no kind is asked)."""
-    return bool((MEASURES[q.measure] if q.measure in MEASURES else QUANTITY).search(text))
+    """The text states the kind of quantity the question asks for (any quantity with a unit when no
+    kind is asked; dates, 文号 and clause numbers are not quantities)."""
+    text = masked(squash(text))
+    if q.measure in MEASURES:
+        return bool(MEASURES[q.measure].search(text))
+    return bool(quantity_pattern(load_vocabulary()).search(text) or QUANTITY_WORDS.search(text))
 
 
 def wants(q: Query, text: str) -> float:

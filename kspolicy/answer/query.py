@@ -143,7 +143,7 @@ def typo_index(words) -> dict[str, str]:
     return {k: v for k, v in out.items() if v}
 
 
-def correct_typos(text: str, seen, patterns: dict[str, str], fixes: int = 2) -> str:
+def correct_typos(text: str, seen, patterns: dict[str, str], fixes: int = 1) -> str:
     """Replace a run holding a character pair the corpus never has by the known word one
     character away: "专精特信企业" -> "专精特新企业". `seen` holds the corpus's character pairs."""
     for _ in range(fixes):
@@ -154,7 +154,8 @@ def correct_typos(text: str, seen, patterns: dict[str, str], fixes: int = 2) -> 
                 if not all("\u4e00" <= ch <= "\u9fff" for ch in piece) or \
                         all(piece[i:i + 2] in seen for i in range(size - 1)):
                     continue
-                words = {patterns.get(piece[:i] + "?" + piece[i + 1:], "") for i in range(size)} - {""}
+                words = {w for i in range(size) if (w := patterns.get(piece[:i] + "?" + piece[i + 1:], ""))
+                         and all(w[j:j + 2] in seen for j in range(size - 1))}
                 if len(words) == 1:
                     fixed = text[:start] + words.pop() + text[start + size:]
                     break

@@ -116,7 +116,8 @@ def _load(folder: Path, model: str | None, embedder: Embedder | None) -> Index:
         index.doc_rows.setdefault(chunk.doc_id, []).append(row)
     index.cities = tuple(sorted({d.city for d in documents.values() if d.city}))
     names = {form for table in (places, departments) for forms in table.values() for form in forms}
-    index.typo_patterns = typo_index({w for w in index.bm25.vocab_dict if w} | names)
+    quoted = {m for c in chunks for m in re.findall(r"“([\u4e00-\u9fff]{4,8})”", c.text)}  # terms: “专精特新”
+    index.typo_patterns = typo_index({w for w in index.bm25.vocab_dict if w} | names | quoted)
     from .evidence import Thresholds  # evidence reads candidates of this module
 
     index.thresholds = Thresholds.of(manifest)

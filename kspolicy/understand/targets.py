@@ -37,7 +37,7 @@ PER = re.compile(r"每[人户月年次家][每]?[人户月年次]?$")
 
 
 @lru_cache(maxsize=4)
-def _quantity(vocab: Vocabulary) -> re.Pattern[str]:
+def quantity_pattern(vocab: Vocabulary) -> re.Pattern[str]:
     before = vocab.alternation(vocab.before)
     after = vocab.alternation(vocab.after)
     return re.compile(rf"(?P<before>(?:{before})\s*)?(?P<num>\d+(?:\.\d+)?)(?:\s*[-~～—至]\s*\d+(?:\.\d+)?)?"
@@ -159,7 +159,7 @@ def sentence_targets(text: str, label: str, department: str, doc_id: str, vocab:
         periods = list(PERIOD.finditer(flat))
         previous = ""  # a part without a name of its own continues the one before ("…80%，力争2035年达到95%")
         for start, end in parts(hidden, vocab, periods):
-            m = [q for q in _quantity(vocab).finditer(hidden, start, end) if not in_period(q, periods)][-1]
+            m = [q for q in quantity_pattern(vocab).finditer(hidden, start, end) if not in_period(q, periods)][-1]
             unit = (m.group("mult") or "") + m.group("unit")
             kind = sentence_kind(flat[start:end], flat, unit, vocab, bool(indicator_hint))
             years = list(YEAR.finditer(flat, 0, m.start()))
@@ -187,7 +187,7 @@ def parts(hidden: str, vocab: Vocabulary, periods: list[re.Match[str]]) -> list[
     out: list[tuple[int, int]] = []
     start = 0
     for piece_end in [m.start() for m in PIECES.finditer(hidden)] + [len(hidden)]:
-        found = [q for q in _quantity(vocab).finditer(hidden, start, piece_end) if not in_period(q, periods)]
+        found = [q for q in quantity_pattern(vocab).finditer(hidden, start, piece_end) if not in_period(q, periods)]
         cut = start
         for a, b in zip(found, found[1:]):
             joins = [j.start() for j in CONJUNCTION.finditer(hidden, a.end(), b.start())]
