@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..models import Line, Loaded
 from ..text import join_parts, repair_glyphs
+from .limits import Limits, OverLimit, check_lines, check_size, check_text_bytes, check_zip
 
 SUPPORTED = (".txt", ".md", ".docx", ".pdf")
 
@@ -95,22 +96,53 @@ def docx_lines(path: Path) -> list[Line]:
     return lines
 
 
-def load_lines(path: Path) -> Loaded:
-    """Physical lines of any supported file, its page count (PDF only) and metadata hints."""
+def preflight(path: Path, limits: Limits) -> None:
+    """Budgets checked before a file is parsed: its size, a DOCX's zip members, a PDF's pages.
+
+    Also what an upload must pass: a .pdf opens as a PDF, a .docx is a sound zip.
+    """
+    suffix = path.suffix.lower()
+    try:
+        size = check_size(path, limits)
+        if size == 0:
+            raise IngestError("文件为空")
+        if suffix == ".docx":
+            check_zip(path, limits)
+        elif suffix == ".pdf":
+            from .pdf import open_checked
+
+            pages = open_checked(path)
+            if pages > limits.pdf_pages:
+                raise OverLimit(f"PDF 页数过多（{pages:,} 页），单个文件上限 {limits.pdf_pages:,} 页")
+        else:
+            check_text_bytes(size, limits)
+    except OverLimit as exc:
+        raise IngestError(str(exc)) from None
+
+
+def load_lines(path: Path, limits: Limits | None = None) -> Loaded:
+    """Physical lines of any supported file, its page count (PDF only) and metadata hints.
+
+    The file must fit `limits` (default `Limits()`), checked before and right after reading.
+    """
+    limits = limits or Limits()
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
         raise IngestError(f"不支持的文件类型 {suffix or '（无扩展名）'}，支持 PDF、TXT、DOCX、MD")
+    preflight(path, limits)
     if suffix == ".pdf":
         from .pdf import pdf_lines
 
         lines, pages = pdf_lines(path)
-        return Loaded([replace(line, text=repair_glyphs(line.text)) for line in lines], pages)
-    if suffix == ".docx":
-        if path.stat().st_size == 0:
-            raise IngestError("文件为空")
-        lines = docx_lines(path)
+        loaded = Loaded([replace(line, text=repair_glyphs(line.text)) for line in lines], pages)
+    elif suffix == ".docx":
+        loaded = Loaded(docx_lines(path))
     else:
-        lines = text_lines(decode_text(path.read_bytes()), markdown=suffix == ".md")
-    if not lines:
+        loaded = Loaded(text_lines(decode_text(path.read_bytes()), markdown=suffix == ".md"))
+    if not loaded.lines:
         raise IngestError("文件中没有文字")
-    return Loaded(lines)
+    try:
+        check_lines(loaded.lines, limits)
+    except OverLimit as exc:
+        raise IngestError(str(exc)) from None
+    return loaded

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from . import aliases, facts
 from ..read.ingest import load_lines
+from ..read.limits import Limits
 from ..models import Clause, Document, Responsibility, Table, Target
 from ..read.repair import join_lines
 from .structure import parse_clauses, read_meta
@@ -25,9 +26,9 @@ class Parsed:
     departments: dict[str, list[str]]  # department -> written forms
 
 
-def parse_file(path: Path, doc_id: str, sha256: str) -> Parsed:
-    """Parse one file; raises `IngestError` with a Chinese reason on bad input."""
-    loaded = load_lines(path)
+def parse_file(path: Path, doc_id: str, sha256: str, limits: Limits | None = None) -> Parsed:
+    """Parse one file; raises `IngestError` with a Chinese reason on bad input or over `limits`."""
+    loaded = load_lines(path, limits)
     paras = join_lines(loaded.lines)
     meta = read_meta(paras, path.stem, loaded.hints)
     document = Document(doc_id, meta.title, meta.doc_number, meta.issuer, meta.date, str(path),
