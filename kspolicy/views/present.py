@@ -84,7 +84,7 @@ def department_lines(answer: Answer, department: str) -> tuple[list[str], list[s
     for f in answer.facts:
         if "task" in f:
             role = "牵头" if f["departments"] and f["departments"][0] == department else \
-                f"参与（牵头：{f['departments'][0]}）"
+                f"参与（牵头：{escape(f['departments'][0])}）"
             tasks.append(f"**{escape(f['clause'])}** {escape(f['task'])} — {role}")
         elif "indicator" in f:
             indicators.append(f"{escape(f['indicator'])}：**{escape(value_text(f['value'], f['unit']))}**"
