@@ -17,7 +17,8 @@ from test_app import TOKEN, ask, plain, start, tab, unlock
 
 from kspolicy.index.build import build, read_manifest
 
-LIVE_MARKUP = re.compile(r"(?<!\\)(?:!\[|\]\(|<http)")  # an image, a link or an autolink that would render
+# An image, a link, an autolink or a bare URL or e-mail address that GFM would turn into a link.
+LIVE_MARKUP = re.compile(r"(?<!\\)(?:!\[|\]\(|<http)|https?\\?:|www\\?\.|@\w")
 
 
 def rendered_markdown(at: AppTest) -> list[str]:
