@@ -87,10 +87,11 @@ def big_text(path: Path, size: int = 200 * MB) -> Path:
     return path
 
 
-def long_line(path: Path, chars: int = 5_000_000) -> Path:
-    """One paragraph of `chars` characters on a single line."""
+def long_line(path: Path, size: int = 5 * MB) -> Path:
+    """One paragraph of `size` bytes (UTF-8) on a single line."""
     unit = "推进装备制造业高质量发展，"
-    path.write_text("测试长行文件\n\n一、总体要求\n\n" + unit * (chars // len(unit)) + "\n", encoding="utf-8")
+    path.write_text("测试长行文件\n\n一、总体要求\n\n" + unit * (size // len(unit.encode("utf-8"))) + "\n",
+                    encoding="utf-8")
     return path
 
 

@@ -122,10 +122,10 @@ def _count_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, budget: int
 def check_lines(lines: list[Line], limits: Limits) -> None:
     """Characters in the whole document and in each line."""
     total = 0
-    for n, line in enumerate(lines, 1):
+    for line in lines:
         size = len(line.text)
         if size > limits.line_chars:
-            raise OverLimit(f"第 {n} 行过长（{size:,} 字），单行上限 {limits.line_chars:,} 字")
+            raise OverLimit(f"有一行过长（{size:,} 字，开头是“{line.text[:12]}…”），单行上限 {limits.line_chars:,} 字")
         total += size
         if total > limits.text_chars:
             raise OverLimit(f"文本过长（超过 {limits.text_chars:,} 字），单个文件上限 {limits.text_chars:,} 字")

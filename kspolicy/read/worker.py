@@ -172,6 +172,9 @@ def _serve(read_fd: int, write_fd: int, memory_mb: int, seconds: float) -> None:
             job = conn.recv()
         except (EOFError, OSError):
             return  # the parent is gone
+        except Exception as exc:  # noqa: BLE001 - a job that cannot be unpickled (its module will not import)
+            conn.send(("error", failure_reason(exc)))
+            continue
         if job is None:
             return
         func, args = job
