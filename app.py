@@ -14,6 +14,7 @@ documents, file names and questions is data: escaped before any markdown.
 from __future__ import annotations
 
 import os
+import sqlite3
 import time
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from kspolicy.views import browse, maintain, present, upload
 from kspolicy.answer.compose import ask
 from kspolicy.index.embed import EmbedderError, canonical_name, load_embedder
 from kspolicy.index.build import IndexProblem, WriteFailed, build, read_manifest, resolve
+from kspolicy.index.verify import DAMAGED
 from kspolicy.read.limits import Limits, cut_question
 from kspolicy.answer.query import analyse
 from kspolicy.answer.search import Index, check_model, load_index
@@ -430,11 +432,15 @@ def main() -> None:
     try:
         folder = str(resolve(INDEX_DIR))
         index = get_index(folder, MODEL)
+        library = get_library(folder)
     except (IndexProblem, EmbedderError) as exc:
         st.error(present.escape(str(exc)))
         upload_section()
         st.stop()
-    library = get_library(folder)
+    except (sqlite3.Error, OSError, ValueError) as exc:  # damaged after loading passed its checks
+        st.error(present.escape(DAMAGED.format(cause=type(exc).__name__, index=INDEX_DIR)))
+        upload_section()
+        st.stop()
     doc_id = sidebar(index)
     ask_tab, resp_tab, target_tab, library_tab = st.tabs(list(PAGES), key="page", bind="query-params")
     with ask_tab:

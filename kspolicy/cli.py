@@ -161,13 +161,18 @@ def cmd_facts(args) -> int:
     from .index import store
     from .understand.check import check, findings_text
     from .index.build import resolve
+    from .index.verify import DAMAGED, damaged, describe
 
+    folder = resolve(args.index)
     try:
-        db = store.open_readonly(resolve(args.index) / "kspolicy.sqlite")
+        bad = damaged(folder, json.loads((folder / "manifest.json").read_text(encoding="utf-8")), checksums=False)
+        if bad:
+            raise UserError(DAMAGED.format(cause="缺失或大小不符：" + describe(bad), index=args.index))
+        db = store.open_readonly(folder / "kspolicy.sqlite")
         data = store.export_facts(db)
         db.close()
-    except sqlite3.Error:
-        raise UserError(f"索引已损坏，请删除 {args.index} 后运行 python -m kspolicy build 重建") from None
+    except (sqlite3.Error, OSError, ValueError, KeyError, AttributeError, TypeError) as exc:
+        raise UserError(DAMAGED.format(cause=type(exc).__name__, index=args.index)) from None
     if args.check:
         findings = check(data)
         if args.json:

@@ -18,7 +18,7 @@ import numpy as np
 from ..index import store
 from ..index.embed import Embedder, canonical_name, load_embedder
 from ..index.build import FORMAT_VERSION, IndexProblem, resolve
-from ..index.verify import damaged, describe
+from ..index.verify import DAMAGED, damaged, describe
 from ..models import Chunk, Document, Hit, Responsibility, Target
 from ..scoring import combine, idf_table
 from ..text import fold
@@ -76,7 +76,7 @@ def load_index(index_dir: Path, model: str | None = None, embedder: Embedder | N
         cause = "缺失或大小不符：" + describe(bad)
     except (sqlite3.Error, RuntimeError, OSError, ValueError, KeyError, AttributeError, TypeError) as exc:
         cause = type(exc).__name__
-    raise IndexProblem(f"索引已损坏（{cause}），请运行 python -m kspolicy build --index {index_dir} 修复")
+    raise IndexProblem(DAMAGED.format(cause=cause, index=index_dir))
 
 
 def _load(folder: Path, model: str | None, embedder: Embedder | None) -> Index:

@@ -16,6 +16,7 @@ MANIFEST = "manifest.json"
 DATABASE = "kspolicy.sqlite"
 VECTORS = "vectors.faiss"
 REQUIRED = (DATABASE, VECTORS, "userdict.txt", "bm25/")  # "bm25/": at least one file below it
+DAMAGED = "索引已损坏（{cause}），请运行 python -m kspolicy build --index {index} 修复"
 
 
 def sha256_file(path: Path) -> str:
