@@ -118,3 +118,27 @@ def test_a_long_question_is_cut(monkeypatch, seed_index):
     assert at.chat_input(key="question").proto.max_chars == 500
     ask(at, "人才引进由哪些部门负责？" + "啊" * 300_000)
     assert len(at.session_state.history[0]["question"]) <= 500
+
+
+def test_hostile_files_in_the_corpus_cost_a_skipped_file_not_the_page(monkeypatch, tmp_path):
+    """Issue 9 failure 1: a zip bomb in corpus/ killed the page on every rebuild. Now parsing happens in
+    the bounded worker: first start and rebuild both finish, the bomb and a worker crash are reported."""
+    from hostile import MB, big_text, zip_bomb_docx
+
+    corpus = make_corpus(tmp_path / "corpus", SEED)
+    zip_bomb_docx(corpus / "炸弹.docx")
+    big_text(corpus / "吃内存.txt", 60 * MB)
+    for name, value in (("KSPOLICY_PARSE_MEMORY_MB", "250"), ("KSPOLICY_MAX_TEXT_CHARS", "1000000000"),
+                        ("KSPOLICY_MAX_LINE_CHARS", "1000000000")):
+        monkeypatch.setenv(name, value)
+    at = start(monkeypatch, tmp_path / "index", corpus)  # first start: builds the index
+    assert at.get("status")[0].state == "complete"
+    unlock(at).button(key="rebuild").click().run()
+    assert not at.exception, at.exception
+    page = tab(at, "文件库")
+    assert any("索引已更新" in s.value for s in page.success)
+    skipped = dict(zip(page.dataframe[-1].value["文件"], page.dataframe[-1].value["原因"]))
+    assert "解压后过大" in skipped["炸弹.docx"]
+    assert "内存" in skipped["吃内存.txt"] or "异常退出" in skipped["吃内存.txt"]
+    ask(at, "花桥的高新技术企业新增目标是多少")
+    assert tab(at, "问答").metric[0].value == "12 家"
