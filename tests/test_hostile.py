@@ -207,3 +207,12 @@ def test_ask_with_an_oversized_question_and_bad_bytes_on_stdin(seed_index):
     assert errors == ["注意：第 2 行不是 UTF-8 文本，已跳过", "注意：问题超过 500 字，只使用前 500 字"]
     long = run_cli("ask", "人才引进由哪些部门负责？" + "啊" * 2000, "--index", str(index_dir))
     assert long.returncode == 0 and long.stderr.strip() == "注意：问题超过 500 字，只使用前 500 字"
+
+
+def test_relative_corpus_paths_reach_the_worker(tmp_path):
+    """The worker runs in the caller's working directory: `--corpus corpus` means the same folder."""
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "本地文件.txt").write_bytes(SEED.read_bytes())  # not in the repository's corpus/
+    result = run_cli("build", "--corpus", "corpus", "--index", "index", "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["added"] == ["本地文件"]

@@ -85,7 +85,7 @@ class Worker:
         cmd = [sys.executable, "-m", "kspolicy.read.worker", str(to_child_r), str(from_child_w),
                str(self.limits.memory_mb), str(self.limits.seconds)]
         try:
-            self._proc = subprocess.Popen(cmd, pass_fds=(to_child_r, from_child_w), env=env, cwd=PACKAGE_ROOT,
+            self._proc = subprocess.Popen(cmd, pass_fds=(to_child_r, from_child_w), env=env,  # caller's cwd
                                           stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                           stderr=subprocess.DEVNULL, start_new_session=True)
         finally:
