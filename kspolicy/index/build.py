@@ -34,7 +34,7 @@ from .. import PARSER_VERSION
 
 from . import store, verify
 from .chunk import document_chunks
-from .corpus import SYMLINK, CorpusProblem, Source, scan_corpus  # noqa: F401 - Source, scan_corpus re-exported
+from .corpus import SYMLINK, CorpusProblem, scan_corpus
 from .embed import Embedder
 from .publish import WriteFailed, publish  # noqa: F401 - WriteFailed re-exported for the faces
 from ..read.limits import Limits
