@@ -5,6 +5,7 @@ during a build leaves the previous index serving, with one line and no traceback
 from __future__ import annotations
 
 import errno
+import json
 import os
 import shutil
 import sqlite3
@@ -153,3 +154,15 @@ def test_a_full_tmpfs_gives_one_line_and_exit_1(tiny_disk, tmp_path, embedder):
     asked = run_cli("ask", QUESTION, "--index", str(index_dir))
     assert asked.returncode == 0 and "12 家" in asked.stdout
 
+
+
+def test_an_index_without_checksums_is_rewritten_once(site, embedder):
+    corpus, index_dir = site
+    path = resolve(index_dir) / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    del manifest["files"]  # as written before checksums were recorded
+    path.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    assert "12 家" in answers(index_dir, embedder)  # nothing to verify is not damage
+    report = build(corpus, index_dir, embedder)
+    assert report.note == "索引没有文件校验记录（旧版程序构建），已重新写出" and report.chunks_embedded == 0
+    assert read_manifest(index_dir)["files"] and build(corpus, index_dir, embedder).note == ""

@@ -102,7 +102,7 @@ def build(corpus: Path, index_dir: Path, embedder: Embedder, progress: Progress 
     return report
 
 
-@dataclass
+@dataclass(frozen=True)
 class Previous:
     """The current build, as far as it can be reused; `note` says what was found damaged."""
 
@@ -128,8 +128,9 @@ def _previous(index_dir: Path, model: str) -> Previous:
     folder = resolve(index_dir)
     bad = verify.damaged(folder, manifest)
     need = verify.needs(bad or [])
+    unrecorded = bad is None and manifest.get("parser_version") == PARSER_VERSION  # else: re-parsed anyway
     note = f"发现索引文件损坏或缺失（{verify.describe(bad)}），{REPAIR[need]}" if bad else \
-        "索引没有文件校验记录（旧版程序构建），已重新写出" if bad is None else ""
+        "索引没有文件校验记录（旧版程序构建），已重新写出" if unrecorded else ""
     if need == "parse":
         return Previous(note=note)
     try:
