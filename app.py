@@ -2,24 +2,31 @@
 
 Run with `streamlit run app.py`. Settings come from the environment (read here
 and in cli.py only): KSPOLICY_INDEX (default "index"), KSPOLICY_MODEL (default:
-the model the index was built with, else the offline default) and
-KSPOLICY_CORPUS (default "corpus"). The page only lays out what the package
-computes: answers from `kspolicy.answer`, tables from `kspolicy.views.browse`, answer
-cards from `kspolicy.views.present`, uploads through `kspolicy.views.upload`.
+the model the index was built with, else the offline default), KSPOLICY_CORPUS
+(default "corpus"), KSPOLICY_MAINTAINER_TOKEN (uploading and rebuilding need it;
+unset: both disabled), KSPOLICY_AUDIT_LOG (default INDEX/audit.log) and the limits
+of kspolicy/read/limits.py. The page only lays out what the package computes:
+answers from `kspolicy.answer`, tables from `kspolicy.views.browse`, answer cards
+from `kspolicy.views.present`, uploads through `kspolicy.views.upload`. Text from
+documents, file names and questions is data: escaped before any markdown.
 """
 
 from __future__ import annotations
 
 import os
+import sqlite3
+import time
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from kspolicy.views import browse, present, upload
+from kspolicy.views import browse, maintain, present, upload
 from kspolicy.answer.compose import ask
 from kspolicy.index.embed import EmbedderError, canonical_name, load_embedder
-from kspolicy.index.build import IndexProblem, build, read_manifest, resolve
+from kspolicy.index.build import IndexProblem, WriteFailed, build, read_manifest, resolve
+from kspolicy.index.verify import DAMAGED
+from kspolicy.read.limits import Limits, cut_question
 from kspolicy.answer.query import analyse
 from kspolicy.answer.search import Index, check_model, load_index
 from kspolicy.read.ingest import SUPPORTED_NAMES
@@ -27,6 +34,8 @@ from kspolicy.read.ingest import SUPPORTED_NAMES
 INDEX_DIR = Path(os.environ.get("KSPOLICY_INDEX") or "index")
 MODEL = os.environ.get("KSPOLICY_MODEL") or None
 CORPUS = Path(os.environ.get("KSPOLICY_CORPUS") or "corpus")
+TOKEN = os.environ.get("KSPOLICY_MAINTAINER_TOKEN") or None
+AUDIT_LOG = Path(os.environ.get("KSPOLICY_AUDIT_LOG") or INDEX_DIR / "audit.log")
 STAGES = ("解析", "向量化", "写入索引")
 MAX_MB = upload.MAX_BYTES // (1024 * 1024)
 HISTORY = 20
@@ -54,8 +63,39 @@ def get_library(folder: str) -> browse.Library:
     return browse.load_library(Path(folder))
 
 
+def limits() -> Limits:
+    """Limits from the environment; a bad setting stops the page with one message."""
+    try:
+        return Limits.from_env(os.environ)
+    except ValueError as exc:
+        st.error(present.escape(str(exc)))
+        st.stop()
+
+
+def actor() -> maintain.Actor:
+    """Who is behind this session, for the audit log: session id and client address."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    session = getattr(get_script_run_ctx(), "session_id", "")
+    try:
+        address = st.context.ip_address
+    except Exception:  # noqa: BLE001 - not available outside a served page (tests)
+        address = ""
+    return maintain.Actor(session if isinstance(session, str) else "", address if isinstance(address, str) else "")
+
+
+def audit(action: str, what: list[str], outcome: str) -> None:
+    problem = maintain.record(AUDIT_LOG, actor(), action, what, outcome)
+    if problem:
+        st.warning(present.escape(f"{problem}：{AUDIT_LOG}"))
+
+
 def run_build() -> dict:
-    """Build or update the index with a progress bar per stage; returns {'report'} or {'error'}."""
+    """Build or update the index with a progress bar per stage; returns {'report'} or {'error'}.
+
+    Parsing happens in the build's worker process, never in the page's process: a
+    hostile file costs a skipped file, not the page.
+    """
     bars = {stage: st.progress(0.0, text=f"{stage}：等待") for stage in STAGES}
 
     def progress(stage: str, done: int, total: int) -> None:
@@ -65,8 +105,9 @@ def run_build() -> dict:
     manifest = read_manifest(INDEX_DIR) or {}
     model = MODEL or manifest.get("model")  # keep the model the index was built with
     try:
-        report = build(CORPUS, INDEX_DIR, get_embedder(canonical_name(model)), progress=progress)
-    except (IndexProblem, EmbedderError) as exc:
+        report = build(CORPUS, INDEX_DIR, get_embedder(canonical_name(model)), progress=progress,
+                       limits=limits())
+    except (IndexProblem, EmbedderError, WriteFailed) as exc:
         return {"error": str(exc)}
     for stage, bar in bars.items():
         bar.progress(1.0, text=f"{stage}：完成")
@@ -80,15 +121,16 @@ def show_outcome(outcome: dict | None) -> None:
     """What the last upload or rebuild did: saved and refused files, the build report, skipped files."""
     if not outcome:
         return
+    esc = present.escape
     for refused in outcome.get("refused", []):
-        st.error(f"未保存“{refused.name}”：{refused.reason}")
+        st.error(esc(f"未保存“{refused.name}”：{refused.reason}"))
     if outcome.get("saved"):
-        st.success("已保存到语料目录：" + "、".join(outcome["saved"]))
+        st.success(esc("已保存到语料目录：" + "、".join(outcome["saved"])))
     if outcome.get("error"):
-        st.error(f"索引未更新：{outcome['error']}")
+        st.error(esc(f"索引未更新：{outcome['error']}"))
     report = outcome.get("report")
     if report:
-        st.success(upload.report_text(report))
+        st.success(esc(upload.report_text(report) + (f" {report.note}" if report.note else "")))
         for title, ids in (("新增", report.added), ("变更", report.changed), ("删除", report.removed)):
             if ids:
                 st.markdown(f"{title}：" + "、".join(present.escape(i) for i in ids))
@@ -98,26 +140,59 @@ def show_outcome(outcome: dict | None) -> None:
                          hide_index=True)
 
 
+def check_token() -> None:
+    """The maintainer token was entered: compare it once, clear the field, log the attempt."""
+    given = st.session_state.get("maintainer_token", "")
+    st.session_state.maintainer_token = ""  # the token never stays in the page
+    ok = maintain.token_ok(given, TOKEN)
+    st.session_state.maintainer = ok
+    st.session_state.token_refused = not ok
+    audit("口令验证", [], "通过" if ok else "口令错误，已拒绝")
+    if not ok:
+        time.sleep(1)  # slows down guessing
+
+
+def maintainer_gate() -> bool:
+    """Whether this session may upload and rebuild; shows how to get there when it may not."""
+    if not TOKEN:
+        st.info(maintain.DISABLED)
+        return False
+    if st.session_state.get("maintainer"):
+        return True
+    st.text_input("维护口令（上传文件和重建索引需要；提问和浏览不需要）", type="password", key="maintainer_token",
+                  on_change=check_token)
+    if st.session_state.get("token_refused"):
+        st.error("维护口令不正确，上传和重建索引未开放。")
+    return False
+
+
 def upload_section() -> None:
     st.subheader("上传文件并重建索引")
-    st.caption(f"支持 {SUPPORTED_NAMES}（网页请用浏览器“另存为”保存），单个文件不超过 {MAX_MB} MB；文件保存到语料目录 {CORPUS}，"
-               "然后增量重建索引（只处理有变化的文件），完成后即可提问，无需重启。")
+    st.caption(present.escape(f"支持 {SUPPORTED_NAMES}（网页请用浏览器“另存为”保存），单个文件不超过 {MAX_MB} MB；"
+                              f"文件保存到语料目录 {CORPUS}，然后增量重建索引（只处理有变化的文件），完成后即可提问，无需重启。"))
+    allowed = maintainer_gate()
     round_ = st.session_state.setdefault("upload_round", 0)
     files = st.file_uploader("选择文件", accept_multiple_files=True, key=f"uploader-{round_}",
-                             max_upload_size=MAX_MB)
-    overwrite = st.checkbox("覆盖同名文件", key="overwrite")
+                             max_upload_size=MAX_MB, disabled=not allowed)
+    overwrite = st.checkbox("覆盖同名文件", key="overwrite", disabled=not allowed)
     left, right = st.columns(2)
-    save = left.button("保存并重建索引", type="primary", disabled=not files, key="save_upload")
-    rebuild = right.button("仅重建索引", key="rebuild",
+    save = left.button("保存并重建索引", type="primary", disabled=not (allowed and files), key="save_upload")
+    rebuild = right.button("仅重建索引", key="rebuild", disabled=not allowed,
                            help="语料目录中的文件被直接增删改后，用它更新索引")
-    if save or rebuild:
+    if (save or rebuild) and not allowed:  # a disabled control cannot be clicked; a forged request is refused
+        audit("上传" if save else "重建索引", [f.name for f in files or []], "没有维护口令，已拒绝")
+        st.error("需要维护口令才能上传文件和重建索引。")
+    elif save or rebuild:
         outcome: dict = {}
         if save:
-            saved, refused = upload.save_uploads(CORPUS, [(f.name, f.getvalue()) for f in files], overwrite)
+            saved, refused = upload.save_uploads(CORPUS, [(f.name, f.getvalue()) for f in files], overwrite,
+                                                 limits=limits())
             outcome.update(saved=[p.name for p in saved], refused=refused)
             st.session_state.upload_round = round_ + 1  # a fresh, empty uploader after the rerun
         if rebuild or outcome.get("saved"):
             outcome.update(run_build())
+        audit("上传" if save else "重建索引", [f.name for f in files] if save else [],
+              maintain.outcome_text(outcome))
         st.session_state.outcome = outcome
         st.rerun()
     show_outcome(st.session_state.get("outcome"))
@@ -167,7 +242,7 @@ def show_answer(entry: dict) -> None:
         elif answer.kind == "passage":
             st.markdown("> " + esc(answer.text))
         else:
-            st.warning(answer.text)
+            st.warning(esc(answer.text))
     if answer.citation:
         st.markdown("**引用**（右上角可复制）")
         st.code(answer.citation, language=None)
@@ -187,10 +262,14 @@ def show_answer(entry: dict) -> None:
 
 def ask_page(index: Index, doc_id: str) -> None:
     docs = index.documents
-    question = st.chat_input("输入问题，例如：人才引进由哪些部门负责？", key="question")
+    most = limits().question_chars
+    question = st.chat_input(f"输入问题（不超过 {most} 字），例如：人才引进由哪些部门负责？", key="question",
+                             max_chars=most)
     st.pills("示例问题（点击即可提问）", present.EXAMPLES, key="example", on_change=queue_example)
-    question = (question or st.session_state.pop("queued", None) or "").strip()
+    question, note = cut_question((question or st.session_state.pop("queued", None) or "").strip(), limits())
     history = st.session_state.setdefault("history", [])
+    if note:
+        st.caption(note)
     if question:
         answer, hits = ask(index, question, k=5, doc_id=doc_id or None)
         q = analyse(question, index.places, index.departments)
@@ -268,7 +347,7 @@ def target_page(library: browse.Library) -> None:
         left.metric("全市目标", present.value_text(None if pd.isna(row[browse.CITY]) else row[browse.CITY],
                                                  row["单位"]))
         left.metric("各区镇合计", present.value_text(float(values["目标值"].sum()), row["单位"]))
-        left.caption(f"责任单位：{row['责任单位'] or '—'}")
+        left.caption(present.escape(f"责任单位：{row['责任单位'] or '—'}"))
         if values.empty:
             right.info("该指标没有划分到区镇。")
         else:
@@ -331,8 +410,9 @@ def sidebar(index: Index) -> str:
         st.header("索引")
         st.markdown(f"文件 **{len(docs)}** 个 · 片段 **{len(index.chunks)}** 个  \n"
                     f"责任分工 **{len(index.responsibilities)}** 项 · 目标 **{len(index.targets)}** 项")
-        st.caption(f"向量模型：{manifest.get('model', '')}  \n构建时间：{manifest.get('built_at', '')}  \n"
-                   f"索引目录：{INDEX_DIR}  \n语料目录：{CORPUS}")
+        st.caption("  \n".join(present.escape(line) for line in (
+            f"向量模型：{manifest.get('model', '')}", f"构建时间：{manifest.get('built_at', '')}",
+            f"索引目录：{INDEX_DIR}", f"语料目录：{CORPUS}")))
     return doc_id
 
 
@@ -343,20 +423,25 @@ def main() -> None:
     if read_manifest(INDEX_DIR) is None:
         with st.status("首次启动：还没有索引，正在从语料目录建立索引…", expanded=True) as status:
             outcome = run_build()
+            audit("首次建立索引", [], maintain.outcome_text(outcome))
             status.update(label="索引建立失败" if "error" in outcome else "索引已建立",
                           state="error" if "error" in outcome else "complete", expanded="error" in outcome)
         if "error" in outcome:
-            st.error(outcome["error"])
+            st.error(present.escape(outcome["error"]))
             upload_section()
             st.stop()
     try:
         folder = str(resolve(INDEX_DIR))
         index = get_index(folder, MODEL)
+        library = get_library(folder)
     except (IndexProblem, EmbedderError) as exc:
-        st.error(str(exc))
+        st.error(present.escape(str(exc)))
         upload_section()
         st.stop()
-    library = get_library(folder)
+    except (sqlite3.Error, OSError, ValueError) as exc:  # damaged after loading passed its checks
+        st.error(present.escape(DAMAGED.format(cause=type(exc).__name__, index=INDEX_DIR)))
+        upload_section()
+        st.stop()
     doc_id = sidebar(index)
     ask_tab, resp_tab, target_tab, library_tab = st.tabs(list(PAGES), key="page", bind="query-params")
     with ask_tab:

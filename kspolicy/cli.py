@@ -1,8 +1,9 @@
 """Command line: build, ask, facts, docs, eval (contract in DESIGN.md).
 
 Environment variables are read here and in app.py only: KSPOLICY_INDEX,
-KSPOLICY_MODEL, KSPOLICY_CORPUS. User errors exit with status 2 and one
-Chinese line on stderr, never a traceback.
+KSPOLICY_MODEL, KSPOLICY_CORPUS and the limits of read/limits.py (ENV). User
+errors exit with status 2 and one Chinese line on stderr, never a traceback;
+failures to write the index (disk full) exit with status 1, also in one line.
 """
 
 from __future__ import annotations
@@ -13,9 +14,12 @@ import os
 import sqlite3
 import sys
 from dataclasses import asdict
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from .index.embed import EmbedderError
+from .read.limits import Limits, cut_question
 
 
 class UserError(Exception):
@@ -25,6 +29,13 @@ class UserError(Exception):
 class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # bad flags: status 2, one line, Chinese
         raise UserError(f"参数错误：{message}（用 -h 查看用法）")
+
+
+def limits_from_env() -> Limits:
+    try:
+        return Limits.from_env(os.environ)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
 
 
 def positive(text: str) -> int:
@@ -72,8 +83,10 @@ def cmd_build(args) -> int:
     from .index.build import build, no_progress, read_manifest
 
     # Without --model, an existing index keeps the model it was built with.
+    limits = limits_from_env()
     embedder = load_embedder(args.model or (read_manifest(args.index) or {}).get("model"))
-    report = build(args.corpus, args.index, embedder, progress=no_progress if args.json else stderr_progress)
+    report = build(args.corpus, args.index, embedder, progress=no_progress if args.json else stderr_progress,
+                   limits=limits)
     data = asdict(report)
     if args.json:
         print(json.dumps(data, ensure_ascii=False))
@@ -90,14 +103,18 @@ def cmd_ask(args) -> int:
     from .answer.compose import ask
     from .answer.search import load_index
 
+    limits = limits_from_env()
     if args.question != "-" and not args.question.strip():
         raise UserError("问题为空")
     index = load_index(args.index, args.model)
     if args.doc and args.doc not in index.documents:
         raise UserError(f"索引中没有文件 {args.doc}")
     # One question per line, answered as it arrives (blank lines are skipped).
-    questions = (line.strip() for line in sys.stdin if line.strip()) if args.question == "-" else [args.question]
+    questions = stdin_questions(sys.stdin.buffer, limits) if args.question == "-" else [args.question]
     for question in questions:
+        question, note = cut_question(question, limits)
+        if note:
+            print(f"注意：{note}", file=sys.stderr, flush=True)
         answer, hits = ask(index, question, k=args.k, doc_id=args.doc)
         if args.json:
             print(json.dumps(ask_json(question, answer, hits), ensure_ascii=False), flush=True)
@@ -106,6 +123,36 @@ def cmd_ask(args) -> int:
         for n, hit in enumerate(hits, 1):
             print(f"  [{n}] {hit.citation}（{hit.score:.2f}）\n      {hit.text[:160]}")
     return 0
+
+
+def stdin_questions(stream: BinaryIO, limits: Limits) -> Iterator[str]:
+    """Questions from stdin, one a line, as they arrive; a line that is not UTF-8 is skipped with a note.
+
+    A line is read up to a few times the question limit and the rest of an overlong line
+    is discarded (the question is cut anyway), so no single line can exhaust memory.
+    """
+    most = 4 * limits.question_chars + 4
+    n = 0
+    while raw := stream.readline(most):
+        n += 1
+        cut = not raw.endswith(b"\n") and len(raw) >= most
+        while cut and (rest := stream.readline(1 << 16)) and not rest.endswith(b"\n"):
+            pass  # the rest of an overlong line
+        text = _decode_line(raw.rstrip(b"\r\n"), cut, first=n == 1)
+        if text is None:
+            print(f"注意：第 {n} 行不是 UTF-8 文本，已跳过", file=sys.stderr, flush=True)
+        elif text.strip():
+            yield text.strip()
+
+
+def _decode_line(raw: bytes, cut: bool, first: bool) -> str | None:
+    """UTF-8 (a BOM on the first line is dropped); a line cut mid-character loses that character."""
+    for drop in range(4 if cut else 1):
+        try:
+            return raw[: len(raw) - drop].decode("utf-8-sig" if first else "utf-8")
+        except UnicodeDecodeError:
+            continue
+    return None
 
 
 def ask_json(question: str, answer, hits) -> dict:
@@ -120,13 +167,18 @@ def cmd_facts(args) -> int:
     from .index import store
     from .understand.check import check, findings_text
     from .index.build import resolve
+    from .index.verify import DAMAGED, damaged, describe
 
+    folder = resolve(args.index)
     try:
-        db = store.open_readonly(resolve(args.index) / "kspolicy.sqlite")
+        bad = damaged(folder, json.loads((folder / "manifest.json").read_text(encoding="utf-8")), checksums=False)
+        if bad:
+            raise UserError(DAMAGED.format(cause="缺失或大小不符：" + describe(bad), index=args.index))
+        db = store.open_readonly(folder / "kspolicy.sqlite")
         data = store.export_facts(db)
         db.close()
-    except sqlite3.Error:
-        raise UserError(f"索引已损坏，请删除 {args.index} 后运行 python -m kspolicy build 重建") from None
+    except (sqlite3.Error, OSError, ValueError, KeyError, AttributeError, TypeError) as exc:
+        raise UserError(DAMAGED.format(cause=type(exc).__name__, index=args.index)) from None
     if args.check:
         findings = check(data)
         if args.json:
@@ -211,7 +263,7 @@ COMMANDS = {"build": cmd_build, "ask": cmd_ask, "facts": cmd_facts, "docs": cmd_
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .index.build import IndexProblem
+    from .index.build import IndexProblem, WriteFailed
 
     try:
         args = make_parser().parse_args(argv)
@@ -219,6 +271,9 @@ def main(argv: list[str] | None = None) -> int:
     except (UserError, IndexProblem, EmbedderError) as exc:
         print(("\n" if sys.stderr.isatty() else "") + f"错误：{exc}", file=sys.stderr)
         return 2
+    except WriteFailed as exc:  # disk full while writing a build: the previous one serves on
+        print(("\n" if sys.stderr.isatty() else "") + f"错误：{exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("已中断", file=sys.stderr)
         return 130

@@ -1,8 +1,11 @@
-"""Issue 4 acceptance, end to end: `streamlit run app.py` on localhost, driven in headless Chromium.
+"""Issues 4 and 9, end to end: `streamlit run app.py` on localhost, driven in headless Chromium.
 
 The app starts without an index (it builds one on first start, as for a new
 user), the README question is typed into the page and the answer is read back.
-A screenshot is written to the test's temporary directory.
+A screenshot is written to the test's temporary directory. The corpus also holds
+a policy full of Markdown image and link syntax: it must show as text, never as
+an <img> or a link, and the page must request nothing from any host but itself.
+Uploading and rebuilding without the maintainer token are refused.
 
 Without /usr/bin/chromium (or Playwright) the test is skipped, unless
 KSPOLICY_REQUIRE_BROWSER is set (CI sets it): then it fails.
@@ -17,14 +20,17 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 from conftest import ROOT, SEED, make_corpus
+from hostile import markup_doc
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 QUESTION = "花桥的高新技术企业新增目标是多少"
+TOKEN = "浏览器-测试-口令"
 
 
 def browser_required() -> bool:
@@ -60,14 +66,16 @@ def wait_healthy(port: int, server: subprocess.Popen, log: Path, timeout: float 
     pytest.fail(f"streamlit did not answer on port {port}:\n{log.read_text(errors='replace')[-3000:]}")
 
 
-@pytest.fixture
-def served_app(tmp_path):
-    """URL of the app served by `streamlit run` with a fresh corpus and no index yet."""
+@pytest.fixture(scope="module")
+def served_site(tmp_path_factory):
+    """(URL, corpus, index) of the app served by `streamlit run` with a fresh corpus and no index yet."""
+    tmp_path = tmp_path_factory.mktemp("served")
     corpus = make_corpus(tmp_path / "corpus", SEED)
+    markup_doc(corpus / "0-标记.txt")
     port = free_port()
     log = tmp_path / "streamlit.log"
     env = {**os.environ, "KSPOLICY_INDEX": str(tmp_path / "index"), "KSPOLICY_CORPUS": str(corpus),
-           "PYTHONPATH": str(ROOT)}
+           "PYTHONPATH": str(ROOT), "KSPOLICY_MAINTAINER_TOKEN": TOKEN}
     env.pop("KSPOLICY_MODEL", None)
     cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
            "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
@@ -76,7 +84,7 @@ def served_app(tmp_path):
         server = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
     try:
         wait_healthy(port, server, log)
-        yield f"http://127.0.0.1:{port}/"
+        yield f"http://127.0.0.1:{port}/", corpus, tmp_path / "index"
     finally:
         server.terminate()
         try:
@@ -84,6 +92,41 @@ def served_app(tmp_path):
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+@pytest.fixture
+def served_app(served_site) -> str:
+    return served_site[0]
+
+
+class Recorder:
+    """Every URL the page requests (HTTP and websockets)."""
+
+    def __init__(self, page):
+        self.urls: list[str] = []
+        page.on("request", lambda request: self.urls.append(request.url))
+        page.on("websocket", lambda socket: self.urls.append(socket.url))
+
+    def foreign(self, base: str) -> list[str]:
+        """URLs that leave the app's own host and port (data: and blob: stay in the page)."""
+        own = urlparse(base).netloc
+        return [u for u in self.urls if urlparse(u).scheme not in ("data", "blob", "about")
+                and (urlparse(u).netloc != own or urlparse(u).hostname not in ("127.0.0.1", "localhost"))]
+
+
+def open_page(browser, url: str):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    recorder = Recorder(page)
+    page.goto(url)
+    page.get_by_test_id("stChatInputTextArea").wait_for(timeout=240_000)  # the first start builds the index
+    return page, recorder
+
+
+def ask_in(page, question: str, answer_text: str) -> None:
+    box = page.get_by_test_id("stChatInputTextArea")
+    box.fill(question)
+    box.press("Enter")
+    page.get_by_text(answer_text).first.wait_for(timeout=60_000)
 
 
 @pytest.fixture
@@ -103,10 +146,8 @@ def test_ask_in_chromium(playwright_api, served_app, tmp_path):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(served_app)
+            page, recorder = open_page(browser, served_app)
             box = page.get_by_test_id("stChatInputTextArea")
-            box.wait_for(timeout=180_000)  # the first start builds the index
             box.fill(QUESTION)
             box.press("Enter")
             value = page.get_by_test_id("stMetricValue").first
@@ -117,6 +158,59 @@ def test_ask_in_chromium(playwright_api, served_app, tmp_path):
             answer = page.get_by_test_id("stChatMessage").last.inner_text()
             assert "12" in answer and "附件1" in answer and "市科技局" in answer
             page.screenshot(path=str(screenshot))
+            assert recorder.urls and not recorder.foreign(served_app), recorder.foreign(served_app)
         finally:
             browser.close()
     assert screenshot.stat().st_size > 10_000
+
+
+def hostile_links(page) -> list[str]:
+    """<img> and <a href> elements that point at the URLs written in the hostile document."""
+    return page.eval_on_selector_all(
+        'img[src*="127.0.0.1:9"], a[href*="127.0.0.1:9"], [srcset*="127.0.0.1:9"]', "els => els.map(e => e.outerHTML)")
+
+
+def test_markdown_in_a_document_is_text_and_the_page_calls_only_itself(playwright_api, served_app):
+    with playwright_api() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page, recorder = open_page(browser, served_app)
+            ask_in(page, "市财政局负责哪些任务？", "参与（牵头：")
+            ask_in(page, "检测认证平台由哪些部门负责？", "检测认证平台")
+            ask_in(page, "链接示范工程详见哪里？", "链接示范工程")
+            page.get_by_role("tab", name="目标分解").click()
+            page.get_by_text("单项指标在各区镇的分布").wait_for(timeout=60_000)
+            page.get_by_role("tab", name="文件库").click()
+            page.get_by_text("条款目录").wait_for(timeout=60_000)
+            page.wait_for_timeout(1500)  # let anything the page would fetch be requested
+            assert page.get_by_text("127.0.0.1:9/x.png", exact=False).count() > 0  # shown, as text
+            assert not hostile_links(page), hostile_links(page)
+            assert not recorder.foreign(served_app), recorder.foreign(served_app)
+        finally:
+            browser.close()
+
+
+def test_upload_and_rebuild_need_the_maintainer_token(playwright_api, served_site):
+    url, corpus, index_dir = served_site
+    files = sorted(p.name for p in corpus.iterdir())
+    with playwright_api() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page, recorder = open_page(browser, url)
+            page.get_by_role("tab", name="文件库").click()
+            rebuild = page.get_by_role("button", name="仅重建索引")
+            rebuild.wait_for(timeout=60_000)
+            save = page.get_by_role("button", name="保存并重建索引")
+            uploader = page.get_by_test_id("stFileUploader").locator("input[type=file]")
+            assert rebuild.is_disabled() and save.is_disabled() and uploader.is_disabled()
+            token = page.get_by_label("维护口令", exact=False)
+            token.fill("不是这个口令")
+            token.press("Enter")
+            page.get_by_text("维护口令不正确").wait_for(timeout=30_000)
+            assert rebuild.is_disabled() and save.is_disabled() and uploader.is_disabled()
+            assert not recorder.foreign(url)
+        finally:
+            browser.close()
+    assert sorted(p.name for p in corpus.iterdir()) == files
+    audit = (index_dir / "audit.log").read_text(encoding="utf-8")
+    assert "口令错误，已拒绝" in audit and "不是这个口令" not in audit

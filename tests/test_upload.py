@@ -1,4 +1,4 @@
-"""Issue 4: uploads are saved only into the corpus, with a sanitised name, a size limit and a real type check."""
+"""Issues 4 and 9: uploads are saved only into the corpus, with a sanitised name, a size limit and a real type check."""
 
 from __future__ import annotations
 
@@ -10,7 +10,21 @@ import pytest
 
 from kspolicy.views.upload import MAX_BYTES, UploadError, safe_name, save_upload, save_uploads
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def pdf_bytes(pages: int = 1) -> bytes:
+    """A real (blank) PDF: uploads must open with pypdf."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+PDF = pdf_bytes()
 TEXT = "昆山市测试文件\n\n一、总体要求\n\n坚持创新驱动。\n".encode("utf-8")
 
 
@@ -147,6 +161,78 @@ def test_a_write_failure_gives_a_message_and_leaves_nothing(site, monkeypatch):
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr("kspolicy.views.upload.os.replace", refuse)  # e.g. a read-only corpus folder
+    monkeypatch.setattr("kspolicy.views.upload.os.link", refuse)
     with pytest.raises(UploadError, match="保存失败：Permission denied"):
         save_upload(corpus, "new.txt", TEXT)
+    assert visible(corpus) == ["existing.txt"] and not list((corpus / ".uploads").iterdir())
+
+
+# --------------------------------------------------------------------------- issue 9: hostile uploads
+
+
+def test_two_racing_uploads_of_one_new_name_save_exactly_one(site):
+    """Threads released together at a barrier: exactly one '已保存', the other refused, no mixed file."""
+    import threading
+
+    corpus, _ = site
+    contents = [TEXT + f"版本{n}\n".encode("utf-8") for n in range(2)]
+    for trial in range(10):
+        name = f"race{trial}.txt"
+        barrier = threading.Barrier(2)
+        results: list = [None, None]
+
+        def upload(n: int) -> None:
+            barrier.wait()
+            results[n] = save_uploads(corpus, [(name, contents[n])])
+
+        threads = [threading.Thread(target=upload, args=(n,)) for n in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        saved = [n for n in range(2) if results[n][0]]
+        refused = [r for n in range(2) for r in results[n][1]]
+        assert len(saved) == 1 and len(refused) == 1 and "已有同名文件" in refused[0].reason, results
+        assert (corpus / name).read_bytes() == contents[saved[0]]
+    assert not list((corpus / ".uploads").iterdir())
+
+
+def test_an_explicit_overwrite_replaces_the_file_atomically(site, monkeypatch):
+    corpus, _ = site
+    replaced = []
+    real = os.replace
+    monkeypatch.setattr("kspolicy.views.upload.os.replace", lambda a, b: replaced.append(b) or real(a, b))
+    new = TEXT + "三、保障措施\n".encode("utf-8")
+    save_upload(corpus, "existing.txt", new, overwrite=True)
+    assert (corpus / "existing.txt").read_bytes() == new and replaced == [corpus.resolve() / "existing.txt"]
+
+
+def test_a_name_over_255_bytes_is_shortened_and_keeps_its_extension(site):
+    corpus, _ = site
+    long_name = "关于印发昆山市装备制造产业创新集群建设实施意见的通知" * 6 + ".TXT"
+    assert len(long_name.encode("utf-8")) > 255
+    path = save_upload(corpus, long_name, TEXT)
+    assert path.suffix == ".txt" and len(path.name.encode("utf-8")) <= 255 and path.read_bytes() == TEXT
+    assert path.name.startswith("关于印发昆山市") and path.parent == corpus.resolve()
+    other = save_upload(corpus, long_name.replace("通知.TXT", "通报.TXT"), TEXT + b"\n")
+    assert other != path  # same first 240 bytes, another name: a hash of the full name keeps them apart
+    stored = safe_name("a" * 300 + ".pdf")
+    assert stored.endswith(".pdf") and len(stored.encode("utf-8")) <= 255
+
+
+def test_content_is_checked_past_the_first_kilobyte(site, tmp_path):
+    from hostile import many_pages_pdf, zip_bomb_docx
+
+    corpus, _ = site
+    with pytest.raises(UploadError, match="不是可以打开的 PDF"):
+        save_upload(corpus, "header-only.pdf", b"%PDF-1.7\n" + b"x" * 5000 + b"\n%%EOF\n")
+    pages = many_pages_pdf(tmp_path / "2000.pdf", 2000).read_bytes()
+    with pytest.raises(UploadError, match="页数过多（2,000 页）"):
+        save_upload(corpus, "2000页.pdf", pages)
+    bomb = zip_bomb_docx(tmp_path / "bomb.docx", inflated=256 * 1024 * 1024).read_bytes()
+    assert len(bomb) < 2 * 1024 * 1024
+    with pytest.raises(UploadError, match="解压后过大"):
+        save_upload(corpus, "炸弹.docx", bomb)
+    with pytest.raises(UploadError, match="编码"):
+        save_upload(corpus, "latin.txt", "一、总体要求\n".encode("utf-8") * 200 + bytes(range(128, 256)) * 8)
     assert visible(corpus) == ["existing.txt"] and not list((corpus / ".uploads").iterdir())

@@ -18,6 +18,7 @@ import numpy as np
 from ..index import store
 from ..index.embed import Embedder, canonical_name, load_embedder
 from ..index.build import FORMAT_VERSION, IndexProblem, resolve
+from ..index.verify import DAMAGED, damaged, describe
 from ..models import Chunk, Document, Hit, Responsibility, Target
 from ..scoring import idf_table
 from ..text import fold
@@ -73,10 +74,14 @@ def check_model(manifest: dict, requested: str | None) -> None:
 def load_index(index_dir: Path, model: str | None = None, embedder: Embedder | None = None) -> Index:
     """Read a built index; `model` (if given) must be the one the index was built with."""
     try:
-        return _load(resolve(index_dir), model, embedder)
-    except (sqlite3.Error, RuntimeError, OSError, ValueError, KeyError) as exc:
-        raise IndexProblem(f"索引已损坏（{type(exc).__name__}），请删除 {index_dir} 后运行 python -m kspolicy build 重建") \
-            from None
+        folder = resolve(index_dir)
+        bad = damaged(folder, json.loads((folder / "manifest.json").read_text(encoding="utf-8")), checksums=False)
+        if not bad:
+            return _load(folder, model, embedder)
+        cause = "缺失或大小不符：" + describe(bad)
+    except (sqlite3.Error, RuntimeError, OSError, ValueError, KeyError, AttributeError, TypeError) as exc:
+        cause = type(exc).__name__
+    raise IndexProblem(DAMAGED.format(cause=cause, index=index_dir))
 
 
 def _load(folder: Path, model: str | None, embedder: Embedder | None) -> Index:

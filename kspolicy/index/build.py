@@ -4,7 +4,8 @@ Layout of an index folder:
 
     index/current -> builds/<id>     symlink, swapped atomically (os.replace)
     index/manifest.json -> current/manifest.json
-    index/builds/<id>/manifest.json  format version, model, dimension, documents, build time
+    index/builds/<id>/manifest.json  format version, model, dimension, documents, build time,
+                                     size and sha256 of every other file (verify.py)
     index/builds/<id>/kspolicy.sqlite
     index/builds/<id>/vectors.faiss  inner product over L2-normalised vectors
     index/builds/<id>/bm25/          bm25s arrays (npy + json, no pickle)
@@ -13,49 +14,40 @@ Layout of an index folder:
 A build writes a new folder and only then points `current` at it, so a reader
 never sees a half-written index and a killed build leaves the last one serving.
 Unchanged documents are copied from the previous build: not re-parsed, not
-re-embedded.
+re-embedded. The previous build is verified first: a damaged database means
+re-parsing, damaged vectors re-embedding, other damaged files a rewrite.
 """
 
 from __future__ import annotations
 
 import fcntl
 import json
-import os
-import shutil
 import sqlite3
 import time
-import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, timezone
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from .. import PARSER_VERSION
 
-from . import store
-from ..understand.aliases import userdict_lines
+from . import store, verify
 from .chunk import document_chunks
-from .embed import Embedder, calibration
-from ..read.ingest import SUPPORTED, SUPPORTED_NAMES, IngestError, sha256_of, unsupported
+from .corpus import SYMLINK, CorpusProblem, scan_corpus
+from .embed import Embedder
+from .publish import WriteFailed, publish  # noqa: F401 - WriteFailed re-exported for the faces
+from ..read.ingest import SUPPORTED_NAMES
+from ..read.limits import Limits
+from ..read.worker import JobFailed, Worker
 from ..models import BuildReport, Chunk, Skipped
 from ..understand.parse import Parsed, parse_file
-from .tokens import Tokenizer
 
-FORMAT_VERSION = 2
-KEEP_BUILDS = 2
+FORMAT_VERSION = 3
 
 
 class IndexProblem(Exception):
     """A user-facing index problem; str(error) is Chinese."""
-
-
-@dataclass(frozen=True)
-class Source:
-    path: Path
-    doc_id: str
-    sha256: str
 
 
 def resolve(index_dir: Path) -> Path:
@@ -66,32 +58,16 @@ def resolve(index_dir: Path) -> Path:
 
 
 def read_manifest(index_dir: Path) -> dict | None:
+    """The current build's manifest, or None when there is none or it is not a manifest."""
     try:
-        return json.loads((resolve(index_dir) / "manifest.json").read_text(encoding="utf-8"))
+        manifest = json.loads((resolve(index_dir) / "manifest.json").read_text(encoding="utf-8"))
     except (IndexProblem, OSError, ValueError):
         return None
-
-
-def scan_corpus(corpus: Path) -> tuple[list[Source], list[Skipped]]:
-    """Supported files under `corpus` with ids; other files are reported, hidden ones ignored."""
-    if not corpus.is_dir():
-        raise IndexProblem(f"语料目录不存在或不可读：{corpus}")
-    sources, skipped, ids = [], [], set()
-    for path in sorted(p for p in corpus.rglob("*") if p.is_file()):
-        rel = path.relative_to(corpus)
-        if any(part.startswith(".") for part in rel.parts):
-            continue
-        if path.suffix.lower() not in SUPPORTED:
-            skipped.append(Skipped(str(rel), unsupported(path.suffix)))
-            continue
-        doc_id = rel.with_suffix("").as_posix()
-        doc_id = doc_id if doc_id not in ids else rel.as_posix()
-        ids.add(doc_id)
-        try:
-            sources.append(Source(path, doc_id, sha256_of(path)))
-        except OSError as exc:
-            skipped.append(Skipped(str(rel), f"无法读取文件（{exc.strerror}）"))
-    return sources, skipped
+    documents = manifest.get("documents") if isinstance(manifest, dict) else None
+    if not isinstance(documents, dict) or not all(isinstance(d, dict) and isinstance(d.get("sha256"), str)
+                                                  for d in documents.values()):
+        return None
+    return manifest
 
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total); stages 解析, 向量化, 写入索引
@@ -101,8 +77,14 @@ def no_progress(stage: str, done: int, total: int) -> None:
     return None
 
 
-def build(corpus: Path, index_dir: Path, embedder: Embedder, progress: Progress = no_progress) -> BuildReport:
-    """Bring the index in line with the corpus; returns what changed and what was skipped."""
+def build(corpus: Path, index_dir: Path, embedder: Embedder, progress: Progress = no_progress,
+          limits: Limits = Limits()) -> BuildReport:
+    """Bring the index in line with the corpus; returns what changed and what was skipped.
+
+    Documents are parsed in a bounded worker process (read/worker.py) under `limits`;
+    the current build is verified first and what is missing or damaged is rebuilt.
+    Raises IndexProblem (user error) or WriteFailed (disk full: the old build serves on).
+    """
     started = time.perf_counter()
     index_dir.mkdir(parents=True, exist_ok=True)
     with open(index_dir / ".lock", "w") as lock:
@@ -110,39 +92,76 @@ def build(corpus: Path, index_dir: Path, embedder: Embedder, progress: Progress 
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             raise IndexProblem("另一个构建正在进行，请稍后再试") from None
-        report = _build_locked(corpus, index_dir, embedder, progress)
+        previous = _previous(index_dir, embedder.name)
+        try:
+            with Worker(limits) as worker:
+                report = _build_locked(corpus, index_dir, embedder, progress, worker, previous)
+        finally:
+            if previous.db is not None:
+                previous.db.close()
     report.seconds = round(time.perf_counter() - started, 3)
     return report
 
 
-def _previous(index_dir: Path, model: str):
-    """(manifest, db, vectors) of the current build when it can be reused, else Nones."""
+@dataclass(frozen=True)
+class Previous:
+    """The current build, as far as it can be reused; `note` says what was found damaged."""
+
+    manifest: dict | None = None
+    db: sqlite3.Connection | None = None
+    vectors: np.ndarray | None = None
+    note: str = ""
+    rewrite: bool = False  # write a new build even if no document changed (a repair)
+
+
+REPAIR = {"parse": "全部文件重新处理", "embed": "全部片段重新向量化", "write": "已重新写出索引"}
+
+
+def _previous(index_dir: Path, model: str) -> Previous:
+    """Verify the current build (sizes and sha256 of its files) and open what can be reused."""
     import faiss
 
+    if not (index_dir / "manifest.json").exists():
+        return Previous()
     manifest = read_manifest(index_dir)
-    if not manifest:
-        return None, None, None
+    if manifest is None:
+        return Previous(note="索引的 manifest.json 已损坏，全部文件重新处理")
     folder = resolve(index_dir)
+    bad = verify.damaged(folder, manifest)
+    need = verify.needs(bad or [])
+    unrecorded = bad is None and manifest.get("parser_version") == PARSER_VERSION  # else: re-parsed anyway
+    note = f"发现索引文件损坏或缺失（{verify.describe(bad)}），{REPAIR[need]}" if bad else \
+        "索引没有文件校验记录（旧版程序构建），已重新写出" if unrecorded else ""
+    if need == "parse":
+        return Previous(note=note)
     try:
-        db = store.open_readonly(folder / "kspolicy.sqlite")
+        db = store.open_readonly(folder / verify.DATABASE)
         db.execute("SELECT count(*) FROM documents").fetchone()
         vectors = None
-        if manifest.get("model") == model and manifest.get("format_version") == FORMAT_VERSION:
-            index = faiss.read_index(str(folder / "vectors.faiss"))
+        if need != "embed" and manifest.get("model") == model and manifest.get("format_version") == FORMAT_VERSION:
+            index = faiss.read_index(str(folder / verify.VECTORS))
             vectors = index.reconstruct_n(0, index.ntotal) if index.ntotal else np.zeros((0, index.d), "float32")
-    except (sqlite3.Error, RuntimeError, OSError):  # a damaged build: rebuild everything, replace it
-        return None, None, None
-    return manifest, db, vectors
+    except (sqlite3.Error, RuntimeError, OSError):  # damaged although the checksums match: start afresh
+        return Previous(note="索引已损坏，全部文件重新处理")
+    return Previous(manifest, db, vectors, note, rewrite=bad is None or bool(need))
 
 
-def _build_locked(corpus: Path, index_dir: Path, embedder: Embedder, progress: Progress) -> BuildReport:
+def _build_locked(corpus: Path, index_dir: Path, embedder: Embedder, progress: Progress,
+                  worker: Worker, previous: Previous) -> BuildReport:
     report = BuildReport()
-    sources, report.skipped = scan_corpus(corpus)
-    manifest, old_db, old_vectors = _previous(index_dir, embedder.name)
+    try:
+        sources, report.skipped = scan_corpus(corpus)
+    except CorpusProblem as exc:
+        raise IndexProblem(str(exc)) from None
+    manifest, old_db, old_vectors = previous.manifest, previous.db, previous.vectors
     old_docs = (manifest or {}).get("documents", {})
-    reusable = old_vectors is not None and (manifest or {}).get("parser_version") == PARSER_VERSION
-    if manifest and not reusable:
-        report.note = "索引由其他模型或旧版程序构建，全部文件重新处理"
+    parsed_ok = old_db is not None and (manifest or {}).get("parser_version") == PARSER_VERSION
+    notes = [previous.note] if previous.note else []
+    if manifest and not parsed_ok:
+        notes.append("索引由旧版程序构建，全部文件重新处理")
+    elif manifest and old_vectors is None and not previous.note:
+        notes.append("索引由其他模型构建，全部片段重新向量化")
+    report.note = "；".join(notes)
     # When two files are the same document, the one already indexed (else the older file) stays.
     sources.sort(key=lambda s: (s.doc_id not in old_docs, s.path.stat().st_mtime, s.path.as_posix()))
     kept: list[tuple[Parsed, list[Chunk], np.ndarray | None]] = []
@@ -155,20 +174,22 @@ def _build_locked(corpus: Path, index_dir: Path, embedder: Embedder, progress: P
             report.skipped.append(Skipped(rel, f"重复文件：与 {seen_sha[source.sha256]} 内容完全相同，已跳过"))
             continue
         old = old_docs.get(source.doc_id)
-        if reusable and old and old["sha256"] == source.sha256:
-            item, bucket = _reuse(old_db, old_vectors, source.doc_id), report.unchanged
+        if parsed_ok and old and old["sha256"] == source.sha256:
+            item, bucket = _reuse(old_db, old_vectors, source.doc_id, rel), report.unchanged
         else:
             try:
-                parsed = parse_file(source.path, source.doc_id, source.sha256)
-            except Exception as exc:  # noqa: BLE001 - one broken file must not stop the build
-                reason = str(exc) if isinstance(exc, IngestError) else f"解析失败（内部错误 {type(exc).__name__}: {exc}）"
+                if source.path.is_symlink():  # replaced by a link since the scan
+                    raise JobFailed(SYMLINK)
+                parsed = worker.run(parse_file, source.path, source.doc_id, source.sha256, worker.limits)
+            except JobFailed as exc:  # one broken or hostile file must not stop the build
                 if old and old_db is not None:  # keep serving the last good version
-                    report.skipped.append(Skipped(rel, reason + "；已保留上次索引的版本"))
-                    kept.append(_reuse(old_db, old_vectors if reusable else None, source.doc_id))
+                    report.skipped.append(Skipped(rel, f"{exc}；已保留上次索引的版本"))
+                    kept.append(_reuse(old_db, old_vectors, source.doc_id, rel))
                     seen_sha[source.sha256] = rel
                 else:
-                    report.skipped.append(Skipped(rel, reason))
+                    report.skipped.append(Skipped(rel, str(exc)))
                 continue
+            parsed = replace(parsed, document=replace(parsed.document, source=rel))
             item = (parsed, document_chunks(parsed.clauses, parsed.tables), None)
             if not item[1]:
                 report.skipped.append(Skipped(rel, "没有可检索的正文（只有标题或空白）"))
@@ -190,23 +211,22 @@ def _build_locked(corpus: Path, index_dir: Path, embedder: Embedder, progress: P
         raise IndexProblem("没有可以建立索引的文件：" + ("；".join(f"{s.path}：{s.reason}" for s in report.skipped)
                                                     or f"{corpus} 中没有 {SUPPORTED_NAMES} 文件"))
     progress("解析", len(sources), len(sources))
-    if manifest and old_vectors is not None and not (report.added or report.changed or report.removed) \
-            and reusable and len(kept) == len(old_docs):
+    if parsed_ok and old_vectors is not None and not (report.added or report.changed or report.removed) \
+            and len(kept) == len(old_docs) and not previous.rewrite:
         for stage in ("向量化", "写入索引"):
             progress(stage, 1, 1)
         return report  # nothing to do: the current build already matches the corpus
     vectors = _embed_missing(kept, embedder, report, progress)
     progress("写入索引", 0, 1)
-    _publish(index_dir, kept, vectors, embedder)
+    publish(index_dir, kept, vectors, embedder, {"format_version": FORMAT_VERSION, "parser_version": PARSER_VERSION})
     progress("写入索引", 1, 1)
-    if old_db is not None:
-        old_db.close()
     return report
 
 
-def _reuse(db, vectors: np.ndarray | None, doc_id: str):
+def _reuse(db, vectors: np.ndarray | None, doc_id: str, rel: str):
     """A document as stored in the previous build, with its vectors when they can be reused."""
     parsed = store.read_parsed(db, doc_id)
+    parsed = replace(parsed, document=replace(parsed.document, source=rel))  # older builds: absolute
     rows = store.read_chunks(db, doc_id)
     chunks = [c for _, c in rows]
     if vectors is None:
@@ -227,71 +247,4 @@ def _embed_missing(kept, embedder: Embedder, report: BuildReport, progress: Prog
         parts.append(vecs)
     return np.vstack(parts).astype(np.float32) if parts else np.zeros((0, embedder.dim), np.float32)
 
-
-def _publish(index_dir: Path, kept, vectors: np.ndarray, embedder: Embedder) -> None:
-    """Write a complete build next to the current one, then swap `current` to it."""
-    import bm25s
-    import faiss
-
-    builds = index_dir / "builds"
-    builds.mkdir(exist_ok=True)
-    build_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
-    tmp = builds / f".{build_id}.tmp"
-    tmp.mkdir()
-    chunks = [c for _, cs, _ in kept for c in cs]
-    db = store.create(tmp / "kspolicy.sqlite")
-    with db:
-        for parsed, _, _ in kept:
-            store.write_parsed(db, parsed)
-        store.write_chunks(db, chunks)
-    db.close()
-    names = [n for parsed, _, _ in kept for forms in (*parsed.places.values(), *parsed.departments.values())
-             for n in forms]
-    (tmp / "userdict.txt").write_text("\n".join(userdict_lines(names)) + "\n", encoding="utf-8")
-    index = faiss.IndexFlatIP(embedder.dim)
-    if len(vectors):
-        index.add(vectors)
-    faiss.write_index(index, str(tmp / "vectors.faiss"))
-    tokenizer = Tokenizer(tmp / "userdict.txt")
-    retriever = bm25s.BM25()
-    retriever.index([list(tokenizer.tokens(c.embed_text)) or ["∅"] for c in chunks], show_progress=False)
-    retriever.save(str(tmp / "bm25"), show_progress=False)
-    manifest = {
-        "format_version": FORMAT_VERSION, "parser_version": PARSER_VERSION,
-        "model": embedder.name, "dimension": embedder.dim, "chunks": len(chunks),
-        "calibration": calibration(embedder.name),
-        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "documents": {p.document.doc_id: {"sha256": p.document.sha256, "source": p.document.source,
-                                          "title": p.document.title} for p, _, _ in kept},
-    }
-    (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-    _fsync_tree(tmp)
-    final = builds / build_id
-    os.rename(tmp, final)
-    link = index_dir / f".current.{build_id}"
-    os.symlink(os.path.relpath(final, index_dir), link)
-    os.replace(link, index_dir / "current")
-    if not (index_dir / "manifest.json").is_symlink():
-        os.symlink("current/manifest.json", index_dir / ".manifest.link")
-        os.replace(index_dir / ".manifest.link", index_dir / "manifest.json")
-    _collect_garbage(index_dir, final)
-
-
-def _fsync_tree(folder: Path) -> None:
-    for path in folder.rglob("*"):
-        if path.is_file():
-            with open(path, "rb") as handle:
-                os.fsync(handle.fileno())
-
-
-def _collect_garbage(index_dir: Path, current: Path) -> None:
-    """Keep the current build and the one before it (a reader may still be loading it)."""
-    builds = sorted((p for p in (index_dir / "builds").iterdir() if p.is_dir()), key=lambda p: p.name)
-    finished = [p for p in builds if not p.name.startswith(".") and p != current]
-    for old in finished[: max(0, len(finished) - (KEEP_BUILDS - 1))]:
-        shutil.rmtree(old, ignore_errors=True)
-    for tmp in (p for p in builds if p.name.startswith(".")):
-        shutil.rmtree(tmp, ignore_errors=True)  # left by a killed build
-    for link in index_dir.glob(".current.*"):
-        link.unlink(missing_ok=True)
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..models import Line, Loaded
 from ..text import join_parts, repair_glyphs
+from .limits import Limits, OverLimit, check_lines, check_size, check_text_bytes, check_zip
 
 SUPPORTED = (".txt", ".md", ".docx", ".pdf", ".html", ".htm", ".doc", ".wps")
 SUPPORTED_NAMES = "PDF、DOCX、DOC、WPS、TXT、MD、HTML"
@@ -123,32 +124,62 @@ def docx_lines(path: Path) -> list[Line]:
     return lines
 
 
-def load_lines(path: Path) -> Loaded:
-    """Physical lines of any supported file, its page count (PDF only) and metadata hints."""
+def preflight(path: Path, limits: Limits) -> None:
+    """Budgets checked before a file is parsed: its size, a DOCX's zip members, a PDF's pages.
+
+    Also what an upload must pass: a .pdf opens as a PDF, a .docx is a sound zip.
+    """
+    suffix = path.suffix.lower()
+    try:
+        size = check_size(path, limits)
+        if size == 0:
+            raise IngestError("文件为空")
+        if suffix == ".docx":
+            check_zip(path, limits)
+        elif suffix == ".pdf":
+            from .pdf import open_checked
+
+            pages = open_checked(path)
+            if pages > limits.pdf_pages:
+                raise OverLimit(f"PDF 页数过多（{pages:,} 页），单个文件上限 {limits.pdf_pages:,} 页")
+        else:
+            check_text_bytes(size, limits)
+    except OverLimit as exc:
+        raise IngestError(str(exc)) from None
+
+
+def load_lines(path: Path, limits: Limits | None = None) -> Loaded:
+    """Physical lines of any supported file, its page count (PDF only) and metadata hints.
+
+    The file must fit `limits` (default `Limits()`), checked before and right after reading.
+    """
+    limits = limits or Limits()
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
         raise IngestError(unsupported(suffix))
+    preflight(path, limits)
     if suffix in (".html", ".htm"):
         from .html import html_lines
 
-        return html_lines(path)
-    if suffix == ".pdf":
+        loaded = html_lines(path)
+    elif suffix == ".pdf":
         from .pdf import pdf_lines
 
         lines, pages = pdf_lines(path)
-        return Loaded([replace(line, text=repair_glyphs(line.text)) for line in lines], pages)
-    hints: dict[str, str] = {}
-    if suffix == ".docx":
-        if path.stat().st_size == 0:
-            raise IngestError("文件为空")
-        lines = docx_lines(path)
+        loaded = Loaded([replace(line, text=repair_glyphs(line.text)) for line in lines], pages)
+    elif suffix == ".docx":
+        loaded = Loaded(docx_lines(path))
     elif suffix in (".doc", ".wps"):
         from .office import office_lines
 
-        lines = office_lines(path)
+        loaded = Loaded(office_lines(path))
     else:
         text, hints = reader_header(decode_text(path.read_bytes()).replace("\r\n", "\n"))
-        lines = text_lines(text, markdown=suffix == ".md")
-    if not lines:
+        loaded = Loaded(text_lines(text, markdown=suffix == ".md"), None, hints)
+    if not loaded.lines:
         raise IngestError("文件中没有文字")
-    return Loaded(lines, None, hints)
+    try:
+        check_lines(loaded.lines, limits)
+    except OverLimit as exc:
+        raise IngestError(str(exc)) from None
+    return loaded

@@ -91,6 +91,21 @@ def should_join(a: Line, b: Line, next_row: int | None = None) -> bool:
     return True
 
 
+def joined(lines: list[Line]) -> str:
+    """The lines of one logical line joined with `join_parts`, built once: linear in the text,
+    however many physical lines a paragraph has (join_parts only looks at the last character).
+    """
+    parts, tail = [lines[0].text], lines[0].text[-1:]
+    for prev, line in zip(lines, lines[1:]):
+        if (is_tabular(prev.text) or is_tabular(line.text)) and tail != " ":
+            parts.append(" ")
+            tail = " "
+        piece = join_parts(tail, line.text)[len(tail):]
+        parts.append(piece)
+        tail = (tail + piece)[-1:]
+    return "".join(parts)
+
+
 def join_lines(lines: list[Line]) -> list[Para]:
     """Logical lines (paragraphs, headings, table rows) from physical lines."""
     paras: list[Para] = []
@@ -100,10 +115,7 @@ def join_lines(lines: list[Line]) -> list[Para]:
     def flush() -> None:
         if not current:
             return
-        text = current[0].text
-        for prev, line in zip(current, current[1:]):
-            sep = " " if is_tabular(prev.text) or is_tabular(line.text) else ""
-            text = join_parts(text + sep if sep and not text.endswith(" ") else text, line.text)
+        text = joined(current)
         paras.append(Para(text=text.strip() if not current[0].table else text,
                           page=current[0].page, table=current[0].table))
         current.clear()

@@ -101,7 +101,8 @@ def table_responsibilities(table: Table, vocab: Vocabulary, first_is_lead: bool,
 
 
 def same_task(a: str, b: str) -> bool:
-    return SequenceMatcher(None, fold(a), fold(b)).ratio() >= 0.8
+    matcher = SequenceMatcher(None, fold(a), fold(b))  # cheap upper bounds first: many pairs on long lists
+    return matcher.real_quick_ratio() >= 0.8 and matcher.quick_ratio() >= 0.8 and matcher.ratio() >= 0.8
 
 
 def merge_responsibilities(body: list[Responsibility], rows: list[Responsibility]) -> list[Responsibility]:

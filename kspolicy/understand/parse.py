@@ -7,6 +7,7 @@ from pathlib import Path
 
 from . import aliases, facts
 from ..read.ingest import load_lines
+from ..read.limits import Limits
 from ..models import Clause, Document, Responsibility, Table, Target
 from ..read.repair import join_lines
 from .structure import parse_clauses, read_meta
@@ -29,10 +30,11 @@ class Parsed:
     departments: dict[str, list[str]]  # department -> written forms
 
 
-def parse_file(path: Path, doc_id: str, sha256: str, vocab: Vocabulary | None = None) -> Parsed:
-    """Parse one file; raises `IngestError` with a Chinese reason on bad input."""
+def parse_file(path: Path, doc_id: str, sha256: str, limits: Limits | None = None,
+               vocab: Vocabulary | None = None) -> Parsed:
+    """Parse one file; raises `IngestError` with a Chinese reason on bad input or over `limits`."""
     vocab = vocab or load_vocabulary()
-    loaded = load_lines(path)
+    loaded = load_lines(path, limits)
     paras = join_lines(loaded.lines)
     meta = read_meta(paras, path.stem, loaded.hints)
     owned = parse_clauses(paras, doc_id, meta.title)

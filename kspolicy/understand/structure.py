@@ -199,12 +199,14 @@ def parse_clauses(paras: list[Para], doc_id: str, title: str) -> list[tuple[Clau
         if not regions:
             regions.append(Region("P", "引言", title, "intro"))
         regions[-1].paras.append(para)
-    out, seen = [], set()
+    out, seen, repeats = [], set(), {}
     for r in regions:
         if not r.paras:
             continue
-        while r.clause_id in seen:  # numbering that restarts or repeats: ids stay unique
-            r.clause_id += "'"
+        if r.clause_id in seen:  # numbering that restarts or repeats: base~2, base~3, … in O(1) each
+            base = r.clause_id
+            repeats[base] = repeats.get(base, 1) + 1
+            r.clause_id = f"{base}~{repeats[base]}"  # '~' never occurs in a generated id: no clash
         seen.add(r.clause_id)
         text = "\n".join(p.text for p in r.paras)
         page = next((p.page for p in r.paras if p.page is not None), None)

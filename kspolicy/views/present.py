@@ -24,10 +24,15 @@ EXAMPLES = (
 KIND_NAMES = {"responsibility": "责任分工", "target": "目标", "department_tasks": "部门任务",
               "district_targets": "区镇目标", "passage": "条款原文", "none": "未找到"}
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$<>:&=^\"'])")
+# GFM turns bare URLs and e-mail addresses into links after escapes are resolved; a word joiner
+# (U+2060, invisible) after the scheme, "www" or "@" keeps them text.
+AUTOLINK = re.compile(r"(?i)(https?|mailto|xmpp)(?=:)|(www)(?=\.)|(@)(?=[-\w])")
+WORD_JOINER = "\u2060"
 
 
 def escape(text: str) -> str:
-    """Markdown-safe text: ASCII punctuation backslash-escaped, line breaks kept."""
+    """Markdown-safe text: ASCII punctuation backslash-escaped, no autolinks, line breaks kept."""
+    text = AUTOLINK.sub(lambda m: m.group(0) + WORD_JOINER, text)
     return MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
 
 
@@ -84,7 +89,7 @@ def department_lines(answer: Answer, department: str) -> tuple[list[str], list[s
     for f in answer.facts:
         if "task" in f:
             role = "牵头" if f["departments"] and f["departments"][0] == department else \
-                f"参与（牵头：{f['departments'][0]}）"
+                f"参与（牵头：{escape(f['departments'][0])}）"
             tasks.append(f"**{escape(f['clause'])}** {escape(f['task'])} — {role}")
         elif "indicator" in f:
             indicators.append(f"{escape(f['indicator'])}：**{escape(value_text(f['value'], f['unit']))}**"

@@ -1,18 +1,22 @@
 """Save an uploaded file into the corpus folder, safely.
 
-The name must be a plain file name (no folder parts, not hidden), the size is
-limited, and the type is checked twice: by extension and by content (a PDF
-starts with %PDF-, a DOCX is a zip holding word/document.xml, a DOC/WPS is an
-OLE compound file, TXT/MD decode as UTF-8 or GB18030, HTML decodes as text and
-has HTML tags). The file is written to a hidden staging folder inside the
-corpus and then renamed into place, so a build never sees half a file and
-nothing is ever written outside the corpus. Every refusal is an `UploadError`
-with a Chinese message for the user.
+The name must be a plain file name (no folder parts, not hidden) and is shortened
+to fit 255 bytes; the size is limited; the type is checked by extension and by
+content: quick checks here (a PDF starts with %PDF-, a DOCX with a zip header,
+text has no NUL bytes, a DOC/WPS is an OLE compound file, HTML has tags), then the whole file in the bounded parsing worker (a
+.pdf must open with pypdf within the page budget, a .docx must be a sound zip
+whose members are within budget, text must decode). The file is staged in a
+hidden folder inside the corpus and linked into place: a new name is created
+atomically or not at all (two racing uploads of one name: one is saved, the
+other refused), an explicit overwrite replaces the old file atomically. Nothing
+is ever written outside the corpus. Every refusal is an `UploadError` with a
+Chinese message for the user.
 """
 
 from __future__ import annotations
 
-import io
+import errno
+import hashlib
 import os
 import re
 import tempfile
@@ -22,11 +26,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..read.html import decode_html
-from ..read.ingest import SUPPORTED, SUPPORTED_NAMES, IngestError, decode_text
+from ..read.ingest import SUPPORTED, SUPPORTED_NAMES, IngestError, decode_text, preflight
+from ..read.limits import Limits
 from ..read.office import OLE_MAGIC
+from ..read.worker import JobFailed, Worker
 
 MAX_BYTES = 20 * 1024 * 1024
-MAX_NAME = 120  # characters, before the extension
+MAX_NAME_BYTES = 255  # a file name on Linux file systems, in UTF-8 bytes
 STAGING = ".uploads"  # hidden: scan_corpus ignores it; git-ignored
 UNSAFE_CHARS = re.compile(r'[\x00-\x1f\x7f<>:"|?*]')
 
@@ -56,9 +62,19 @@ def safe_name(name: str) -> str:
         raise UploadError("文件名不能以“.”开头（隐藏文件不会被收录）")
     stem, suffix = os.path.splitext(name)
     stem = re.sub(r"\s+", " ", UNSAFE_CHARS.sub("_", stem)).strip(" .")
-    if not stem:
+    if not stem or len(suffix.encode("utf-8")) > 16:
         raise UploadError("文件名无效")
-    return stem[:MAX_NAME] + suffix.lower()
+    return shorten(stem, suffix.lower(), name)
+
+
+def shorten(stem: str, suffix: str, original: str) -> str:
+    """stem + suffix within MAX_NAME_BYTES; a cut stem ends in a short hash of the original name."""
+    if len((stem + suffix).encode("utf-8")) <= MAX_NAME_BYTES:
+        return stem + suffix
+    tag = "-" + hashlib.sha256(original.encode("utf-8")).hexdigest()[:8]
+    room = MAX_NAME_BYTES - len((tag + suffix).encode("utf-8"))
+    cut = stem.encode("utf-8")[:room].decode("utf-8", errors="ignore").rstrip(" .")
+    return cut + tag + suffix
 
 
 def check_size(size: int, max_bytes: int = MAX_BYTES) -> None:
@@ -69,7 +85,7 @@ def check_size(size: int, max_bytes: int = MAX_BYTES) -> None:
 
 
 def check_type(name: str, data: bytes) -> None:
-    """Extension in SUPPORTED and content that matches it."""
+    """Extension in SUPPORTED and a content that starts like it (cheap; the worker checks the rest)."""
     suffix = Path(name).suffix.lower()
     if suffix not in SUPPORTED:
         raise UploadError(f"不支持的文件类型“{suffix or '（无扩展名）'}”，只能上传 {SUPPORTED_NAMES} 文件")
@@ -77,7 +93,7 @@ def check_type(name: str, data: bytes) -> None:
         if b"%PDF-" not in data[:1024]:
             raise UploadError("文件扩展名是 .pdf，但内容不是 PDF 文件")
     elif suffix == ".docx":
-        if not (data.startswith(b"PK\x03\x04") and is_docx(data)):
+        if not data.startswith(b"PK\x03\x04"):
             raise UploadError("文件扩展名是 .docx，但内容不是 Word（DOCX）文件")
     elif suffix in (".doc", ".wps"):
         if not data.startswith(OLE_MAGIC):
@@ -85,13 +101,8 @@ def check_type(name: str, data: bytes) -> None:
     elif suffix in (".html", ".htm"):
         if not is_html(data):
             raise UploadError(f"文件扩展名是 {suffix}，但内容不是网页（HTML）文件")
-    else:
-        if b"\x00" in data:
-            raise UploadError(f"文件扩展名是 {suffix}，但内容不是文本（含二进制数据）")
-        try:
-            decode_text(data)
-        except IngestError as exc:
-            raise UploadError(f"文本文件无法读取：{exc}") from None
+    elif b"\x00" in data:
+        raise UploadError(f"文件扩展名是 {suffix}，但内容不是文本（含二进制数据）")
 
 
 def is_html(data: bytes) -> bool:
@@ -105,66 +116,134 @@ def is_html(data: bytes) -> bool:
     return bool(re.search(r"<\s*(!doctype\s+html|html|head|body|meta|title|div|p|table)\b", text[:65536], re.I))
 
 
-def is_docx(data: bytes) -> bool:
+def content_problem(path: Path, limits: Limits) -> str:
+    """Why the staged file is not what its extension says, or ''. Runs in the parsing worker."""
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
+        try:
+            with zipfile.ZipFile(path) as archive:
+                if "word/document.xml" not in archive.namelist():
+                    return "文件扩展名是 .docx，但内容不是 Word（DOCX）文件"
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return "文件扩展名是 .docx，但内容不是 Word（DOCX）文件"
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return "word/document.xml" in archive.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return False
+        preflight(path, limits)  # .pdf opens with pypdf within the page budget; zip members within budget
+        if suffix in (".html", ".htm"):
+            decode_html(path.read_bytes())
+        elif suffix not in (".pdf", ".docx", ".doc", ".wps"):
+            decode_text(path.read_bytes())
+    except IngestError as exc:
+        if suffix == ".pdf":
+            return f"文件扩展名是 .pdf，但内容不是可以打开的 PDF 文件：{exc}"
+        return f"文件内容无法读取：{exc}"
+    return ""
 
 
 def target_path(corpus: Path, name: str) -> Path:
     """corpus/name, refusing anything that would resolve outside the corpus (e.g. via a symlink)."""
     root = corpus.resolve()
     path = root / name
-    if path.parent != root or path.is_symlink() or not path.resolve().is_relative_to(root):
-        raise UploadError("文件只能保存在语料目录中")
-    if path.exists() and not path.is_file():
-        raise UploadError("语料目录中已有同名的文件夹")
+    try:
+        if path.parent != root or path.is_symlink() or not path.resolve().is_relative_to(root):
+            raise UploadError("文件只能保存在语料目录中")
+        if path.exists() and not path.is_file():
+            raise UploadError("语料目录中已有同名的文件夹")
+    except OSError as exc:
+        raise UploadError(f"文件名无法使用（{exc.strerror or exc}）") from None
     return path
 
 
 def save_upload(corpus: Path, name: str, data: bytes, overwrite: bool = False,
-                max_bytes: int = MAX_BYTES) -> Path:
+                max_bytes: int = MAX_BYTES, limits: Limits = Limits(), worker: Worker | None = None) -> Path:
     """Check and store one uploaded file in `corpus`; returns the stored path."""
     check_size(len(data), max_bytes)
     stored = safe_name(name)
     check_type(stored, data)
     if not corpus.is_dir():
-        raise UploadError(f"语料目录不存在：{corpus}")
+        raise UploadError(f"语料目录不存在：{corpus.name or corpus}")
     path = target_path(corpus, stored)
-    if path.exists():
-        if path.read_bytes() == data:
-            return path  # the same file again: nothing to do
-        if not overwrite:
-            raise UploadError(f"语料目录中已有同名文件“{stored}”。如需替换，请勾选“覆盖同名文件”")
+    staged = stage(corpus, data, Path(stored).suffix)
+    try:
+        if worker is None:
+            with Worker(limits) as own:
+                problem = own.run(content_problem, staged, limits)
+        else:
+            problem = worker.run(content_problem, staged, limits)
+        if problem:
+            raise UploadError(problem)
+        place(staged, path, data, overwrite)
+    except JobFailed as exc:
+        raise UploadError(f"无法检查文件内容：{exc}") from None
+    finally:
+        staged.unlink(missing_ok=True)
+    return path
+
+
+def stage(corpus: Path, data: bytes, suffix: str) -> Path:
+    """The upload written and flushed to a hidden file inside the corpus."""
     tmp = None
     try:
         staging = corpus.resolve() / STAGING
         staging.mkdir(exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=staging, suffix=".part")
+        fd, tmp = tempfile.mkstemp(dir=staging, prefix="upload-", suffix=suffix)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
     except OSError as exc:
         if tmp:
             Path(tmp).unlink(missing_ok=True)
-        raise UploadError(f"保存失败：{exc.strerror or exc}（请检查语料目录的写入权限）") from None
-    return path
+        raise UploadError(f"保存失败：{exc.strerror or exc}（请检查语料目录的写入权限和磁盘空间）") from None
+    return Path(tmp)
+
+
+def place(staged: Path, path: Path, data: bytes, overwrite: bool) -> None:
+    """A new name: created atomically or not at all (a hard link); overwrite: replaced atomically."""
+    try:
+        if overwrite:
+            if not same_content(path, data):
+                os.replace(staged, path)
+            return
+        try:
+            os.link(staged, path)
+        except FileExistsError:
+            if not same_content(path, data):  # the same file again is fine; another is not replaced
+                raise UploadError(f"语料目录中已有同名文件“{path.name}”。如需替换，请勾选“覆盖同名文件”") from None
+        except OSError as exc:
+            if exc.errno not in (errno.EPERM, errno.EXDEV, errno.ENOTSUP, errno.EMLINK):
+                raise
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)  # no hard links here
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+    except FileExistsError:
+        raise UploadError(f"语料目录中已有同名文件“{path.name}”。如需替换，请勾选“覆盖同名文件”") from None
+    except OSError as exc:
+        raise UploadError(f"保存失败：{exc.strerror or exc}（请检查语料目录的写入权限和磁盘空间）") from None
+
+
+def same_content(path: Path, data: bytes) -> bool:
+    """Whether the regular file at `path` (never followed if it is a link) holds exactly `data`."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        return False
+    with os.fdopen(fd, "rb") as handle:
+        if os.fstat(handle.fileno()).st_size != len(data):
+            return False
+        return handle.read() == data
 
 
 def save_uploads(corpus: Path, files: list[tuple[str, bytes]], overwrite: bool = False,
-                 max_bytes: int = MAX_BYTES) -> tuple[list[Path], list[Refused]]:
+                 max_bytes: int = MAX_BYTES, limits: Limits = Limits()) -> tuple[list[Path], list[Refused]]:
     """Store several uploads; each refused file is reported with its reason, the others are kept."""
     saved, refused = [], []
-    for name, data in files:
-        try:
-            saved.append(save_upload(corpus, name, data, overwrite, max_bytes))
-        except UploadError as exc:
-            refused.append(Refused(name, str(exc)))
+    with Worker(limits) as worker:
+        for name, data in files:
+            try:
+                saved.append(save_upload(corpus, name, data, overwrite, max_bytes, limits, worker))
+            except UploadError as exc:
+                refused.append(Refused(name, str(exc)))
     return saved, refused
 
 

@@ -1,0 +1,67 @@
+"""The files of a corpus folder: what is indexed, what is reported, what is ignored."""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..models import Skipped
+from ..read.ingest import SUPPORTED, sha256_of, unsupported
+
+
+class CorpusProblem(Exception):
+    """The corpus folder cannot be read; str(error) is Chinese."""
+
+
+@dataclass(frozen=True)
+class Source:
+    path: Path
+    doc_id: str
+    sha256: str
+
+
+SYMLINK = "符号链接，未收录：语料目录只收录普通文件（链接可能指向语料目录之外），请把文件本身复制进来"
+
+
+def scan_corpus(corpus: Path) -> tuple[list[Source], list[Skipped]]:
+    """Supported files under `corpus` with ids; other files are reported, hidden ones ignored.
+
+    Symbolic links are never followed, whether they point inside the corpus or out of
+    it (`ln -s /etc/passwd corpus/a.txt`): each is reported as skipped.
+    """
+    if not corpus.is_dir():
+        raise CorpusProblem(f"语料目录不存在或不可读：{corpus}")
+    found: list[tuple[Path, bool]] = []  # (path, is a symlink)
+    for folder, dirs, files in os.walk(corpus, followlinks=False):
+        here = Path(folder)
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found += [(here / d, True) for d in dirs if (here / d).is_symlink()]
+        dirs[:] = [d for d in dirs if not (here / d).is_symlink()]
+        for name in files:
+            if name.startswith("."):
+                continue
+            try:
+                mode = os.lstat(here / name).st_mode
+            except OSError:
+                continue
+            if stat.S_ISLNK(mode) or stat.S_ISREG(mode):  # not FIFOs or devices: reading them blocks
+                found.append((here / name, stat.S_ISLNK(mode)))
+    sources, skipped, ids = [], [], set()
+    for path, link in sorted(found):
+        rel = path.relative_to(corpus)
+        if link:
+            skipped.append(Skipped(rel.as_posix(), SYMLINK))
+            continue
+        if path.suffix.lower() not in SUPPORTED:
+            skipped.append(Skipped(str(rel), unsupported(path.suffix)))
+            continue
+        doc_id = rel.with_suffix("").as_posix()
+        doc_id = doc_id if doc_id not in ids else rel.as_posix()
+        ids.add(doc_id)
+        try:
+            sources.append(Source(path, doc_id, sha256_of(path)))
+        except OSError as exc:
+            skipped.append(Skipped(str(rel), f"无法读取文件（{exc.strerror}）"))
+    return sources, skipped
