@@ -31,6 +31,7 @@ from .search import Index, Scored, quoted_phrases, score, to_hit
 PASSAGES = 8  # retrieved chunks whose sentences are read for a quote
 ROWS_PER_TABLE = 3  # supporting hits from one table at most (a table's rows crowd out the clauses)
 MAX_QUESTION = 500  # characters of a question that are read
+UNKNOWN_WORD = 4  # a word this long that the corpus never has names something it does not cover
 
 
 def best_quote(index: Index, q: Query, scored: Scored, terms) -> Quote | None:
@@ -82,9 +83,10 @@ class Options:
     the best quote (with its evidence). `decide` picks one; scripts/calibrate.py replays it."""
 
     facts: tuple[Answer, list[int]] | None
-    stated: float  # key-term coverage of a responsibility answer's own text (1.0 for other fact answers)
+    stated: float  # key-term coverage of a fact answer's own text, names aside
     quote: Quote | None
     evidence: Evidence
+    unknown: tuple[str, ...]  # words of four characters or more that the corpus never has ("集成电路")
 
 
 def options(index: Index, q: Query, scored: Scored) -> Options:
@@ -96,7 +98,9 @@ def options(index: Index, q: Query, scored: Scored) -> Options:
     if result is not None and topic and any(map(is_cjk, q.text)):
         answer, rows = result  # facts answer only a question their own text covers (names aside)
         stated = covered(topic, answer.text + " " + " ".join(index.chunks[i].embed_text for i in rows[:8]))
-    return Options(result, stated, found, Evidence.of(index, found, scored, terms))
+    unknown = tuple(t for t in index.tokenizer.tokens(q.content) if len(t) >= UNKNOWN_WORD
+                    and all(map(is_cjk, t)) and t not in index.token_idf)
+    return Options(result, stated, found, Evidence.of(index, found, scored, terms), unknown)
 
 
 def names_of(index: Index, q: Query) -> set[str]:
@@ -108,6 +112,8 @@ def names_of(index: Index, q: Query) -> set[str]:
 def decide(q: Query, o: Options, limits: Thresholds) -> str:
     """facts, passage or none: facts unless a weakly matched task is outdone by a quote; a quote
     only on enough evidence (evidence.judge)."""
+    if o.unknown:
+        return "none"  # the question is about something no document mentions
     quotable = o.quote is not None and judge(q, o.evidence, limits)
     if o.facts is not None and (o.stated >= limits.coverage or (quotable and o.evidence.coverage <= o.stated)):
         return "facts"
