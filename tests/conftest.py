@@ -84,6 +84,13 @@ def borderless_pdf(docs: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def repeated_header_pdf(docs: Path) -> Path:
+    """Borderless attachment tables whose header row is printed again mid-page and at page tops."""
+    require("soffice")
+    return docgen.repeated_header_pdf(SEED, docs)
+
+
+@pytest.fixture(scope="session")
 def embedder():
     """The offline default model (USE multilingual), loaded once."""
     return load_embedder(None)
