@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 import docgen  # noqa: E402
+import nantong  # noqa: E402
 
 from kspolicy.index.embed import load_embedder  # noqa: E402
 from kspolicy.index.build import build  # noqa: E402
@@ -88,6 +89,13 @@ def repeated_header_pdf(docs: Path) -> Path:
     """Borderless attachment tables whose header row is printed again mid-page and at page tops."""
     require("soffice")
     return docgen.repeated_header_pdf(SEED, docs)
+
+
+@pytest.fixture(scope="session")
+def nantong_pdf(docs: Path) -> Path:
+    """A borderless Nantong district table over two pages, written independently (tests/nantong.py)."""
+    require("soffice")
+    return nantong.nantong_pdf(docs)
 
 
 @pytest.fixture(scope="session")
