@@ -92,6 +92,13 @@ def repeated_header_pdf(docs: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def top_aligned_pdf(docs: Path) -> Path:
+    """repeated_header_pdf with cells set from the top of their rows (Word's default), not centred."""
+    require("soffice")
+    return docgen.repeated_header_pdf(SEED, docs, top=True)
+
+
+@pytest.fixture(scope="session")
 def nantong_pdf(docs: Path) -> Path:
     """A borderless Nantong district table over two pages, written independently (tests/nantong.py)."""
     require("soffice")

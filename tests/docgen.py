@@ -318,11 +318,13 @@ def _fill_cell(cell, text: str, bold: bool = False) -> None:
 
 
 def add_docx_table(doc, table: Table, merged: bool = True, borders: bool = True,
-                   widths: list[float] | None = None, headers: frozenset[int] = frozenset({0})) -> None:
+                   widths: list[float] | None = None, headers: frozenset[int] = frozenset({0}),
+                   top: bool = False) -> None:
     """Append `table` as a real Word table (merges and header repeat if `merged`).
 
     `borders=False` draws no rulings at all; `widths` (cm) overrides the default column widths;
-    `headers` are the rows set bold as header rows (row 0 also repeats at each page top).
+    `headers` are the rows set bold as header rows (row 0 also repeats at each page top); cells
+    are centred vertically, or set from the `top` of their rows (Word's default).
     """
     from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
     from docx.shared import Cm
@@ -338,7 +340,7 @@ def add_docx_table(doc, table: Table, merged: bool = True, borders: bool = True,
         _mark_row(word.rows[r], header=merged and r == 0)
         for cell, text, width in zip(grid[r], row, widths):
             cell.width = Cm(width)
-            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP if top else WD_CELL_VERTICAL_ALIGNMENT.CENTER
             _fill_cell(cell, text, bold=r in headers)
     if merged:  # vertical and horizontal spans never overlap, so the cached grid stays valid
         for c, r0, r1 in table.vspans:
@@ -431,11 +433,12 @@ def table_as_printed(lines: list[str]) -> tuple[Table, frozenset[int]]:
     return Table(tuple(rows), tuple(hspans), tuple(vspans)), frozenset(headers)
 
 
-def repeated_header_pdf(txt: Path, out_dir: Path) -> Path:
+def repeated_header_pdf(txt: Path, out_dir: Path, top: bool = False) -> Path:
     """The seed with borderless attachment tables whose header row is printed again where the text
     repeats it (in the middle of a page of 附件1) as well as at each page top; header cells
-    ("2025 年", "责任单位", "高新区") and data cells (indicators, departments) wrap:
-    out_dir/<stem>_repeated_header.pdf."""
+    ("2025 年", "责任单位", "高新区") and data cells (indicators, departments) wrap. Cells are
+    centred vertically (out_dir/<stem>_repeated_header.pdf), or with `top` set from the top of
+    their rows as Word does by default (out_dir/<stem>_top_aligned.pdf)."""
     lines = read_seed(txt).split("\n")
     doc = _docx_base(txt)
     i = 0
@@ -443,14 +446,15 @@ def repeated_header_pdf(txt: Path, out_dir: Path) -> Path:
         if "\t" in lines[i]:
             end = _table_end(lines, i)
             table, headers = table_as_printed(lines[i:end])
-            add_docx_table(doc, table, merged=True, borders=False, headers=headers)
+            add_docx_table(doc, table, merged=True, borders=False, headers=headers, top=top)
             i = end
             continue
         if lines[i].strip():
             _add_line(doc, lines[i])
         i += 1
     with tempfile.TemporaryDirectory(prefix="docgen_docx_") as work:
-        docx = _save_docx(doc, Path(work) / f"{Path(txt).stem}_repeated_header.docx")
+        name = f"{Path(txt).stem}_{'top_aligned' if top else 'repeated_header'}.docx"
+        docx = _save_docx(doc, Path(work) / name)
         return soffice_to_pdf(docx, Path(out_dir))
 
 
@@ -972,6 +976,7 @@ def generate_all(txt: Path, out_dir: Path) -> dict[str, Path]:
         made["tables_pdf"] = tables_pdf(txt, out_dir)
         made["borderless_pdf"] = borderless_pdf(txt, out_dir)
         made["repeated_header_pdf"] = repeated_header_pdf(txt, out_dir)
+        made["top_aligned_pdf"] = repeated_header_pdf(txt, out_dir, top=True)
         made["official_pdf"] = official_pdf(txt, out_dir)
     if available("chromium"):
         made["html_pdf"] = html_pdf(txt, out_dir)

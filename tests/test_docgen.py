@@ -292,3 +292,9 @@ def test_repeated_header_pdf_prints_the_header_mid_page(repeated_header_pdf: Pat
     assert any(min(n) < t < max(n) for ts, n in zip(tops, numbers) for t in ts), "no header between data rows"
     words = {w["text"] for p in pages for w in p.extract_words()}
     assert {"高新", "责任单", "2025"} <= words and "2025年" not in words, "header cells should wrap"
+
+
+def test_top_aligned_pdf_starts_cells_on_the_first_line_of_their_row(top_aligned_pdf: Path) -> None:
+    page = attachment_pages(top_aligned_pdf, 1)[0]
+    lines = [line["text"] for line in page.extract_text_lines()]
+    assert any(text.startswith("总体 装备制造产业规 4000") for text in lines), lines[:8]

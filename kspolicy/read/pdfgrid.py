@@ -17,8 +17,9 @@ from __future__ import annotations
 import statistics
 
 from .pdfheader import header_above, header_texts, repeated_header
-from .pdfrows import ROW_NUMBER, Rows, claim_below, nearer, segment_rows, split_at
-from .pdfwords import Column, TextLine, by_column, columns_of, is_caption, is_value, overlaps, page_lines, project, word_height
+from .pdfrows import ROW_NUMBER, Rows, claim_below, nearer, segment_rows, split_at, top_aligned
+from .pdfwords import Column, TextLine, by_column, columns_of, is_caption, is_value, overlaps, page_lines, project, \
+    word_height
 
 Table = tuple[tuple[float, float, float, float], Rows]
 
@@ -110,35 +111,35 @@ def numbered_table(lines: list[TextLine], run: list[int], height: float) -> Tabl
 
 def assemble(lines: list[TextLine], anchors: list[int], columns: list[Column], data: list[int],
              height: float) -> Table | None:
-    """Rows around the anchors, the header above them, header bands repeated between them."""
-    owner: dict[int, int] = {a: a for a in anchors}
-    bands: list[list[int]] = []
-    header_lines = header_above(lines, anchors, columns, owner, height)
-    if not header_lines:
-        return None
+    """Rows around the anchors, the header above them, header bands repeated between them.
+
+    Which way cells are aligned is judged without the header bands, whose own words are found
+    with the header read as if cells were centred (it is the same either way unless the first
+    row has more lines below its anchor than the header has lines)."""
+    header_lines = header_above(lines, anchors, columns, {a: a for a in anchors}, height)
     header = header_texts(lines, header_lines, columns)
-    if sum(bool(h) for h in header) < 2:
+    pairs = list(zip(anchors, anchors[1:]))
+    bands = [repeated_header(lines, list(range(a + 1, b)), columns, header, data) for a, b in pairs]
+    top = top_aligned(lines, anchors, columns, {k for band in bands for k in band})
+    owner: dict[int, int] = {a: a for a in anchors}
+    header_lines = header_above(lines, anchors, columns, owner, height, top)
+    header = header_texts(lines, header_lines, columns)
+    if not header_lines or sum(bool(h) for h in header) < 2:
         return None
-    for a, b in zip(anchors, anchors[1:]):
-        between = list(range(a + 1, b))
-        band = repeated_header(lines, between, columns, header, data)
-        for k in between:
+    for (a, b), band in zip(pairs, bands):
+        for k in range(a + 1, b):
             if band and k < band[0]:
                 owner[k] = a
             elif band and k > band[-1]:
                 owner[k] = b
             elif not band:
-                owner[k] = nearer(lines, k, a, b, owner, columns)
-        if band:
-            bands.append(band)
-    claim_below(lines, anchors[-1], columns, owner, height)
-    segments = split_at(anchors, bands)
+                owner[k] = a if top else nearer(lines, k, a, b, owner, columns)
+    bands = [band for band in bands if band]
+    claim_below(lines, anchors[-1], columns, owner, height, top)
     rows: Rows = [(lines[header_lines[0]].top, header)]
-    for n, segment in enumerate(segments):
+    for n, segment in enumerate(split_at(anchors, bands)):
         if n:
-            band = bands[n - 1]
-            rows.append((lines[band[0]].top, header_texts(lines, band, columns)))
-        rows += segment_rows(lines, segment, owner, columns, data, height)
-    top = lines[header_lines[0]].top
-    bottom = max(lines[k].bottom for k in owner)
-    return (columns[0][0] - 1, top - 1, columns[-1][1] + 1, bottom + 1), rows
+            rows.append((lines[bands[n - 1][0]].top, header_texts(lines, bands[n - 1], columns)))
+        rows += segment_rows(lines, segment, owner, columns, data, height, top)
+    first, bottom = lines[header_lines[0]].top, max(lines[k].bottom for k in owner)
+    return (columns[0][0] - 1, first - 1, columns[-1][1] + 1, bottom + 1), rows

@@ -15,14 +15,15 @@ from .pdfwords import Column, TextLine, by_column, column_of, column_texts, coun
 
 
 def header_above(lines: list[TextLine], anchors: list[int], columns: list[Column], owner: dict[int, int],
-                 height: float) -> list[int]:
+                 height: float, top: bool = False) -> list[int]:
     """Lines of the header above the first row (the row claims as many lines above its anchor as
-    it has below it, column by column); the first row's claimed lines go into `owner`."""
+    it has below it, column by column, none when cells are aligned to the `top`); the first row's
+    claimed lines go into `owner`."""
     a, b = anchors[0], anchors[1]
     trial = dict(owner)
     for k in range(a + 1, b):
         trial[k] = nearer(lines, k, a, b, trial, columns)
-    below = counts(lines, [k for k in range(a + 1, b) if trial[k] == a], columns)
+    below = [0] * len(columns) if top else counts(lines, [k for k in range(a + 1, b) if trial[k] == a], columns)
     above = [0] * len(columns)
     k = a - 1
     while k >= 0:

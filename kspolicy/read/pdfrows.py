@@ -4,7 +4,8 @@ A wrapped cell spreads over lines centred on its row, so a line between two anch
 nearer one, or, when both are as near, the row whose text in that column is unfinished. The
 last row claims as many lines below its anchor as it has above (more while its text is
 unfinished). A first-column label merged over several rows ("总体 / 目标") is centred on them and
-goes to the first of them, so that filling down repeats it over the rest.
+goes to the first of them, so that filling down repeats it over the rest. Cells set from the top
+of their rows (Word's default) are recognised, and then every line continues the row above it.
 """
 
 from __future__ import annotations
@@ -34,16 +35,37 @@ def nearer(lines: list[TextLine], k: int, a: int, b: int, owner: dict[int, int],
     return b
 
 
-def claim_below(lines: list[TextLine], a: int, columns: list[Column], owner: dict[int, int], height: float) -> None:
-    """Lines below the last anchor that its row claims: as many per column as it has above it."""
+def top_aligned(lines: list[TextLine], anchors: list[int], columns: list[Column], skip: set[int]) -> bool:
+    """Whether cells are printed from the top of their rows (Word's default) rather than centred.
+
+    Under top alignment a line between two anchors continues the upper row, so the upper anchor
+    line has text in each of the line's columns; a centred cell of two lines leaves its anchor
+    line empty in its column. Top alignment is assumed only with continuation lines and no such
+    centred cell anywhere (lines in `skip`, a header printed again, do not count)."""
+    continued = False
+    for a, b in zip(anchors, anchors[1:]):
+        started = {c for c, words in enumerate(by_column(lines[a], columns)) if words}
+        for k in (k for k in range(a + 1, b) if k not in skip):
+            if {c for c, words in enumerate(by_column(lines[k], columns)) if words} - started:
+                return False
+            continued = True
+    return continued
+
+
+def claim_below(lines: list[TextLine], a: int, columns: list[Column], owner: dict[int, int], height: float,
+                top: bool = False) -> None:
+    """Lines below the last anchor that its row claims: as many per column as it has above it (more
+    while its text is unfinished); with cells aligned to the `top`, the lines that continue its cells."""
     above = counts(lines, [k for k, o in owner.items() if o == a and k < a], columns)
+    started = {c for c, words in enumerate(by_column(lines[a], columns)) if words}
     below = [0] * len(columns)
     k = a + 1
-    while k < len(lines) and lines[k].top - lines[k - 1].bottom < 2 * height:
+    while k < len(lines) and lines[k].top - lines[k - 1].bottom < (1.0 if top else 2.0) * height:
         used = [c for c, words in enumerate(by_column(lines[k], columns)) if words]
         texts = column_texts(lines, [j for j, o in owner.items() if o == a], columns)
-        if any(len(overlaps(w, columns)) >= 2 for w in lines[k].words) or \
-                any(below[c] >= above[c] and (not texts[c] or texts[c].endswith(FINISHED)) for c in used):
+        if any(len(overlaps(w, columns)) >= 2 for w in lines[k].words) or (top and set(used) - started) or \
+                (not top and any(below[c] >= above[c] and (not texts[c] or texts[c].endswith(FINISHED))
+                                 for c in used)):
             break
         for c in used:
             below[c] += 1
@@ -60,13 +82,16 @@ def split_at(anchors: list[int], bands: list[list[int]]) -> list[list[int]]:
 
 
 def segment_rows(lines: list[TextLine], anchors: list[int], owner: dict[int, int], columns: list[Column],
-                 data: list[int], height: float) -> Rows:
-    """Rows of one run of anchors between headers: each anchor's lines joined column by column."""
+                 data: list[int], height: float, top: bool = False) -> Rows:
+    """Rows of one run of anchors between headers: each anchor's lines joined column by column. A
+    label merged down several rows is printed on the first of them when cells are aligned to the
+    `top`, and centred on them otherwise."""
     mine = {a: sorted(k for k, o in owner.items() if o == a) for a in anchors}
     rows = {a: column_texts(lines, mine[a], columns) for a in anchors}
     numbered = all(ROW_NUMBER.fullmatch(rows[a][0]) for a in anchors)
     label = int(numbered)  # the first column after 序号: a group label merged down its rows
-    if label + 1 < min(data, default=len(columns)) and sum(not rows[a][label] for a in anchors) >= 0.3 * len(anchors):
+    sparse = sum(not rows[a][label] for a in anchors) >= 0.3 * len(anchors)
+    if not top and label + 1 < min(data, default=len(columns)) and sparse:
         fragments = [(lines[k].top, text) for a in anchors for k in mine[a]
                      if (text := line_cells(lines[k], columns)[label])]
         for a in anchors:

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from ..text import join_parts
 
-VALUE_WORD = re.compile(r"^(?:[≥≤<>＞＜约超]|不少于|不低于|不超过)?[+-]?\d+(?:\.\d+)?%?(?:左右|以上|以下|以内|及以上)?$"
-                        r"|^(?:--|—|——|-|－|/|／)$")
+VALUE_WORD = re.compile(r"^(?:[≥≤<>＞＜约超]|不少于|不低于|不超过)?[+-]?\d+(?:\.\d+)?%?"
+                        r"(?:左右|以上|以下|以内|及以上)?$|^(?:--|—|——|-|－|/|／)$")
 Column = tuple[float, float]
 
 
