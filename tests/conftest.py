@@ -106,6 +106,13 @@ def nantong_pdf(docs: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def nantong_unrepeated_pdf(docs: Path) -> Path:
+    """The same table with its header not repeated at the top of page 2."""
+    require("soffice")
+    return nantong.nantong_pdf(docs, repeat_header=False)
+
+
+@pytest.fixture(scope="session")
 def embedder():
     """The offline default model (USE multilingual), loaded once."""
     return load_embedder(None)

@@ -245,12 +245,20 @@ def fodt():
 '''
 
 
-def nantong_pdf(out_dir: Path) -> Path:
-    """Write out_dir/borderless_nantong.fodt and convert it with LibreOffice: out_dir/borderless_nantong.pdf."""
+def nantong_pdf(out_dir: Path, repeat_header: bool = True) -> Path:
+    """Write out_dir/borderless_nantong.fodt and convert it with LibreOffice: out_dir/borderless_nantong.pdf.
+
+    With `repeat_header=False` (a variant added with the move) the header rows are ordinary first
+    rows, so page 2 starts with rows 15-18 under no header and the header is printed only where
+    each part starts: out_dir/borderless_nantong_unrepeated.pdf. The expected facts are the same.
+    """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    src = out_dir / "borderless_nantong.fodt"
-    src.write_text(fodt(), encoding="utf-8")
+    text = fodt()
+    if not repeat_header:
+        text = text.replace("<table:table-header-rows>", "").replace("</table:table-header-rows>", "")
+    src = out_dir / f"borderless_nantong{'' if repeat_header else '_unrepeated'}.fodt"
+    src.write_text(text, encoding="utf-8")
     return docgen.soffice_to_pdf(src, out_dir)
 
 

@@ -30,8 +30,8 @@ def aligned_tables(page) -> list[Table]:
     if not lines:
         return []
     width = max(line.words[-1].x1 for line in lines) - min(line.words[0].x0 for line in lines)
-    height = word_height(lines)
-    return [table for run in anchor_runs(lines, width) if (table := read_table(lines, run, height))]
+    height, margin = word_height(lines), 0.12 * float(page.height)  # running headers live above `margin`
+    return [table for run in anchor_runs(lines, width) if (table := read_table(lines, run, height, margin))]
 
 
 def is_prose(line: TextLine, width: float) -> bool:
@@ -62,12 +62,12 @@ def anchor_runs(lines: list[TextLine], width: float) -> list[list[int]]:
     return [piece for piece in out if len(piece) >= 2]
 
 
-def read_table(lines: list[TextLine], run: list[int], height: float) -> Table | None:
+def read_table(lines: list[TextLine], run: list[int], height: float, margin: float) -> Table | None:
     """One table from a run of candidate anchors: rows anchored on their values, else on their numbers."""
-    return value_table(lines, run, height) or numbered_table(lines, run, height)
+    return value_table(lines, run, height, margin) or numbered_table(lines, run, height, margin)
 
 
-def value_table(lines: list[TextLine], run: list[int], height: float) -> Table | None:
+def value_table(lines: list[TextLine], run: list[int], height: float, margin: float) -> Table | None:
     """Rows anchored on the values they carry, or None when the values do not line up."""
     run = [i for i in run if sum(map(is_value, lines[i].words)) >= 2]
     if len(run) < 2:
@@ -90,10 +90,10 @@ def value_table(lines: list[TextLine], run: list[int], height: float) -> Table |
     anchors = [i for i in run if filled[i] >= 2]
     if len(data) < 2 or len(anchors) < 2 or statistics.median(filled[i] for i in anchors) < 0.7 * len(data):
         return None  # rows fill different columns: not one grid
-    return assemble(lines, anchors, columns, data, height)
+    return assemble(lines, anchors, columns, data, height, margin)
 
 
-def numbered_table(lines: list[TextLine], run: list[int], height: float) -> Table | None:
+def numbered_table(lines: list[TextLine], run: list[int], height: float, margin: float) -> Table | None:
     """Rows anchored on their row numbers (序号 1, 2, 3 … alone in the first column), or None."""
     run = [i for i in run if ROW_NUMBER.match(lines[i].words[0].text)]
     left = min((lines[i].words[0].x0 for i in run), default=0.0)
@@ -106,26 +106,30 @@ def numbered_table(lines: list[TextLine], run: list[int], height: float) -> Tabl
     if len(columns) < 3 or any(len(by_column(lines[i], columns)[0]) != 1 for i in run) or \
             any(by_column(lines[k], columns)[0] for k in range(first, last + 1) if k not in run):
         return None
-    return assemble(lines, run, columns, [], height)
+    return assemble(lines, run, columns, [], height, margin)
 
 
 def assemble(lines: list[TextLine], anchors: list[int], columns: list[Column], data: list[int],
-             height: float) -> Table | None:
+             height: float, margin: float) -> Table | None:
     """Rows around the anchors, the header above them, header bands repeated between them.
 
     Which way cells are aligned is judged without the header bands, whose own words are found
     with the header read as if cells were centred (it is the same either way unless the first
-    row has more lines below its anchor than the header has lines)."""
-    header_lines = header_above(lines, anchors, columns, {a: a for a in anchors}, height)
-    header = header_texts(lines, header_lines, columns)
+    row has more lines below its anchor than the header has lines). Rows with no header above
+    them are kept at the top of a page (nothing above them but a running header, above `margin`):
+    the page continues a table whose header is not repeated."""
+    header = header_texts(lines, header_above(lines, anchors, columns, {a: a for a in anchors}, height), columns)
+    header = header if sum(bool(h) for h in header) >= 2 else []
     pairs = list(zip(anchors, anchors[1:]))
     bands = [repeated_header(lines, list(range(a + 1, b)), columns, header, data) for a, b in pairs]
     top = top_aligned(lines, anchors, columns, {k for band in bands for k in band})
     owner: dict[int, int] = {a: a for a in anchors}
     header_lines = header_above(lines, anchors, columns, owner, height, top)
     header = header_texts(lines, header_lines, columns)
-    if not header_lines or sum(bool(h) for h in header) < 2:
-        return None
+    if sum(bool(h) for h in header) < 2:
+        if not all(line.bottom < margin for line in lines[:min(owner)]):
+            return None  # no header, and not at the top of a page that continues a table
+        header_lines, header = [], []
     for (a, b), band in zip(pairs, bands):
         for k in range(a + 1, b):
             if band and k < band[0]:
@@ -136,10 +140,10 @@ def assemble(lines: list[TextLine], anchors: list[int], columns: list[Column], d
                 owner[k] = a if top else nearer(lines, k, a, b, owner, columns)
     bands = [band for band in bands if band]
     claim_below(lines, anchors[-1], columns, owner, height, top)
-    rows: Rows = [(lines[header_lines[0]].top, header)]
+    rows: Rows = [(lines[header_lines[0]].top, header)] if header else []
     for n, segment in enumerate(split_at(anchors, bands)):
         if n:
             rows.append((lines[bands[n - 1][0]].top, header_texts(lines, bands[n - 1], columns)))
         rows += segment_rows(lines, segment, owner, columns, data, height, top)
-    first, bottom = lines[header_lines[0]].top, max(lines[k].bottom for k in owner)
+    first, bottom = lines[min([*header_lines, *owner])].top, max(lines[k].bottom for k in owner)
     return (columns[0][0] - 1, first - 1, columns[-1][1] + 1, bottom + 1), rows

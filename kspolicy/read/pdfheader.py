@@ -4,14 +4,16 @@ The header is the lines above the first row that the row cannot claim (a cell ce
 row has no more lines above its anchor than below it), up to a caption across the columns or a
 wider gap. A header printed again further down (a table split in two and its header repeated,
 mid-page) is a band of consecutive lines between two rows made of the first header's own words,
-that prints most of it again. Header cells wrapped over several lines are joined by column.
+that prints most of it again; on a page that continues a table without repeating its header, a
+band with words where the values belong. Header cells wrapped over several lines are joined by
+column.
 """
 
 from __future__ import annotations
 
 from ..text import squash
 from .pdfrows import nearer
-from .pdfwords import Column, TextLine, by_column, column_of, column_texts, counts, is_caption
+from .pdfwords import Column, TextLine, by_column, column_of, column_texts, counts, is_caption, is_value
 
 
 def header_above(lines: list[TextLine], anchors: list[int], columns: list[Column], owner: dict[int, int],
@@ -62,16 +64,20 @@ def header_texts(lines: list[TextLine], indexes: list[int], columns: list[Column
 
 def repeated_header(lines: list[TextLine], between: list[int], columns: list[Column], header: list[str],
                     data: list[int]) -> list[int]:
-    """The lines between two rows that print the header again (consecutive lines made of the
-    header's own words in their columns, covering most of it), or []."""
+    """The lines between two rows that print a header again, or []: consecutive lines made of the
+    header's own words in their columns and printing most of it again; without a header (a page
+    that continues a table), consecutive lines with words where most value columns hold values."""
     keys = [squash(h) for h in header]
 
-    def own_words(k: int) -> bool:
-        return all(squash(w.text) in keys[c] for c, words in enumerate(by_column(lines[k], columns)) for w in words)
+    def header_like(k: int) -> bool:
+        cells = by_column(lines[k], columns)
+        if any(keys):
+            return all(squash(w.text) in keys[c] for c, words in enumerate(cells) for w in words)
+        return any(not is_value(w) for c in data for w in cells[c])
 
     runs: list[list[int]] = []
     for k in between:
-        if own_words(k):
+        if header_like(k):
             if runs and runs[-1][-1] == k - 1:
                 runs[-1].append(k)
             else:
@@ -79,7 +85,8 @@ def repeated_header(lines: list[TextLine], between: list[int], columns: list[Col
     named = [c for c, key in enumerate(keys) if key]
     for band in sorted(runs, key=len, reverse=True):
         printed = column_texts(lines, band, columns)
-        same = sum(squash(printed[c]) == keys[c] for c in named)
-        if same >= 0.6 * len(named) or (data and sum(bool(printed[c]) for c in data) >= 0.6 * len(data)):
+        if named and sum(squash(printed[c]) == keys[c] for c in named) >= 0.6 * len(named):
+            return band
+        if data and sum(bool(printed[c]) for c in data) >= 0.6 * len(data):
             return band
     return []
