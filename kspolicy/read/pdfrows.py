@@ -98,7 +98,7 @@ def segment_rows(lines: list[TextLine], anchors: list[int], owner: dict[int, int
             rows[a][label] = ""
         tops = [lines[a].top for a in anchors]
         for n, text in merged_labels(sorted(fragments), tops, 2.0 * height):
-            rows[anchors[n]][label] = text
+            rows[anchors[n]][label] = join_cell([rows[anchors[n]][label], text])
     return [(lines[a].top, rows[a]) for a in anchors]
 
 
