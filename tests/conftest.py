@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 import docgen  # noqa: E402
+import nantong  # noqa: E402
 
 from kspolicy.index.embed import load_embedder  # noqa: E402
 from kspolicy.index.build import build  # noqa: E402
@@ -81,6 +82,34 @@ def borderless_pdf(docs: Path) -> Path:
     """Attachment tables without any cell borders (wrapped cells, centred text)."""
     require("soffice")
     return docgen.borderless_pdf(SEED, docs)
+
+
+@pytest.fixture(scope="session")
+def repeated_header_pdf(docs: Path) -> Path:
+    """Borderless attachment tables whose header row is printed again mid-page and at page tops."""
+    require("soffice")
+    return docgen.repeated_header_pdf(SEED, docs)
+
+
+@pytest.fixture(scope="session")
+def top_aligned_pdf(docs: Path) -> Path:
+    """repeated_header_pdf with cells set from the top of their rows (Word's default), not centred."""
+    require("soffice")
+    return docgen.repeated_header_pdf(SEED, docs, top=True)
+
+
+@pytest.fixture(scope="session")
+def nantong_pdf(docs: Path) -> Path:
+    """A borderless Nantong district table over two pages, written independently (tests/nantong.py)."""
+    require("soffice")
+    return nantong.nantong_pdf(docs)
+
+
+@pytest.fixture(scope="session")
+def nantong_unrepeated_pdf(docs: Path) -> Path:
+    """The same table with its header not repeated at the top of page 2."""
+    require("soffice")
+    return nantong.nantong_pdf(docs, repeat_header=False)
 
 
 @pytest.fixture(scope="session")

@@ -318,10 +318,13 @@ def _fill_cell(cell, text: str, bold: bool = False) -> None:
 
 
 def add_docx_table(doc, table: Table, merged: bool = True, borders: bool = True,
-                   widths: list[float] | None = None) -> None:
+                   widths: list[float] | None = None, headers: frozenset[int] = frozenset({0}),
+                   top: bool = False) -> None:
     """Append `table` as a real Word table (merges and header repeat if `merged`).
 
-    `borders=False` draws no rulings at all; `widths` (cm) overrides the default column widths.
+    `borders=False` draws no rulings at all; `widths` (cm) overrides the default column widths;
+    `headers` are the rows set bold as header rows (row 0 also repeats at each page top); cells
+    are centred vertically, or set from the `top` of their rows (Word's default).
     """
     from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
     from docx.shared import Cm
@@ -337,8 +340,8 @@ def add_docx_table(doc, table: Table, merged: bool = True, borders: bool = True,
         _mark_row(word.rows[r], header=merged and r == 0)
         for cell, text, width in zip(grid[r], row, widths):
             cell.width = Cm(width)
-            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-            _fill_cell(cell, text, bold=r == 0)
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP if top else WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            _fill_cell(cell, text, bold=r in headers)
     if merged:  # vertical and horizontal spans never overlap, so the cached grid stays valid
         for c, r0, r1 in table.vspans:
             grid[r0][c].merge(grid[r1][c])
@@ -409,6 +412,49 @@ def borderless_pdf(txt: Path, out_dir: Path) -> Path:
     """tables_pdf with no table rulings at all (cells still wrap): out_dir/<stem>_borderless.pdf."""
     with tempfile.TemporaryDirectory(prefix="docgen_docx_") as work:
         docx = tables_docx(txt, Path(work) / f"{Path(txt).stem}_borderless.docx", borders=False)
+        return soffice_to_pdf(docx, Path(out_dir))
+
+
+def table_as_printed(lines: list[str]) -> tuple[Table, frozenset[int]]:
+    """A tab-separated block with a header repeated inside it kept as a row (a table split in two
+    and its header printed again), and the indexes of the header rows. Merges stop at a header."""
+    rows: list[tuple[str, ...]] = []
+    hspans: list[tuple[int, int, int]] = []
+    vspans: list[tuple[int, int, int]] = []
+    headers: set[int] = set()
+    lines = [ln for ln in lines if ln.strip()]
+    starts = [i for i, ln in enumerate(lines) if ln == lines[0]] + [len(lines)]
+    for start, end in zip(starts, starts[1:]):
+        part, offset = build_table(lines[start:end]), len(rows)
+        headers.add(offset)
+        rows.extend(part.rows)
+        hspans.extend((r + offset, c0, c1) for r, c0, c1 in part.hspans)
+        vspans.extend((c, r0 + offset, r1 + offset) for c, r0, r1 in part.vspans)
+    return Table(tuple(rows), tuple(hspans), tuple(vspans)), frozenset(headers)
+
+
+def repeated_header_pdf(txt: Path, out_dir: Path, top: bool = False) -> Path:
+    """The seed with borderless attachment tables whose header row is printed again where the text
+    repeats it (in the middle of a page of 附件1) as well as at each page top; header cells
+    ("2025 年", "责任单位", "高新区") and data cells (indicators, departments) wrap. Cells are
+    centred vertically (out_dir/<stem>_repeated_header.pdf), or with `top` set from the top of
+    their rows as Word does by default (out_dir/<stem>_top_aligned.pdf)."""
+    lines = read_seed(txt).split("\n")
+    doc = _docx_base(txt)
+    i = 0
+    while i < len(lines):
+        if "\t" in lines[i]:
+            end = _table_end(lines, i)
+            table, headers = table_as_printed(lines[i:end])
+            add_docx_table(doc, table, merged=True, borders=False, headers=headers, top=top)
+            i = end
+            continue
+        if lines[i].strip():
+            _add_line(doc, lines[i])
+        i += 1
+    with tempfile.TemporaryDirectory(prefix="docgen_docx_") as work:
+        name = f"{Path(txt).stem}_{'top_aligned' if top else 'repeated_header'}.docx"
+        docx = _save_docx(doc, Path(work) / name)
         return soffice_to_pdf(docx, Path(out_dir))
 
 
@@ -929,6 +975,8 @@ def generate_all(txt: Path, out_dir: Path) -> dict[str, Path]:
         made["plain_pdf"] = plain_pdf(txt, out_dir)
         made["tables_pdf"] = tables_pdf(txt, out_dir)
         made["borderless_pdf"] = borderless_pdf(txt, out_dir)
+        made["repeated_header_pdf"] = repeated_header_pdf(txt, out_dir)
+        made["top_aligned_pdf"] = repeated_header_pdf(txt, out_dir, top=True)
         made["official_pdf"] = official_pdf(txt, out_dir)
     if available("chromium"):
         made["html_pdf"] = html_pdf(txt, out_dir)

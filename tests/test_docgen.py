@@ -280,3 +280,21 @@ def test_generators_are_deterministic(tmp_path: Path) -> None:
     for make in (docgen.tables_docx, docgen.markdown):
         a, b = make(SEED, tmp_path / "a"), make(SEED, tmp_path / "b")
         assert a.read_bytes() == b.read_bytes()
+
+
+def test_repeated_header_pdf_prints_the_header_mid_page(repeated_header_pdf: Path) -> None:
+    pdf = open_pdf(repeated_header_pdf)
+    assert not any(p.find_tables() or p.lines or p.rects for p in pdf.pages)
+    pages = attachment_pages(repeated_header_pdf, 1)
+    tops = [[w["top"] for w in p.extract_words() if w["text"] == "指标名称"] for p in pages]
+    assert sum(map(len, tops)) >= 3  # first header, once mid-page, once at a page top
+    numbers = [[w["top"] for w in p.extract_words() if w["text"] in ("1800", "350", "--")] for p in pages]
+    assert any(min(n) < t < max(n) for ts, n in zip(tops, numbers) for t in ts), "no header between data rows"
+    words = {w["text"] for p in pages for w in p.extract_words()}
+    assert {"高新", "责任单", "2025"} <= words and "2025年" not in words, "header cells should wrap"
+
+
+def test_top_aligned_pdf_starts_cells_on_the_first_line_of_their_row(top_aligned_pdf: Path) -> None:
+    page = attachment_pages(top_aligned_pdf, 1)[0]
+    lines = [line["text"] for line in page.extract_text_lines()]
+    assert any(text.startswith("总体 装备制造产业规 4000") for text in lines), lines[:8]

@@ -125,7 +125,8 @@ def same_as_seed(seed, other) -> None:
             assert squash(mine.text) == squash(theirs.text), mine.label
 
 
-@pytest.mark.parametrize("fixture", ["plain_pdf", "tables_pdf", "html_pdf", "official_pdf"])
+@pytest.mark.parametrize("fixture", ["plain_pdf", "tables_pdf", "html_pdf", "official_pdf", "borderless_pdf",
+                                     "repeated_header_pdf", "top_aligned_pdf"])
 def test_pdfs_give_the_same_facts_and_clauses(seed, fixture, request):
     pdf: Path = request.getfixturevalue(fixture)
     parsed = parse_file(pdf, "seed", "x")

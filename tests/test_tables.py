@@ -92,3 +92,20 @@ def test_other_document_shapes_get_unique_labelled_clauses():
     assert [c.label for c in clauses] == ["第一章", "第一条", "第二条", "第二条（一）", "第二条（二）", "第二章", "第三条",
                                           "第三条、1", "第三条、1", "附件1", "附件1"]
     assert len({c.clause_id for c in clauses}) == len(clauses)
+
+
+def test_tab_rows_repeated_header_cut_differently_and_run_together_names():
+    # A PDF table without rules as pdf.py emits it: three district names ran together in one
+    # header cell (its neighbours empty), the header printed again mid-table with "2025 年" split
+    # and a cell missing, and a header row in other words (序号 / 指标 / 全市 …) on a later page.
+    block = [Para(t, table=True) for t in (
+        "任务清单\t指标名称\t2025年\t开发区\t陆家巴城千灯\t\t\t责任单位",
+        "创新企业\t累计高新技术企业新增数（家）\t300\t135\t12\t16\t11\t市科技局",
+        "任务清单\t指标名称\t2025\t开发区\t陆家\t巴城\t\t责任单位",
+        "\t累计上市装备制造企业数（家）\t10\t--\t--\t--\t--\t市金融办",
+        "类别\t指标\t全市\t\t\t\t\t单位",
+    )]
+    table = parse_block("", block, ["开发区", "陆家", "巴城", "千灯"], "附件1")
+    assert table.header == ("任务清单", "指标名称", "2025年", "开发区", "陆家", "巴城", "千灯", "责任单位")
+    assert [row[1] for row in table.rows] == ["累计高新技术企业新增数（家）", "累计上市装备制造企业数（家）"]
+    assert table.rows[1][0] == "创新企业"  # filled down across the repeated header

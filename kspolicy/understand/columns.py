@@ -100,7 +100,10 @@ def promote_text_columns(roles: list[str]) -> list[str]:
 
 def value_column(header: str, city: str, vocab: Vocabulary, first: bool, others_end_in_city: bool) -> ValueColumn:
     """Scope, year and kind of a value column from its header ("2025年" -> 全市 2025,
-    "2023年基数" -> baseline, "全市合计" / "苏州市" -> 全市, "开发区" -> 开发区)."""
+    "2023年基数" -> baseline, "全市合计" / "苏州市" -> 全市, "开发区" -> 开发区).
+
+    The first value column named as a city is the total too, unless `others_end_in_city`: most
+    other columns are cities as well (peers such as 南京市 / 无锡市 / …) or one of them is the total."""
     text = squash(header)
     year_match = YEAR_HEADER.search(text)
     year = int(year_match.group(1)) if year_match else None

@@ -21,7 +21,7 @@ from ..models import Para, Table
 from ..read.repair import BLOCK_OPENER, ROW_NUMBER, is_standalone, is_tabular
 from ..text import marker, squash
 from .columns import column_roles, is_valueish
-from .spacetables import DEPT_HEADER, cells_of, parse_breakdown, parse_tasks
+from .spacetables import DEPT_HEADER, cells_of, parse_breakdown, parse_tasks, segment
 from .vocab import Vocabulary, load_vocabulary
 
 FILL_DOWN = {"seq", "group", "task", "leader", "lead", "lead_office", "place"}
@@ -52,7 +52,7 @@ def table_blocks(paras: list[Para]) -> list[tuple[str, list[Para]]]:
         blocks.append((caption, current))
     merged: list[tuple[str, list[Para]]] = []
     for caption, block in blocks:
-        if merged and squash(merged[-1][1][0].text) == squash(block[0].text):
+        if merged and repeats_header(cells_of(block[0]), cells_of(merged[-1][1][0])):
             merged[-1][1].extend(block)
         else:
             merged.append((caption, block))
@@ -79,22 +79,50 @@ def key(cells: list[str]) -> str:
     return squash("".join(cells))
 
 
+def repeats_header(row: list[str], header: list[str], vocab: Vocabulary | None = None) -> bool:
+    """A header printed again (on a new page, or mid-page where a table was split): the same
+    cells; or, wrapped or cut differently, only the header's own cells (or parts of them) in their
+    columns, most of them whole; or, with `vocab`, three or more cells that are all column names."""
+    if key(row) == key(header):
+        return True
+    pairs = [(squash(c), squash(h)) for c, h in zip(row, header) if squash(c)]
+    named = sum(bool(squash(h)) for h in header)
+    if pairs and all(c in h for c, h in pairs) and sum(c == h for c, h in pairs) >= 0.6 * named:
+        return True
+    return vocab is not None and len(pairs) >= 3 and all(
+        c == h or c in vocab.totals or any(c in words for words in vocab.header.values()) for c, h in pairs)
+
+
+def split_run_together(header: list[str], places: list[str]) -> list[str]:
+    """Header cells whose district names ran together ("陆家巴城千灯") over the empty cells after
+    them, split by the place names the document knows."""
+    out = list(header)
+    for i, cell in enumerate(header):
+        empty = 0
+        while i + 1 + empty < len(header) and not squash(header[i + 1 + empty]):
+            empty += 1
+        parts = segment(squash(cell), places) if cell and empty else None
+        if parts and 1 < len(parts) <= 1 + empty:
+            out[i:i + len(parts)] = parts
+    return out
+
+
 def title_row(cells: list[str]) -> bool:
     """A caption printed as the table's first row: one non-empty text (the others are its span)."""
     texts = {squash(c) for c in cells if squash(c)}
     return len(texts) == 1 and len(cells) >= 2
 
 
-def grid(block: list[Para]) -> tuple[str, list[str], list[list[str]]]:
-    """(caption row, header, rows) of tab-separated rows; two header rows are merged."""
+def grid(block: list[Para], places: list[str] = (), vocab: Vocabulary | None = None
+         ) -> tuple[str, list[str], list[list[str]]]:
+    """(caption row, header, rows) of tab-separated rows; repeated headers dropped, two header rows merged."""
     rows = [cells_of(p) for p in block]
     caption = ""
     while len(rows) > 1 and title_row(rows[0]):
         caption = squash(next(c for c in rows[0] if squash(c)))
         rows = rows[1:]
-    header, rows = rows[0], rows[1:]
-    header_key = key(header)
-    rows = [r for r in rows if key(r) != header_key and any(squash(c) for c in r)]  # repeated headers
+    header, rows = split_run_together(rows[0], list(places)), rows[1:]
+    rows = [r for r in rows if any(squash(c) for c in r) and not repeats_header(r, header, vocab)]
     if rows and len(rows[0]) == len(header) and sub_header(header, rows[0]):
         header = [merge_header(a, b) for a, b in zip(header, rows[0])]
         second = key(rows[0])
@@ -195,7 +223,7 @@ def space_grid(header: list[str], block: list[Para], places: list[str]) -> tuple
     """Grid of a table printed as space-separated text: a breakdown (rows anchored on their values)
     or a numbered task list."""
     rows = [cells_of(p) for p in block[1:]]
-    rows = [r for r in rows if key(r) != key(header)]
+    rows = [r for r in rows if not repeats_header(r, header)]
     if any(DEPT_HEADER.search(h) for h in header):
         breakdown = parse_breakdown(header, rows, places)
         if breakdown:
@@ -217,7 +245,7 @@ def parse_block(caption: str, block: list[Para], places: list[str], label: str =
     if shaped:
         header, rows = shaped
     else:
-        title, header, rows = grid(block)
+        title, header, rows = grid(block, places, vocab)
         caption = title or caption
         if spaced:
             header = header_cells(block[0])

@@ -80,7 +80,9 @@ def table_targets(table: Table, doc_id: str, city: str, vocab: Vocabulary, year:
     if not value_cols:
         return []
     names = [squash(table.header[i]) for i in value_cols]
-    city_ends = sum(n.endswith("市") for n in names[1:]) >= 1
+    # the first column named as a city is no total when most others are cities too, or another one is the total
+    city_ends = sum(n.endswith("市") for n in names[1:]) > len(names[1:]) / 2 or \
+        any(n in vocab.totals for n in names[1:])
     columns = {i: value_column(table.header[i], city, vocab, n == 0, city_ends) for n, i in enumerate(value_cols)}
     year = table_year(table) or year
     col = {role: i for i, role in reversed(list(enumerate(roles)))}  # first column of each role
