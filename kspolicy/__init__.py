@@ -2,4 +2,4 @@
 
 __version__ = "0.1.0"
 # Bump when parsing, chunking or facts change: every document is then re-parsed.
-PARSER_VERSION = 4
+PARSER_VERSION = 5
