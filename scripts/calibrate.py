@@ -32,6 +32,7 @@ TUNING = {"real": ["real/dev_questions.jsonl", "real/extra_questions.jsonl"],
           "seed": ["seed/dev_questions.jsonl", "seed/extra_questions.jsonl"]}  # held-out sets are never used
 COVERAGE = [x / 100 for x in range(0, 81, 5)]
 MISSING = [x / 100 for x in range(20, 101, 5)]
+FLOOR = [x / 100 for x in range(0, 36, 3)]
 
 
 def replayable(index, paths: list[Path]) -> list[tuple[dict, object, object, bool, bool]]:
@@ -75,18 +76,20 @@ def main() -> int:
     scored = []
     for c in COVERAGE:
         for m in MISSING:
-            correct, wrong, answered = outcome(rows, replace(base, coverage=c, missing=m))
-            scored.append((correct - wrong, correct, wrong, answered, c, m))
-    best = max(scored, key=lambda s: (s[0], -s[2], s[4]))
-    _, correct, wrong, answered, c, m = best
-    print(f"{len(rows)} 道题：coverage ≥ {c}，missing ≤ {m} → 正确 {correct}，错误拒答 {wrong}，库外题被回答 {answered}")
+            for f in FLOOR:
+                correct, wrong, answered = outcome(rows, replace(base, coverage=c, missing=m, floor=f))
+                scored.append((correct - wrong, correct, wrong, answered, c, m, f))
+    best = max(scored, key=lambda s: (s[0], -s[2], s[4], s[6]))
+    _, correct, wrong, answered, c, m, f = best
+    print(f"{len(rows)} 道题：coverage ≥ {c}，missing ≤ {m}，cosine ≥ {f} → 正确 {correct}，错误拒答 {wrong}，"
+          f"库外题被回答 {answered}")
     if args.write:
-        write(index.manifest["model"], c, m, base.dense)
+        write(index.manifest["model"], c, m, base.dense, f)
         print(f"已写入 {CALIBRATION}")
     return 0
 
 
-def write(model: str, coverage: float, missing: float, dense: float) -> None:
+def write(model: str, coverage: float, missing: float, dense: float, floor: float) -> None:
     """Replace (or add) the embedder's section of calibration.toml, keeping the others."""
     lines = CALIBRATION.read_text(encoding="utf-8").splitlines()
     out, skip = [], False
@@ -95,7 +98,7 @@ def write(model: str, coverage: float, missing: float, dense: float) -> None:
             skip = line.strip() == f'["{model}"]'
         if not skip:
             out.append(line)
-    out += [f'["{model}"]', f"coverage = {coverage}", f"missing = {missing}", f"dense = {dense}"]
+    out += [f'["{model}"]', f"coverage = {coverage}", f"missing = {missing}", f"dense = {dense}", f"floor = {floor}"]
     CALIBRATION.write_text("\n".join(out) + "\n", encoding="utf-8")
 
 

@@ -28,7 +28,7 @@ from .passages import Quote, covered, quote
 from .query import Query, analyse, correct_typos, expand_abbreviations
 from .search import Index, Scored, quoted_phrases, score, to_hit
 
-PASSAGES = 8  # retrieved chunks whose sentences are read for a quote
+PASSAGES = 12  # retrieved chunks whose sentences are read for a quote
 ROWS_PER_TABLE = 3  # supporting hits from one table at most (a table's rows crowd out the clauses)
 MAX_QUESTION = 500  # characters of a question that are read
 UNKNOWN_WORD = 4  # a word this long that the corpus never has names something it does not cover
@@ -94,7 +94,8 @@ def options(index: Index, q: Query, scored: Scored) -> Options:
     found = best_quote(index, q, scored, terms)
     result = by_facts(index, q, scored)
     stated = 1.0
-    topic = [(forms, w) for forms, w in terms if not set(forms) & names_of(index, q)]
+    topic = [(forms, w) for forms, w in terms  # names aside, and words no document has (no fact could hold them)
+             if not set(forms) & names_of(index, q) and forms[0] in index.token_idf]
     if result is not None and topic and any(map(is_cjk, q.text)):
         answer, rows = result  # facts answer only a question their own text covers (names aside)
         stated = covered(topic, answer.text + " " + " ".join(index.chunks[i].embed_text for i in rows[:8]))

@@ -25,12 +25,14 @@ class Thresholds:
     coverage: float  # key-term coverage a quote needs
     missing: float  # most a quote's context may lack of the key terms the corpus knows
     dense: float  # cosine the closest chunk needs, for a question in another language
+    floor: float = 0.0  # cosine the closest chunk needs, for a Chinese question
 
     @classmethod
     def of(cls, manifest: dict) -> "Thresholds":
         """As recorded when the index was built, else as calibrated for its embedder now."""
         values = manifest.get("calibration") or calibration(manifest.get("model", ""))
-        return cls(float(values["coverage"]), float(values.get("missing", 1.0)), float(values["dense"]))
+        return cls(float(values["coverage"]), float(values.get("missing", 1.0)), float(values["dense"]),
+                   float(values.get("floor", 0.0)))
 
 
 @dataclass(frozen=True)
@@ -84,4 +86,5 @@ def judge(q: Query, evidence: Evidence, limits: Thresholds) -> bool:
         return False
     if q.year and str(q.year) not in evidence.text:
         return False  # "到2030年…": a quote about another year does not answer it
-    return evidence.coverage >= limits.coverage and evidence.missing <= limits.missing
+    return evidence.coverage >= limits.coverage and evidence.missing <= limits.missing and \
+        evidence.dense >= limits.floor

@@ -78,8 +78,11 @@ def retrieval(scored: Scored, rows: list[int]) -> float:
 
 
 def in_scope(index: Index, q: Query, fact) -> bool:
-    """The document filter, and the city the question names (昆山 vs 广州)."""
-    return q.covers(fact) and (not q.cities or index.documents[fact.doc_id].city in q.cities)
+    """The document filter, and the city the question names (昆山 vs 广州). A name that is also a
+    district of some table ("吴江" in a Suzhou breakdown) narrows unit questions only."""
+    cities = [c for c in q.cities if not (q.districts and c.rstrip("市区县") in q.districts) or
+              q.intent in ("department_tasks", "responsibility")]
+    return q.covers(fact) and (not cities or index.documents[fact.doc_id].city in cities)
 
 
 def stated_in(index: Index, t: Target) -> str:

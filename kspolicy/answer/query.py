@@ -221,7 +221,7 @@ def analyse(text: str, places: Aliases, departments: Aliases, cities: tuple[str,
     excluded = tuple(find_names(excluding.group("names"), places)[0]) if excluding else ()
     districts, rest = find_names(EXCLUDING.sub(" ", text) if excluded else text, places)
     depts, rest = find_names(rest, departments)
-    named_cities = tuple(c for c in cities if c and (c in rest or c.rstrip("市区县") in rest))  # not a district name
+    named_cities = tuple(c for c in cities if c and (c in text or c.rstrip("市区县") in text))
     unknown = next((m.group(0) for m in UNKNOWN_PLACE.finditer(rest)
                     if not re.search(r"[几哪些各个区每全该本在的和与及对乡城]", m.group(1))), "")
     year_match = YEAR.search(rest)
