@@ -10,6 +10,7 @@ question's key terms, or a number is asked and the quote has none (evidence.py).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from ..models import Answer, Hit
@@ -31,6 +32,7 @@ from .search import Index, Scored, quoted_phrases, score, to_hit
 PASSAGES = 12  # retrieved chunks whose sentences are read for a quote
 ROWS_PER_TABLE = 3  # supporting hits from one table at most (a table's rows crowd out the clauses)
 MAX_QUESTION = 500  # characters of a question that are read
+ASKING = re.compile(r"谁|多少|几|哪|什么|吗|呢|是否|怎么|如何|何时|多久|多大")
 UNKNOWN_WORD = 4  # a word this long that the corpus never has names something it does not cover
 
 
@@ -122,7 +124,39 @@ def decide(q: Query, o: Options, limits: Thresholds) -> str:
 
 
 def ask(index: Index, question: str, k: int = 5, doc_id: str | None = None) -> tuple[Answer, list[Hit]]:
-    """Answer one question: (answer, supporting hits best first)."""
+    """Answer one question: (answer, supporting hits best first). A question of two parts
+    ("…归哪个部门查？住房困难情况又是谁核实") gets both answers, each with its source."""
+    parts = split_question(question)
+    if len(parts) == 1:
+        return ask_one(index, question, k, doc_id)
+    answers = [ask_one(index, part, k, doc_id) for part in parts]
+    given = [(a, h) for a, h in answers if a.kind != "none"]
+    if len(given) < 2 or given[0][0].text == given[1][0].text:
+        whole = ask_one(index, question, k, doc_id)
+        return whole if whole[0].kind != "none" or not given else given[0]
+    first, hits = given[0]
+    text = "；另：".join(dict.fromkeys(a.text.rstrip("。") for a, _ in given)) + "。"
+    merged = list({h.chunk_id: h for _, hs in given for h in hs[:2]}.values())
+    merged += [h for _, hs in given for h in hs if h.chunk_id not in {m.chunk_id for m in merged}]
+    facts = tuple(f for a, _ in given for f in a.facts)
+    return Answer(first.kind, text, facts, first.citation, first.clause_text), merged[:k]
+
+
+def split_question(question: str) -> list[str]:
+    """The parts of a question that asks two things; a part without a subject of its own ("远期目标呢")
+    is asked about the first part's subject."""
+    parts = [p.strip(" ，,") for p in re.split(r"[？?；;]+", question) if len(p.strip(" ，,")) >= 4]
+    parts = [p for p in parts if ASKING.search(p)]
+    if len(parts) != 2:
+        return [question]
+    first, second = parts
+    if len(second) < 10 and not re.search(r"[\u4e00-\u9fff]{2,}(?:局|委|办|区|镇|率|费|额|数)", second):
+        second = f"{first}，{second}"
+    return [first, second]
+
+
+def ask_one(index: Index, question: str, k: int = 5, doc_id: str | None = None) -> tuple[Answer, list[Hit]]:
+    """Answer one question of one part."""
     asked = question
     question = prepare(index, question)
     q = replace(analyse(question, index.places, index.departments, index.cities, index.token_idf), doc_id=doc_id or "")
