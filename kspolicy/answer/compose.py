@@ -25,7 +25,7 @@ from .fromfacts import (
     answer_target,
     source,
 )
-from .passages import Quote, covered, quote
+from .passages import Quote, covered, quote, split_sentences
 from .query import Query, analyse, correct_typos, expand_abbreviations
 from .search import Index, Scored, quoted_phrases, score, to_hit
 
@@ -47,7 +47,27 @@ def best_quote(index: Index, q: Query, scored: Scored, terms) -> Quote | None:
         value = found.score + 0.15 * candidate.score - 0.01 * rank
         if best is None or value > best[0]:
             best = (value, found)
-    return best[1] if best else None
+    if best is None:
+        return None
+    found = best[1]
+    return with_siblings(index, found, terms) if q.asks == "list" else found
+
+
+def with_siblings(index: Index, found: Quote, terms) -> Quote:
+    """A list question answered by one item ("2.“穗好办”APP…") whose heading, not the item, is what
+    was asked about ("二、申报渠道") gets every item under that heading, each in its first sentence."""
+    chunk = index.chunks[found.row]
+    parent = chunk.heading.rsplit(" > ", 1)[0] if " > " in chunk.heading else ""
+    if not parent or chunk.kind != "text" or \
+            covered(terms, parent.split(" > ")[-1]) <= covered(terms, chunk.heading.split(" > ")[-1]):
+        return found
+    rows = [r for r in index.doc_rows.get(chunk.doc_id, []) if index.chunks[r].kind == "text"
+            and index.chunks[r].heading.rsplit(" > ", 1)[0] == parent and index.chunks[r].heading.count(" > ") ==
+            chunk.heading.count(" > ")]
+    if len(rows) < 2 or len(rows) > 12:
+        return found
+    items = [split_sentences(index.chunks[r].text)[0] for r in rows if split_sentences(index.chunks[r].text)]
+    return Quote(found.row, f"{parent.split(' > ')[-1]}：" + "".join(items), found.score, found.coverage, found.numbered)
 
 
 def answer_passage(index: Index, found: Quote) -> Answer:
