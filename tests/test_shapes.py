@@ -84,3 +84,18 @@ def test_plain_responsibility_list_has_no_lead():
     assert plain, "prose duties of a single unit carry no lead"
     together = [r for r in parsed.responsibilities if r.partners]
     assert together and all(r.lead for r in together)  # "X会同Y": X leads, Y takes part
+
+
+def test_a_vocabulary_change_reparses(tmp_path):
+    import shutil
+
+    from kspolicy import PARSER_VERSION, parser_version
+    from kspolicy.understand.vocab import FOLDER
+
+    copy = tmp_path / "vocab"
+    shutil.copytree(FOLDER, copy)
+    assert parser_version(copy) == PARSER_VERSION
+    roles = copy / "roles.toml"
+    roles.write_text(roles.read_text(encoding="utf-8").replace('lead = ["牵头单位"', 'lead = ["主办部门", "牵头单位"', 1),
+                     encoding="utf-8")
+    assert parser_version(copy) != PARSER_VERSION
