@@ -99,3 +99,10 @@ def test_a_vocabulary_change_reparses(tmp_path):
     roles.write_text(roles.read_text(encoding="utf-8").replace('lead = ["牵头单位"', 'lead = ["主办部门", "牵头单位"', 1),
                      encoding="utf-8")
     assert parser_version(copy) != PARSER_VERSION
+
+
+def test_district_short_names_and_signature_at_the_end():
+    parsed, _, _ = scores("district_total.txt")
+    assert "海安" in parsed.places["海安市"] and "崇川" in parsed.places["崇川区"]  # as users write them
+    regulation, _, _ = scores("regulation.txt")
+    assert regulation.document.expires or regulation.document.effective  # 施行 / 有效期 read from the text

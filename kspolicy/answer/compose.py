@@ -162,6 +162,15 @@ def ask(index: Index, question: str, k: int = 5, doc_id: str | None = None) -> t
     return Answer(first.kind, text, facts, first.citation, first.clause_text), merged[:k]
 
 
+def about_city(index: Index, doc_id: str, cities: tuple[str, ...]) -> bool:
+    """A document is about a city the question names: issued there, or naming it in its text."""
+    doc = index.documents[doc_id]
+    if not doc.city or doc.city in cities:
+        return True
+    names = [fold(c.rstrip("市区县")) for c in cities]
+    return any(n in index.folded[r] for r in index.doc_rows.get(doc_id, []) for n in names)
+
+
 def split_question(question: str) -> list[str]:
     """The parts of a question that asks two things; a part without a subject of its own ("远期目标呢")
     is asked about the first part's subject."""
@@ -186,7 +195,13 @@ def ask_one(index: Index, question: str, k: int = 5, doc_id: str | None = None) 
         return none_answer(asked), hits  # a town the corpus never mentions
     o = options(index, q, scored)
     choice = decide(q, o, index.thresholds)
+    if choice == "passage" and q.cities and not about_city(index, index.chunks[o.quote.row].doc_id, q.cities):
+        choice = "none"  # a quote from another city's document does not answer "苏州…"
     if choice == "none":
+        about = answer_document(index, q, doc_id or index.chunks[o.quote.row].doc_id) \
+            if q.about_document and (doc_id or o.quote) else None
+        if about:  # "这个办法有效期几年": the document's own metadata answers it
+            return answer_with_citation(index, about[0], about[1], hits, scored, doc_id, question, k)
         return none_answer(asked), hits
     answer, rows = o.facts if choice == "facts" else (answer_passage(index, o.quote), [o.quote.row])
     if q.about_document and (doc_id or o.quote):  # "这个方案是什么时候、由谁印发的": its metadata first
@@ -200,7 +215,8 @@ def answer_with_citation(index: Index, answer: Answer, rows: list[int], hits: li
                          doc_id: str | None, question: str, k: int) -> tuple[Answer, list[Hit]]:
     """The chunks the answer rests on come first among the hits; the answer cites the first."""
     phrases = [fold(p) for p in quoted_phrases(question)]
-    lead = [to_hit(index, i, scored.score(i)) for i in rows
+    top = max((h.score for h in hits), default=0.0)  # what the answer rests on ranks first: its score is the top one
+    lead = [to_hit(index, i, max(scored.score(i), top)) for i in rows
             if (not doc_id or index.chunks[i].doc_id == doc_id) and all(p in index.folded[i] for p in phrases)]
     merged = list({h.chunk_id: h for h in [*lead, *hits]}.values())[:k]
     if not answer.citation and merged:

@@ -17,6 +17,7 @@ from ..models import Answer, Responsibility, Target
 from ..scoring import f_score, grams, overlap, weight
 from ..text import fold, is_cjk, number, squash
 from .passages import split_sentences
+from ..understand.validity import VALID_FOR
 from .query import Query
 from .search import Index, Scored
 
@@ -34,7 +35,7 @@ def fmt(value: float | None, unit: str, text: str = "") -> str:
     """A value as printed: "12 家", "不少于100名", "7左右（增幅(%)）", "未划分（表中为“--”）"."""
     printed = text.strip()
     if printed in NOT_ASSIGNED and value is None:
-        return "未划分（表中为“--”）"
+        return f"未划分（表中为“{printed or '空白'}”）"
     if not printed or (value is not None and printed == str(number(value))):
         return f"{number(value)} {unit}".strip()
     return printed if not unit or printed.endswith(unit) else f"{printed}（{unit}）"
@@ -299,8 +300,15 @@ def answer_district_targets(index: Index, q: Query, scored: Scored):
 
 
 def answer_document(index: Index, q: Query, doc_id: str):
-    """Who issued a document and when (signers above its date, else its issuer), with its 文号."""
+    """What a question asks about a document itself — who issued it and when (signers above its
+    date, else its issuer), its 文号, when it takes effect, how long it is valid — from its
+    metadata; None when the document does not state what is asked."""
     doc = index.documents[doc_id]
+    span = VALID_FOR.search(" ".join(index.chunks[r].text for r in index.doc_rows.get(doc_id, [])[-6:]))
+    asked = {"valid": any(w in q.text for w in ("有效期", "失效", "到期", "废止")),
+             "effective": any(w in q.text for w in ("施行", "生效", "实施日期", "起实施"))}
+    if (asked["valid"] and not (doc.expires or span)) or (asked["effective"] and not doc.effective):
+        return None
     by = "、".join(doc.signers) or doc.issuer
     parts = [f"《{doc.title}》" + (f"（{doc.doc_number}）" if doc.doc_number else "")]
     if by:
@@ -312,6 +320,8 @@ def answer_document(index: Index, q: Query, doc_id: str):
         parts.append(f"施行日期{doc.effective}")
     if doc.expires:
         parts.append(f"有效期至{doc.expires}")
+    if span:
+        parts.append(f"“{span.group(0)}”")
     if len(parts) == 1:
         return None
     return Answer("passage", "，".join(parts) + "。", citation=doc.citation("")), index.doc_rows.get(doc_id, [])[:1]

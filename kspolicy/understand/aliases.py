@@ -20,6 +20,7 @@ CITY_GOVERNMENT = re.compile(r"([\u4e00-\u9fff]{2,3}?)(市|区|县)(?:人民政�
                              r"卫生健康委员会|人力资源和社会保障局|财政局|民政局|医疗保障局|[\u4e00-\u9fff]{2,8}局)")
 LEVEL = re.compile(r"([\u4e00-\u9fff]{2,3}?)(市|区|县)(?=[\u4e00-\u9fff]{2,3}?(?:市|区|县)|人民政府|委员会|政府|"
                    r"[\u4e00-\u9fff]{0,10}(?:局|委|办|厅|办公室))")
+ADMIN_ENDINGS = ("街道", "区", "县", "市", "镇", "乡")  # 邗江区 is also written 邗江
 NOT_CITY = {"中华", "人民", "各区", "各市", "全市", "本市", "我市", "有关", "省"}
 
 
@@ -68,6 +69,13 @@ def place_aliases(scopes: Iterable[str], text: str, city: str,
             forms.add(scope + "镇")
         if scope.endswith("区") and len(scope) >= 3 and city:
             forms.add(city + scope)  # 高新区 -> 昆山高新区
+        kind = any(scope.endswith(k) for k in vocab.place_suffixes if len(k) > 1 and k != "街道")  # 开发区 is no name
+        short = "" if kind else next((scope[: -len(e)] for e in ADMIN_ENDINGS
+                                      if scope.endswith(e) and len(scope) - len(e) >= 2), "")
+        if short and short not in ("全市", "全区", "全县"):
+            forms.add(short)  # 邗江区 -> 邗江, 高邮市 -> 高邮
+        forms |= {other for name, others in vocab.place_names.items() if name in scope
+                  for other in (scope.replace(name, o) for o in others)}  # 经济技术开发区 -> 经开区
         forms |= {f.removeprefix(city + "市").removeprefix(city) for f in forms if city and f.startswith(city)}
         out[scope] = sorted((f for f in forms if len(f) >= 2), key=lambda f: (len(f), f))
     return out

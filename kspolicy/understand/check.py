@@ -46,8 +46,8 @@ def sum_findings(targets: list[dict]) -> list[Finding]:
     rows: dict[tuple, dict[str, object]] = defaultdict(dict)
     cites: dict[tuple, str] = {}
     for t in targets:
-        if t["source"] == "table":
-            key = (t["doc_id"], t["clause"], t["indicator"])
+        if t["source"] == "table" and t.get("kind", "target") == "target":
+            key = (t["doc_id"], t["clause"], t["indicator"], t["year"])  # a year table's columns are not districts
             rows[key][t["scope"]] = t["value"]
             cites[key] = t["citation"]
     out = []
@@ -64,10 +64,11 @@ def sum_findings(targets: list[dict]) -> list[Finding]:
 
 
 def text_table_findings(targets: list[dict]) -> list[Finding]:
-    table = [t for t in targets if t["source"] == "table" and t["scope"] == "全市"]
+    table = [t for t in targets if t["source"] == "table" and t["scope"] == "全市" and t.get("kind", "target") == "target"]
     out = []
-    for t in (t for t in targets if t["source"] == "text"):
-        scored = [(similarity(t["indicator"], r["indicator"]), r) for r in table if r["doc_id"] == t["doc_id"]]
+    for t in (t for t in targets if t["source"] == "text" and t.get("kind", "target") == "target"):
+        scored = [(similarity(t["indicator"], r["indicator"]), r) for r in table if r["doc_id"] == t["doc_id"]
+                  and (t["year"] is None or r["year"] is None or t["year"] == r["year"])]
         if not scored:
             continue
         sim, r = max(scored, key=lambda x: x[0])

@@ -18,7 +18,7 @@ from functools import lru_cache
 from ..text import squash
 from .vocab import Vocabulary
 
-SEPARATORS = re.compile(r"[、，,；;]+")
+SEPARATORS = re.compile(r"[、，,；;]+(?![^（(]*[)）])")  # not inside parentheses: 各县（市、区）人民政府
 NONE_CELLS = {"", "/", "／", "无", "—", "-", "--", "——", "暂无"}
 
 

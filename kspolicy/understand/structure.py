@@ -75,6 +75,9 @@ def read_meta(paras: list[Para], fallback_title: str, hints: dict[str, str] | No
         dated = next((i for i, t in enumerate(head) if DATE.fullmatch(squash(t))), None)
         issuer = squash(head[dated - 1]) if dated else ""
     date = next((iso_date(t) for t in head if DATE.fullmatch(squash(t))), "")
+    if not date or not issuer:  # signed at the end: "南通市人民政府 / 2023年11月20日", or both on one line
+        signed_issuer, signed_date = signature([p.text for p in paras[-12:] if not p.table])
+        issuer, date = issuer or signed_issuer, date or signed_date
     number = next((normalize_doc_number(t) for t in head if DOC_NUMBER.search(t) and len(squash(t)) <= 25
                    and not REFERENCE.search(t)), "")
     refs = tuple(dict.fromkeys(
@@ -88,6 +91,21 @@ def read_meta(paras: list[Para], fallback_title: str, hints: dict[str, str] | No
     return Meta(title=title, doc_number=hints.get("doc_number") or number,
                 issuer=hints.get("issuer") or issuer, date=hints.get("date") or date, references=refs,
                 signers=signed)
+
+
+def signature(tail: list[str]) -> tuple[str, str]:
+    """(issuer, ISO date) of the signature at a document's end: a unit's name above (or before) a date."""
+    for i in range(len(tail) - 1, -1, -1):
+        flat = squash(tail[i])
+        m = DATE.search(flat)
+        if not m or len(flat) > 40 or not flat.endswith(("日", "日印发", "日发布")) and not DATE.fullmatch(flat):
+            continue
+        before = flat[:m.start()].strip()
+        if before and ISSUER_LIKE.search(before):
+            return before, iso_date(flat)
+        above = squash(tail[i - 1]) if i else ""
+        return (above if ISSUER_LIKE.search(above) and len(above) <= 30 else ""), iso_date(flat)
+    return "", ""
 
 
 def signers(head: list[str]) -> tuple[str, ...]:

@@ -43,6 +43,7 @@ class Vocabulary:
     other_names: dict[str, tuple[str, ...]]  # 工信局 -> 工业和信息化局, …
     terms: dict[str, str]  # 高企 -> 高新技术企业
     place_suffixes: tuple[str, ...]
+    place_names: dict[str, tuple[str, ...]]  # 经济技术开发区 -> 经开区
     document_kinds: tuple[str, ...]  # endings of document titles: 方案, 办法, 通知 …
 
     @property
@@ -80,5 +81,6 @@ def load_vocabulary(folder: Path = FOLDER) -> Vocabulary:
         standard_cues=_tuple(quantities["standard_cues"]), standard_units=_tuple(quantities["standard_units"]),
         other_names={k: _tuple(v) for k, v in names["departments"].items()},
         terms=dict(names["terms"]), place_suffixes=_tuple(names["places"]["suffixes"]),
+        place_names={k: _tuple(v) for k, v in names["place_names"].items()},
         document_kinds=_tuple(units["documents"]["kinds"]),
     )
