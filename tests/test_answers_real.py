@@ -47,6 +47,32 @@ def test_one_character_typo(index):
     assert answer.kind == "target" and "40" in answer.text
 
 
+def test_a_particle_is_not_a_typo(index):
+    """"保障里" next to the known "保障办" is a word and a particle, not a typo of it."""
+    from kspolicy.answer.compose import prepare
+    assert "住房保障里" in prepare(index, "公租房保障里谁负责资格初审")
+    assert "专精特新" in prepare(index, "专精特信企业有多少")
+
+
+def test_a_unit_by_its_short_name_in_a_placeholder(index):
+    """"各街道办事处（镇人民政府）负责…" is found by 街道办 or 镇政府, not read as 市政府."""
+    answer, _ = ask(index, "在公共租赁住房保障方面，镇政府管哪些事？")
+    assert answer.kind == "department_tasks" and "申请受理、资格初审" in answer.text
+    assert "重大事项进行决策" not in answer.text  # what 市政府 does
+
+
+def test_a_question_of_detail_is_answered_by_the_body_not_the_preview(index):
+    """The guide's introduction names 申请渠道; the channels themselves are listed under 二、申报渠道."""
+    answer, _ = ask(index, "学历型人才入户通过哪些渠道办理？")
+    assert "广州人社" in answer.text and "穗好办" in answer.text
+
+
+def test_the_document_names_the_subject(index):
+    """"广州…失业" is what the FAQ is about; the sentence that answers need not repeat it."""
+    answer, _ = ask(index, "广州领失业保险金每月能领多少钱")
+    assert answer.kind != "none" and "2250元" in answer.text
+
+
 def test_lead_and_partners_named_apart(index):
     answer, _ = ask(index, "战略性主导产业紧缺人才开发项目是哪个部门牵头的？还有哪些单位配合？")
     assert answer.kind == "responsibility"

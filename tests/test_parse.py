@@ -152,3 +152,12 @@ def test_tables_without_borders_give_the_same_district_targets(seed, borderless_
 def test_other_formats_give_the_same_facts(seed, make, tmp_path):
     suffix = {"tables_docx": ".docx", "plain_docx": ".docx", "markdown": ".md"}.get(make.__name__, ".txt")
     same_as_seed(seed, parse_file(make(SEED, tmp_path / f"seed{suffix}"), "seed", "x"))
+
+
+def test_unit_aliases_are_names_not_endings():
+    from kspolicy.understand.aliases import dept_aliases
+    forms = dept_aliases(["市政府", "市委人才办", "各街道办事处（镇人民政府）", "各区、县级市"], "广州")
+    assert "政府" not in forms["市政府"]  # an ending alone names no unit: 镇政府 is not 市政府
+    assert "人才办" in forms["市委人才办"] and "委人才办" not in forms["市委人才办"]
+    assert {"街道办", "镇政府", "街道办事处"} <= set(forms["各街道办事处（镇人民政府）"])
+    assert "各区、县级市" not in forms  # a placeholder of levels is never a unit in a question

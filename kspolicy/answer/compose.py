@@ -10,6 +10,7 @@ question's key terms, or a number is asked and the quote has none (evidence.py).
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, replace
 
@@ -26,13 +27,15 @@ from .fromfacts import (
     source,
 )
 from .passages import Quote, covered, quote, split_sentences
-from .query import Query, analyse, correct_typos, expand_abbreviations
+from .query import Query, analyse, correct_typos, cues, expand_abbreviations
 from .search import Index, Scored, quoted_phrases, score, to_hit
 
 PASSAGES = 12  # retrieved chunks whose sentences are read for a quote
 ROWS_PER_TABLE = 3  # supporting hits from one table at most (a table's rows crowd out the clauses)
 MAX_QUESTION = 500  # characters of a question that are read
 ASKING = re.compile(r"谁|多少|几|哪|什么|吗|呢|是否|怎么|如何|何时|多久|多大")
+PREVIEW = 0.2  # how much less an introduction's sentence answers a question of detail than the body's
+FRONT_MATTER = ("引言", "通知")  # labels of what precedes the first numbered clause (structure.py)
 UNKNOWN_WORD = 4  # a word this long that the corpus never has names something it does not cover
 
 
@@ -41,10 +44,14 @@ def best_quote(index: Index, q: Query, scored: Scored, terms) -> Quote | None:
     best = None
     question = grams(q.content)
     for rank, candidate in enumerate(diverse(index, scored.candidates, PASSAGES)):
-        found = quote(index.chunks[candidate.row], candidate.row, q, terms, question)
+        chunk = index.chunks[candidate.row]
+        doc = index.documents[chunk.doc_id]
+        found = quote(chunk, candidate.row, q, terms, question, f"{doc.city} {doc.title}")
         if found is None:
             continue
         value = found.score + 0.15 * candidate.score - 0.01 * rank
+        if chunk.label in FRONT_MATTER and q.asks in ("list", "number", "time"):
+            value -= PREVIEW  # an introduction names what the body sets out ("申请渠道、办理流程")
         if best is None or value > best[0]:
             best = (value, found)
     if best is None:
@@ -55,19 +62,24 @@ def best_quote(index: Index, q: Query, scored: Scored, terms) -> Quote | None:
 
 def with_siblings(index: Index, found: Quote, terms) -> Quote:
     """A list question answered by one item ("2.“穗好办”APP…") whose heading, not the item, is what
-    was asked about ("二、申报渠道") gets every item under that heading, each in its first sentence."""
+    was asked about ("二、申报渠道") gets every item under that heading, each in its first sentence.
+    Siblings are found by the clause tree (clause ids "S2.I1", "S2.I2"), not by the heading text,
+    which may itself hold the path separator."""
     chunk = index.chunks[found.row]
-    parent = chunk.heading.rsplit(" > ", 1)[0] if " > " in chunk.heading else ""
-    if not parent or chunk.kind != "text" or \
-            covered(terms, parent.split(" > ")[-1]) <= covered(terms, chunk.heading.split(" > ")[-1]):
+    if chunk.kind != "text" or "." not in chunk.clause_id:
         return found
+    parent_id = chunk.clause_id.rsplit(".", 1)[0]
     rows = [r for r in index.doc_rows.get(chunk.doc_id, []) if index.chunks[r].kind == "text"
-            and index.chunks[r].heading.rsplit(" > ", 1)[0] == parent and index.chunks[r].heading.count(" > ") ==
-            chunk.heading.count(" > ")]
-    if len(rows) < 2 or len(rows) > 12:
+            and index.chunks[r].clause_id.rsplit(".", 1)[0] == parent_id and "." in index.chunks[r].clause_id]
+    if not 2 <= len(rows) <= 12:
+        return found
+    parent = os.path.commonprefix([index.chunks[r].heading for r in rows]).rsplit(" > ", 1)[0]
+    title = parent.split(" > ")[-1]
+    item = chunk.heading[len(parent):]
+    if not parent or covered(terms, f"{title} {item}") <= covered(terms, item):  # the heading adds what was asked
         return found
     items = [split_sentences(index.chunks[r].text)[0] for r in rows if split_sentences(index.chunks[r].text)]
-    return Quote(found.row, f"{parent.split(' > ')[-1]}：" + "".join(items), found.score, found.coverage, found.numbered)
+    return Quote(found.row, f"{title}：" + "".join(items), found.score, found.coverage, found.numbered)
 
 
 def answer_passage(index: Index, found: Quote) -> Answer:
@@ -96,7 +108,9 @@ def by_facts(index: Index, q: Query, scored: Scored):
 def prepare(index: Index, question: str) -> str:
     """The question as matched: cut to MAX_QUESTION, abbreviations expanded, a one-character typo fixed."""
     question = expand_abbreviations(question.strip()[:MAX_QUESTION])
-    return correct_typos(question, index.idf, index.typo_patterns) if any(map(is_cjk, question)) else question
+    if not any(map(is_cjk, question)):
+        return question
+    return correct_typos(question, index.idf, index.typo_patterns, frozenset(cues().particles))
 
 
 @dataclass(frozen=True)

@@ -85,11 +85,13 @@ def wants(q: Query, text: str) -> float:
     return 0.0
 
 
-def quote(chunk: Chunk, row: int, q: Query, terms, question_grams: frozenset[str] = frozenset()) -> Quote | None:
+def quote(chunk: Chunk, row: int, q: Query, terms, question_grams: frozenset[str] = frozenset(),
+          document: str = "") -> Quote | None:
     """The best sentence(s) of one chunk for the question.
 
-    Terms the clause's title already holds (its subject: "“三支一扶”基层服务项目") need not be
-    repeated by the sentence, which must hold the rest (what is asked about it: "生活补贴…每月").
+    Terms the clause's title or the document (its title and city, `document`) already holds (the
+    subject: "“三支一扶”基层服务项目", "广州…失业保险") need not be repeated by the sentence, which must
+    hold the rest (what is asked about it: "生活补贴…每月").
     """
     if chunk.kind == "row":  # a table row answers a number; a list or a sentence is looked for in prose first
         value = covered(terms, chunk.embed_text)
@@ -100,9 +102,10 @@ def quote(chunk: Chunk, row: int, q: Query, terms, question_grams: frozenset[str
     sentences = split_sentences(chunk.text)
     if not sentences:
         return None
-    titled = fold(f"{title} {sentences[0] if len(sentences[0]) <= 40 else ''}")
-    rest = [(forms, w) for forms, w in terms if not any(fold(f) in titled for f in forms)] or terms
+    titled = fold(f"{document} {title} {sentences[0] if len(sentences[0]) <= 40 else ''}")
+    rest = [(forms, w) for forms, w in terms if not any(fold(f) in titled for f in forms)]
     about = sum(w for _, w in rest) < 0.3 * sum(w for _, w in terms)  # the title is what the question is about
+    rest = rest or terms
     scored = []
     for i, sentence in enumerate(sentences):
         if ADDRESSEES.match(sentence) or NOTE_ONLY.match(sentence):

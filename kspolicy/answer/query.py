@@ -44,6 +44,7 @@ class Cues:
     asking: frozenset[str]  # words of asking: never key terms
     document: dict[str, tuple[str, ...]]
     later: tuple[str, ...]
+    particles: tuple[str, ...]
 
 
 @lru_cache(maxsize=1)
@@ -143,9 +144,12 @@ def typo_index(words) -> dict[str, str]:
     return {k: v for k, v in out.items() if v}
 
 
-def correct_typos(text: str, seen, patterns: dict[str, str], fixes: int = 1) -> str:
+def correct_typos(text: str, seen, patterns: dict[str, str], keep: frozenset[str] = frozenset(),
+                  fixes: int = 1) -> str:
     """Replace a run holding a character pair the corpus never has by the known word one
-    character away: "专精特信企业" -> "专精特新企业". `seen` holds the corpus's character pairs."""
+    character away: "专精特信企业" -> "专精特新企业". `seen` holds the corpus's character pairs.
+    A particle (`keep`: 里, 的, 和…) is not replaced: next to a word it is a word boundary, not a
+    typo ("住房保障里" is not "住房保障办")."""
     for _ in range(fixes):
         fixed = None
         for size in (6, 5, 4):
@@ -154,7 +158,8 @@ def correct_typos(text: str, seen, patterns: dict[str, str], fixes: int = 1) -> 
                 if not all("\u4e00" <= ch <= "\u9fff" for ch in piece) or \
                         all(piece[i:i + 2] in seen for i in range(size - 1)):
                     continue
-                words = {w for i in range(size) if (w := patterns.get(piece[:i] + "?" + piece[i + 1:], ""))
+                words = {w for i in range(size) if piece[i] not in keep
+                         and (w := patterns.get(piece[:i] + "?" + piece[i + 1:], ""))
                          and all(w[j:j + 2] in seen for j in range(size - 1))}
                 if len(words) == 1:
                     fixed = text[:start] + words.pop() + text[start + size:]

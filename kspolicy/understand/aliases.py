@@ -88,27 +88,47 @@ def short_places(text: str) -> list[str]:
 
 
 def dept_aliases(departments: Iterable[str], city: str, vocab: Vocabulary | None = None) -> dict[str, list[str]]:
-    """市科技局 -> [市科技局, 科技局, 市科学技术局, 科学技术局, 昆山市科技局, …]."""
+    """市科技局 -> [市科技局, 科技局, 市科学技术局, 科学技术局, 昆山市科技局, …].
+
+    A form that is only an ending ("政府" of 市政府) names no unit. A placeholder unit is
+    recognised by the units it lists ("各街道办事处（镇人民政府）" by 街道办事处, 镇人民政府 and their
+    other names 街道办, 镇政府), never by a level alone ("各区、县级市")."""
     vocab = vocab or load_vocabulary()
     out: dict[str, list[str]] = {}
     for dept in departments:
-        if not dept or dept.startswith("各"):
+        if not dept:
+            continue
+        if dept.startswith("各"):
+            parts = [p for p in re.split(r"[（）()、，,和及与]", dept[1:]) if p.endswith(vocab.dept_endings)
+                     and p not in vocab.dept_endings]
+            forms = [dept, *parts, *(o for p in parts for o in other_forms(p, vocab))]
+            if parts:
+                out[dept] = sorted(set(forms), key=lambda f: (len(f), f))
             continue
         forms = [dept]
         core = dept
-        for prefix in (city + "市", city, *vocab.dept_levels):
+        for prefix in (city + "市", city, *sorted(vocab.dept_levels, key=len, reverse=True)):  # 市委 before 市
             if prefix and core.startswith(prefix) and len(core) - len(prefix) >= 2:
                 core = core[len(prefix):]
                 break
-        forms.append(core)
+        if core not in vocab.dept_endings:
+            forms.append(core)
         level = dept[: len(dept) - len(core)]
         for other in vocab.other_names.get(core, ()):
             forms += [other, level + other]
+        forms += other_forms(dept, vocab)
         if city and level in ("市", "区", "县"):
             forms += [f"{city}{level}{name}" if not city.endswith(level) else f"{city}{name}"
-                      for name in {core, *vocab.other_names.get(core, ())}]
-        out[dept] = sorted(set(f for f in forms if len(f) >= 2), key=lambda f: (len(f), f))
+                      for name in {core, *vocab.other_names.get(core, ()), *other_forms(core, vocab)}]
+        out[dept] = sorted(set(f for f in forms if len(f) >= 2 and f not in vocab.dept_endings),
+                           key=lambda f: (len(f), f))
     return out
+
+
+def other_forms(unit: str, vocab: Vocabulary) -> list[str]:
+    """Other names by a unit's ending: 镇人民政府 -> 镇政府, 街道办事处 -> 街道办 (names.toml [endings])."""
+    return [unit[: -len(end)] + short for end, shorts in vocab.other_endings.items() if unit.endswith(end)
+            and len(unit) > len(end) for short in shorts]
 
 
 def userdict_lines(names: Iterable[str]) -> list[str]:

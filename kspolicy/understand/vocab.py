@@ -41,6 +41,7 @@ class Vocabulary:
     standard_cues: tuple[str, ...]
     standard_units: tuple[str, ...]
     other_names: dict[str, tuple[str, ...]]  # 工信局 -> 工业和信息化局, …
+    other_endings: dict[str, tuple[str, ...]]  # 人民政府 -> 政府: 镇人民政府 is also 镇政府
     terms: dict[str, str]  # 高企 -> 高新技术企业
     place_suffixes: tuple[str, ...]
     place_names: dict[str, tuple[str, ...]]  # 经济技术开发区 -> 经开区
@@ -80,6 +81,7 @@ def load_vocabulary(folder: Path = FOLDER) -> Vocabulary:
         target_cues=_tuple(quantities["target_cues"]), strong_target_cues=_tuple(quantities["strong_target_cues"]),
         standard_cues=_tuple(quantities["standard_cues"]), standard_units=_tuple(quantities["standard_units"]),
         other_names={k: _tuple(v) for k, v in names["departments"].items()},
+        other_endings={k: _tuple(v) for k, v in names["endings"].items()},
         terms=dict(names["terms"]), place_suffixes=_tuple(names["places"]["suffixes"]),
         place_names={k: _tuple(v) for k, v in names["place_names"].items()},
         document_kinds=_tuple(units["documents"]["kinds"]),
