@@ -56,7 +56,10 @@ PRINT_CSS = """@media print { [data-testid="stSidebar"], [data-testid="stHeader"
 
 @st.cache_resource(show_spinner="正在加载向量模型…")
 def get_embedder(name: str):
-    return load_embedder(name)
+    """The model, loaded once per process and warmed up (its first query is several seconds slower)."""
+    embedder = load_embedder(name)
+    embedder.encode_query("预热")
+    return embedder
 
 
 @st.cache_resource(max_entries=2, show_spinner="正在加载索引…")

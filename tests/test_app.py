@@ -205,7 +205,7 @@ def test_example_question_is_asked_when_clicked(app):
     assert not app.exception
     page = tab(app, "问答")
     markdown = plain(joined(page.markdown))
-    assert "**市科技局** 负责的任务和指标" in markdown and "突破一批关键核心技术 — " in markdown
+    assert "**市科技局** 负责的任务和指标" in markdown and "突破一批关键核心技术（责任单位）" in markdown
     assert "累计高新技术企业新增数 300 家" in markdown
     assert app.button_group(key="example").value is None  # ready to be clicked again
 

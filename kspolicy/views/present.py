@@ -257,7 +257,7 @@ def fact_text(f: dict, kind: str, names: set[str]) -> str:
     text = f["task"]
     taken = role(f, names) if kind == "department_tasks" else ""
     if taken:
-        text += f" — {ROLE_NAMES[taken]}"
+        text += f"（{ROLE_NAMES[taken]}）"
     else:
         text += f" — 责任单位：{'、'.join(f['departments'])}"
         if f.get("lead"):
