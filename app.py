@@ -293,6 +293,10 @@ def show_card(entry: dict) -> None:
         count = sum(len(g.items) for g in view.groups)
         st.markdown(f"**{esc(entry['department'])}** 负责的任务和指标（{count} 项，"
                     f"来自 {len(view.groups)} 个文件，按文件列出）：")
+        cities = list(dict.fromkeys(g.city for g in view.groups if g.city))
+        if len(cities) > 1:  # 市财政局 of 昆山 is not 市财政局 of 苏州
+            st.caption(esc(f"“{entry['department']}”这一名称见于 {len(cities)} 个城市的文件（{'、'.join(cities)}），"
+                           "各是不同的单位；下面每个文件都标明城市。"))
     elif answer.kind == "district_targets":
         district = answer.facts[0]["scope"] if answer.facts else ""
         st.markdown(f"**{esc(district)}** 的目标（{sum(len(g.items) for g in view.groups)} 项）：")
@@ -431,7 +435,7 @@ def column_config(layout: matrix.Layout, columns: list[str], numbers: tuple[str,
     """Streamlit column settings from a layout: pinned first columns, narrow and wide ones, numbers as %g."""
     config = {}
     for name in columns:
-        width = "small" if name in layout.narrow else "large" if name in layout.wide else None
+        width = layout.widths.get(name)
         pinned = True if name in layout.pinned else None
         if name in numbers:
             config[name] = st.column_config.NumberColumn(name, format="%g", width=width, pinned=pinned)
@@ -441,7 +445,7 @@ def column_config(layout: matrix.Layout, columns: list[str], numbers: tuple[str,
 
 
 def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
-    left, right, _ = st.columns([1, 1, 4])
+    left = right = st.container(horizontal=True)
     left.download_button("下载 CSV", browse.csv_bytes(frame), f"{name}.csv", "text/csv", key=f"{key}-csv",
                          on_click="ignore")
     right.download_button("下载 Excel", browse.excel_bytes(frame, name), f"{name}.xlsx", key=f"{key}-xlsx",
@@ -473,12 +477,12 @@ def responsibility_page(library: browse.Library, index: Index) -> None:
     rows = matrix.filter_responsibilities(in_docs, cities, (), tuple(units), text)
     many = len({r["doc_id"] for r in rows}) > 1
     names = document_names(library) if many else None
-    shape = st.segmented_control("显示方式", ["任务 × 部门矩阵", "任务列表"], default="任务 × 部门矩阵",
-                                 key="resp_shape", required=True)
-    frame = matrix.responsibility_matrix(rows, cities, names, labels) if shape != "任务列表" else \
-        matrix.responsibility_list(rows, names)
-    layout = matrix.matrix_layout(frame)
     count = len({labels[(d, cities.get(r["doc_id"], ""))] for r in rows for d in r["departments"]})
+    shape = st.segmented_control("显示方式", [matrix.MATRIX, matrix.LIST], key="resp_shape", required=True,
+                                 default=matrix.MATRIX if count <= matrix.MATRIX_UNITS else matrix.LIST)
+    frame = matrix.responsibility_matrix(rows, cities, names, labels) if shape == matrix.MATRIX else \
+        matrix.responsibility_list(rows, names)
+    layout = matrix.matrix_layout(frame) if shape == matrix.MATRIX else matrix.list_layout(frame)
     st.caption(f"共 {len(frame)} 项任务、{count} 个部门。“牵头”“配合”按文件所注；文件只列责任单位、未分牵头配合时"
                "标为“责任”。任务列固定在左侧，左右滚动查看各部门。")
     st.dataframe(frame, hide_index=True, key="resp_matrix", column_config=column_config(layout, list(frame.columns)),
@@ -576,10 +580,10 @@ def library_page(library: browse.Library, index: Index) -> None:
     counts = frame["状态"].value_counts()
     st.caption(f"显示 {len(shown)} / {len(frame)} 个文件 · " + " · ".join(f"{s} {counts[s]}" for s in counts.index)
                + "。状态按施行日期、有效期和“同时废止”判断（与 docs --json 相同），文件未写明时为“未知”。")
-    wide = ("标题", "发文机关")
-    layout = matrix.Layout(("标题",), ("年份", "类型", "状态", "条款数", "事实数"), wide, ("doc_id",))
+    layout = matrix.catalogue_layout()
     st.dataframe(shown, hide_index=True, placeholder="—", key="documents", column_order=layout.order(list(shown.columns)),
-                 column_config=column_config(layout, list(shown.columns)), height=min(38 + 35 * len(shown), 420))
+                 column_config=column_config(layout, list(shown.columns), ("条款数", "事实数")),
+                 height=min(38 + 35 * len(shown), 420))
     missing_section(library)
     if not shown.empty:
         clause_section(library, index, list(shown["doc_id"]))
@@ -606,18 +610,19 @@ def clause_section(library: browse.Library, index: Index, doc_ids: list[str]) ->
         st.info("该文件没有识别出条款。")
         return
     left, right = st.columns([2, 3])
-    with left.container(height=560):
+    with left.container(height=480):
         chosen = st.radio("点击条款查看原文", range(len(nodes)), key=f"tree-{doc_id}",
                           format_func=lambda i: present.escape(nodes[i].shown))
     node = nodes[chosen or 0]
     clause = next(c for c in library.clauses[doc_id] if c.clause_id == node.clause_id)
-    with right:
+    with right.container(height=480, border=False):
         status = library.status.get(doc_id, {}).get("status", "")
         st.markdown(f"**{present.escape(node.label)}** {present.escape(node.title)} {present.status_badge(status)}")
+        st.caption("引用和条款原文（右上角按钮一次复制两者）")
         st.code(index.documents[doc_id].citation(clause.label) + f"\n{clause.text}", language=None, wrap_lines=True)
-        for table in catalogue.tables_at(library.tables.get(doc_id, ()), clause.label):
-            st.markdown(f"**表格：{present.escape(table.title or clause.label)}**（{len(table.rows)} 行）")
-            st.dataframe(catalogue.table_frame(table), hide_index=True, key=f"table-{doc_id}-{clause.label}-{table.title}")
+    for n, table in enumerate(catalogue.tables_at(library.tables.get(doc_id, ()), clause.label)):
+        st.markdown(f"**表格：{present.escape(table.title or clause.label)}**（{len(table.rows)} 行，按文件原样列出）")
+        st.dataframe(catalogue.table_frame(table), hide_index=True, key=f"table-{doc_id}-{clause.label}-{n}")
 
 
 # --------------------------------------------------------------------------- page

@@ -455,6 +455,7 @@ def test_an_answer_across_documents_is_grouped_with_citations_and_status(monkeyp
     page = tab(at, "问答")
     markdown = plain(joined(page.markdown))
     assert "来自 2 个文件" in markdown
+    assert "见于 2 个城市的文件（昆山、苏州）" in plain(joined(page.caption))
     assert "《昆山市装备制造产业创新集群建设实施意见》（昆政办发〔2022〕98号） · 2022-09-29 · 昆山" in markdown
     assert "《苏州市科技金融专项资金管理办法》（苏府办规〔2018〕5号） · 2018-03-01 · 苏州" in markdown
     assert ":red-badge[已失效]" in joined(page.markdown)  # the expired document says so where it is cited

@@ -9,12 +9,14 @@ DataFrames, column layouts and an Altair chart; the page only places them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import altair as alt
 import pandas as pd
 
 LEAD, PARTNER, LISTED = "牵头", "配合", "责任"  # a plain 责任单位 list names no lead
+MATRIX, LIST = "任务 × 部门矩阵", "任务列表"
+MATRIX_UNITS = 30  # more units than this: the task list is shown first (the matrix is a choice away)
 FIRST = ["文件", "条款", "任务"]
 LAST = ["出处", "引用"]
 
@@ -121,11 +123,13 @@ def filter_targets(targets: list[dict], doc_id: str = "", text: str = "", groups
 
 @dataclass(frozen=True)
 class Layout:
-    """How a wide table is shown: columns pinned on the left, narrow ones, wide ones, hidden ones."""
+    """How a wide table is shown: columns pinned on the left, column widths, hidden columns.
+
+    A width is pixels or Streamlit's small / medium / large; unnamed columns size themselves.
+    """
 
     pinned: tuple[str, ...]
-    narrow: tuple[str, ...] = ()
-    wide: tuple[str, ...] = ()
+    widths: dict[str, int | str] = field(default_factory=dict)
     hidden: tuple[str, ...] = ()
 
     def order(self, columns: list[str]) -> list[str]:
@@ -133,14 +137,30 @@ class Layout:
 
 
 def matrix_layout(frame: pd.DataFrame) -> Layout:
-    """Task name pinned; every unit column narrow, so dozens fit side by side; sources hidden."""
-    units = tuple(c for c in frame.columns if c not in (*FIRST, *LAST))
-    return Layout(tuple(c for c in FIRST if c in frame.columns), units, ("任务",), ("出处",))
+    """Document, clause and task pinned; every unit column narrow, so dozens fit side by side."""
+    units = [c for c in frame.columns if c not in (*FIRST, *LAST)]
+    widths: dict[str, int | str] = {"文件": 160, "条款": 76, "任务": 300, **{u: 64 for u in units}}
+    return Layout(tuple(c for c in FIRST if c in frame.columns), widths, ("出处",))
+
+
+def list_layout(frame: pd.DataFrame) -> Layout:
+    """The task list: task pinned, units by role in wide columns."""
+    widths: dict[str, int | str] = {"文件": "medium", "条款": 76, "任务": "large", "牵头单位": "medium",
+                                    "配合单位": "medium", "责任单位": "medium"}
+    return Layout(tuple(c for c in FIRST if c in frame.columns), widths)
 
 
 def target_layout(frame: pd.DataFrame, districts: list[str]) -> Layout:
-    """Indicator pinned; 全市 and every district narrow, so the row fits; group, year and citation hidden."""
-    return Layout(("指标",), ("单位", "全市", *districts, "条款"), ("指标", "责任单位"), ("分组", "年份", "引用"))
+    """Indicator pinned; 全市 and every district narrow, so a row of ten districts fits a laptop screen."""
+    widths: dict[str, int | str] = {"指标": 270, "责任单位": 120, "单位": 58, "条款": 58,
+                                    **{d: 58 for d in ("全市", *districts)}}
+    return Layout(("指标",), widths, ("分组", "年份", "引用"))
+
+
+def catalogue_layout() -> Layout:
+    """The document list: title pinned and wide, status and numbers narrow."""
+    return Layout(("标题",), {"标题": 360, "状态": 76, "文号": "medium", "发文机关": "medium", "年份": 58, "类型": 58,
+                             "条款数": 64, "事实数": 64}, ("doc_id",))
 
 
 def bar_chart(values: pd.DataFrame, unit: str) -> alt.Chart:
