@@ -373,10 +373,20 @@ def export_buttons(views: list[present.AnswerView], key: str) -> None:
                         key=f"{key}-html", on_click="ignore", help="在浏览器中打开后打印（Ctrl+P）")
 
 
+def pick(views: list[present.AnswerView]) -> list[present.AnswerView]:
+    """Answers of this session chosen for exporting or printing, oldest first (as asked)."""
+    chosen = st.multiselect("选择问答（可多选）", range(len(views)), default=[0], key="export_pick",
+                            format_func=lambda i: f"{views[i].asked_at[11:]} {views[i].question}")
+    return [views[i] for i in sorted(chosen, reverse=True)]
+
+
 def print_view(views: list[present.AnswerView]) -> None:
-    """The chosen answers as a plain document; printing hides the page's controls."""
-    st.html(f"<style>{PRINT_CSS}</style>")
-    st.html("\n".join(export.answer_html(v) for v in views))
+    """Only the chosen answers, as a plain document; printing leaves out the page's controls."""
+    picked = pick(views)
+    if picked:
+        export_buttons(picked, "pick")
+    st.html(f"<style>{PRINT_CSS}{export.ANSWER_CSS}</style>")
+    st.html("\n".join(export.answer_html(v) for v in picked))
 
 
 def history_section(history: list[dict]) -> None:
@@ -387,16 +397,12 @@ def history_section(history: list[dict]) -> None:
         for entry in history[1:]:
             with st.expander(present.escape(f"{entry['view'].asked_at[11:]}　{entry['view'].question}")):
                 show_answer(entry)
-    with st.expander("导出、打印与会话历史"):
-        chosen = st.multiselect("选择要一起导出的问答", range(len(views)), default=[0], key="export_pick",
-                                format_func=lambda i: f"{views[i].asked_at[11:]} {views[i].question}")
-        picked = [views[i] for i in sorted(chosen, reverse=True)]  # oldest first, as asked
+    with st.expander("导出多条问答与会话历史"):
+        picked = pick(views)
         if picked:
             export_buttons(picked, "pick")
         st.download_button("下载本次会话全部问答（JSON）", lambda: export.history_json(views[::-1]),
                            "会话历史.json", "application/json", key="history-json", on_click="ignore")
-        if st.toggle("打印视图（只显示所选问答，用浏览器打印）", key="print_view") and picked:
-            print_view(picked)
 
 
 def ask_page(index: Index, library: browse.Library, doc_id: str) -> None:
@@ -415,6 +421,9 @@ def ask_page(index: Index, library: browse.Library, doc_id: str) -> None:
         keep_filter_in_url()
     if not history:
         st.info("请在上方输入问题，或点击一个示例问题。答案会给出责任单位或目标数值，并附上可直接引用的条款。")
+        return
+    if st.toggle("打印视图（只显示所选问答，便于用浏览器打印）", key="print_view"):
+        print_view([e["view"] for e in history])
         return
     latest = history[0]
     view = latest["view"]

@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
             page.get_by_text("附件1", exact=False).last.scroll_into_view_if_needed()
             page.get_by_test_id("stRadio").get_by_text("附件1", exact=False).first.click()
             page.get_by_text("表格：", exact=False).first.wait_for(timeout=30_000)
-            page.get_by_text("条款目录").scroll_into_view_if_needed()
+            page.get_by_text("条款目录").evaluate("e => e.scrollIntoView({block: 'start'})")  # tree, text, table
             page.mouse.move(1260, 600)
             page.wait_for_timeout(1500)
             page.screenshot(path=str(args.out / "library.png"))

@@ -272,6 +272,8 @@ def test_print_view_shows_the_chosen_answers(app):
     assert not app.exception, app.exception
     html = joined(app.get("html"))
     assert "@media print" in html and "人才引进由哪些部门负责？" in html and CITE + "五、8" in html
+    assert not app.chat_message and not app.code  # only the chosen answers, as a document
+    assert {b.key for b in app.get("download_button")} == {"pick-docx", "pick-md", "pick-html"}
 
 
 # --------------------------------------------------------------------------- 责任分工 / 目标分解

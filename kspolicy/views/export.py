@@ -21,13 +21,16 @@ from .present import KIND_NAMES, AnswerView, DocGroup, escape
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # not allowed in Word's XML
 TITLE = "政策知识库问答"
 FONT = "宋体"
-PRINT_CSS = """
+ANSWER_CSS = """
+.meta { color: #555; font-size: 0.9em; } .cite { font-weight: bold; }
+.clause { white-space: pre-wrap; border-left: 3px solid #bbb; padding-left: 0.8em; margin-bottom: 0.6em; }
+.status { border: 1px solid #999; border-radius: 3px; padding: 0 0.3em; font-size: 0.85em; }
+@media print { section { page-break-inside: avoid; } }
+"""  # the classes of answer_html: in the printable page and in the page's print view
+PAGE_CSS = """
 body { font-family: "Noto Serif CJK SC", "SimSun", serif; max-width: 46em; margin: 2em auto; line-height: 1.7; }
 h1 { font-size: 1.5em; } h2 { font-size: 1.25em; border-bottom: 1px solid #999; margin-top: 2em; }
-h3 { font-size: 1.05em; } .meta { color: #555; font-size: 0.9em; }
-.cite { font-weight: bold; } .clause { white-space: pre-wrap; border-left: 3px solid #bbb; padding-left: 0.8em; }
-.status { border: 1px solid #999; border-radius: 3px; padding: 0 0.3em; font-size: 0.85em; }
-@media print { h2 { page-break-before: auto; } section { page-break-inside: avoid; } }
+h3 { font-size: 1.05em; }
 """
 
 
@@ -153,7 +156,7 @@ def to_html(views: list[AnswerView]) -> str:
     """A self-contained page for printing: no scripts, no external resources."""
     body = "\n".join(answer_html(v) for v in views)
     return (f"<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><title>{TITLE}</title>"
-            f"<style>{PRINT_CSS}</style></head><body><h1>{TITLE}</h1>\n{body}\n</body></html>")
+            f"<style>{PAGE_CSS}{ANSWER_CSS}</style></head><body><h1>{TITLE}</h1>\n{body}\n</body></html>")
 
 
 def history_json(views: list[AnswerView]) -> str:

@@ -166,7 +166,8 @@ def catalogue_layout() -> Layout:
 def bar_chart(values: pd.DataFrame, unit: str) -> alt.Chart:
     """Targets by district: labels horizontal, in table order; integer ticks when every value is whole."""
     whole = bool(len(values)) and all(float(v).is_integer() for v in values["目标值"])
-    axis = alt.Axis(title=unit or "目标值", format="d" if whole else "~g", tickMinStep=1 if whole else alt.Undefined)
+    axis = alt.Axis(title=unit or "目标值", format="d" if whole else "~g", tickMinStep=1 if whole else alt.Undefined,
+                    titleAngle=0, titleAlign="left", titleY=-12, titleX=-30)  # the unit above the axis, upright
     return alt.Chart(values).mark_bar().encode(
         x=alt.X("区镇:N", sort=None, axis=alt.Axis(labelAngle=0, title=None)),
         y=alt.Y("目标值:Q", axis=axis),
