@@ -449,7 +449,7 @@ def column_config(layout: matrix.Layout, columns: list[str], numbers: tuple[str,
         if name in numbers:
             config[name] = st.column_config.NumberColumn(name, format="%g", width=width, pinned=pinned)
         else:
-            config[name] = st.column_config.TextColumn(name, width=width, pinned=pinned, help=name)
+            config[name] = st.column_config.TextColumn(name, width=width, pinned=pinned, help=present.escape(name))
     return config
 
 
