@@ -405,6 +405,14 @@ def history_section(history: list[dict]) -> None:
                            "会话历史.json", "application/json", key="history-json", on_click="ignore")
 
 
+def page_url() -> str:
+    """The address the browser used (scheme, host, port, path), or '' outside a served page."""
+    try:
+        return st.context.url or ""
+    except Exception:  # noqa: BLE001 - not available in tests without a browser
+        return ""
+
+
 def ask_page(index: Index, library: browse.Library, doc_id: str) -> None:
     most = limits().question_chars
     question = st.chat_input(f"输入问题（不超过 {most} 字），例如：人才引进由哪些部门负责？", key="question",
@@ -433,7 +441,8 @@ def ask_page(index: Index, library: browse.Library, doc_id: str) -> None:
     with st.chat_message("assistant"):
         show_answer(latest)
         export_buttons([view], "latest")
-        st.caption("分享：复制地址栏中的网址即可，打开后显示同一问题的答案。")
+        st.caption("分享链接（地址栏中的网址也一样）：打开后显示同一问题的答案。")
+        st.code(export.share_link(page_url(), view.question, latest["doc_id"]), language=None, wrap_lines=True)
     history_section(history)
 
 

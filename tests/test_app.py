@@ -11,6 +11,7 @@ import json
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from conftest import ROOT, SEED, make_corpus
@@ -246,6 +247,8 @@ def test_history_and_document_filter(app, seed_index):
     assert "限定文件：昆山市装备制造产业创新集群建设实施意见" in joined(page.chat_message[0].markdown)
     assert app.query_params["q"] in ("人才引进由哪些部门负责？", ["人才引进由哪些部门负责？"])  # the latest question
     assert app.multiselect(key="export_pick").value == [0]
+    share = next(c for c in codes(page.code) if "q=" in c)
+    assert share.endswith("?q=" + quote("人才引进由哪些部门负责？", safe="").replace("%20", "+") + "&doc=" + quote(doc_id))
     assert {b.key for b in page.get("download_button")} >= {"latest-docx", "latest-md", "latest-html",
                                                              "pick-docx", "history-json"}
 
