@@ -1,8 +1,9 @@
-"""Take the README screenshots of the app: docs/screenshots/ask.png and browse.png.
+"""Take the README screenshots of the app: docs/screenshots/ask.png, browse.png and library.png.
 
 Serves `app.py` on a free localhost port (with the given index and corpus),
-drives Debian's chromium with Playwright, asks the README question on the ask
-page and opens the 目标分解 page.
+drives Debian's chromium with Playwright, opens the README question as a link
+(?q=…), then the 目标分解 page (every column visible) and the 文件库 page with
+附件1 chosen in the clause tree (its table drawn from the stored rows).
 
     python scripts/screenshots.py [--index index] [--corpus corpus] [--out docs/screenshots]
 """
@@ -17,6 +18,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -74,23 +76,28 @@ def main(argv: list[str] | None = None) -> int:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport=SIZE, device_scale_factor=1)
-            page.goto(f"http://127.0.0.1:{port}/", wait_until="networkidle")
-            box = page.get_by_test_id("stChatInputTextArea")
-            box.wait_for(timeout=120_000)
-            box.fill(QUESTION)
-            box.press("Enter")
-            page.get_by_test_id("stMetricValue").first.wait_for(timeout=60_000)
+            page.goto(f"http://127.0.0.1:{port}/?q={quote(QUESTION)}", wait_until="networkidle")
+            page.get_by_test_id("stMetricValue").first.wait_for(timeout=240_000)  # a first start builds
             page.wait_for_timeout(1500)
             page.screenshot(path=str(args.out / "ask.png"))
-            page.get_by_role("tab", name="目标分解").click()
-            page.get_by_text("单项指标在各区镇的分布").wait_for(timeout=30_000)
             page.get_by_test_id("stSidebar").hover()
             page.get_by_test_id("stSidebarCollapseButton").locator("button").click()  # room for the districts
+            page.get_by_role("tab", name="目标分解").click()
+            page.get_by_text("单项指标在各区镇的分布").wait_for(timeout=30_000)
             page.get_by_role("tab", name="目标分解").hover()
-            page.mouse.wheel(0, 170)  # tabs near the top: the table, then the chart
+            page.mouse.wheel(0, 170)  # tabs near the top: filters, the table, then the chart
             page.mouse.move(1260, 600)  # away from the table toolbar and chart tooltips
             page.wait_for_timeout(2500)  # charts render asynchronously
             page.screenshot(path=str(args.out / "browse.png"))
+            page.get_by_role("tab", name="文件库").click()
+            page.get_by_text("条款目录").wait_for(timeout=30_000)
+            page.get_by_text("附件1", exact=False).last.scroll_into_view_if_needed()
+            page.get_by_test_id("stRadio").get_by_text("附件1", exact=False).first.click()
+            page.get_by_text("表格：", exact=False).first.wait_for(timeout=30_000)
+            page.get_by_text("条款目录").evaluate("e => e.scrollIntoView({block: 'start'})")  # tree, text, table
+            page.mouse.move(1260, 600)
+            page.wait_for_timeout(1500)
+            page.screenshot(path=str(args.out / "library.png"))
             browser.close()
     finally:
         server.terminate()

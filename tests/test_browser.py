@@ -1,11 +1,15 @@
-"""Issues 4 and 9, end to end: `streamlit run app.py` on localhost, driven in headless Chromium.
+"""Issues 4, 9 and 10, end to end: `streamlit run app.py` on localhost, driven in headless Chromium.
 
 The app starts without an index (it builds one on first start, as for a new
 user), the README question is typed into the page and the answer is read back.
 A screenshot is written to the test's temporary directory. The corpus also holds
 a policy full of Markdown image and link syntax: it must show as text, never as
 an <img> or a link, and the page must request nothing from any host but itself.
-Uploading and rebuilding without the maintainer token are refused.
+Uploading and rebuilding without the maintainer token are refused. Issue 10: a `?q=` link
+shows its answer, the Word export holds citation and clause, an answer drawn from two
+documents (昆山 and an expired 苏州 document) cites each, and the page is usable within
+3 s of opening it. The server runs with the repository's .streamlit/config.toml (no file
+watcher), as `scripts/run_app.sh` starts it.
 
 Without /usr/bin/chromium (or Playwright) the test is skipped, unless
 KSPOLICY_REQUIRE_BROWSER is set (CI sets it): then it fails.
@@ -20,11 +24,12 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 import pytest
 from conftest import ROOT, SEED, make_corpus
 from hostile import markup_doc
+from test_app import CITE, EXPIRED_CITE, EXPIRED_DOC
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -72,19 +77,20 @@ def served_site(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("served")
     corpus = make_corpus(tmp_path / "corpus", SEED)
     markup_doc(corpus / "0-标记.txt")
+    (corpus / "苏府办规2018-5号.txt").write_text(EXPIRED_DOC, encoding="utf-8")
     port = free_port()
     log = tmp_path / "streamlit.log"
     env = {**os.environ, "KSPOLICY_INDEX": str(tmp_path / "index"), "KSPOLICY_CORPUS": str(corpus),
            "PYTHONPATH": str(ROOT), "KSPOLICY_MAINTAINER_TOKEN": TOKEN}
     env.pop("KSPOLICY_MODEL", None)
     cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-           "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-           "--server.fileWatcherType", "none"]
+           "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"]
     with log.open("wb") as handle:
         server = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
     try:
         wait_healthy(port, server, log)
         yield f"http://127.0.0.1:{port}/", corpus, tmp_path / "index"
+        assert "Inotify" not in log.read_text(errors="replace")  # config.toml: no file watcher
     finally:
         server.terminate()
         try:
@@ -175,16 +181,19 @@ def test_markdown_in_a_document_is_text_and_the_page_calls_only_itself(playwrigh
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             page, recorder = open_page(browser, served_app)
-            ask_in(page, "市财政局负责哪些任务？", "参与（牵头：")
+            ask_in(page, "市财政局负责哪些任务？", "出处（按文件）")
             ask_in(page, "检测认证平台由哪些部门负责？", "检测认证平台")
             ask_in(page, "链接示范工程详见哪里？", "链接示范工程")
-            page.get_by_role("tab", name="目标分解").click()
-            page.get_by_text("单项指标在各区镇的分布").wait_for(timeout=60_000)
-            page.get_by_role("tab", name="文件库").click()
-            page.get_by_text("条款目录").wait_for(timeout=60_000)
-            page.wait_for_timeout(1500)  # let anything the page would fetch be requested
+            ask_in(page, "检测认证平台由哪些部门负责？", "检测认证平台")
+            page.wait_for_timeout(1000)
             assert page.get_by_text("127.0.0.1:9/x.png", exact=False).count() > 0  # shown, as text
             assert not hostile_links(page), hostile_links(page)
+            for name, sign in (("责任分工", "逐项查看条款原文"), ("目标分解", "单项指标在各区镇的分布"),
+                               ("文件库", "条款目录")):
+                page.get_by_role("tab", name=name).click()  # only the open tab is drawn: check each
+                page.get_by_text(sign).wait_for(timeout=60_000)
+                page.wait_for_timeout(1500)  # let anything the page would fetch be requested
+                assert not hostile_links(page), (name, hostile_links(page))
             assert not recorder.foreign(served_app), recorder.foreign(served_app)
         finally:
             browser.close()
@@ -214,3 +223,78 @@ def test_upload_and_rebuild_need_the_maintainer_token(playwright_api, served_sit
     assert sorted(p.name for p in corpus.iterdir()) == files
     audit = (index_dir / "audit.log").read_text(encoding="utf-8")
     assert "口令错误，已拒绝" in audit and "不是这个口令" not in audit
+
+
+
+def test_a_question_link_shows_its_answer_and_exports_to_word(playwright_api, served_app, tmp_path):
+    import docx
+
+    link = served_app + "?q=" + quote("人才引进由哪些部门负责？")
+    with playwright_api() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page, recorder = open_page(browser, link)
+            page.get_by_text("引培一批产业优秀人才").first.wait_for(timeout=60_000)
+            answer = page.get_by_test_id("stChatMessage").last.inner_text()
+            assert "市委人才办" in answer and CITE + "五、8" in answer
+            with page.expect_download(timeout=60_000) as download:
+                page.get_by_role("button", name="下载 Word").first.click()
+            saved = tmp_path / download.value.suggested_filename
+            download.value.save_as(saved)
+            assert saved.suffix == ".docx"
+            assert not recorder.foreign(served_app), recorder.foreign(served_app)
+        finally:
+            browser.close()
+    text = "\n".join(p.text for p in docx.Document(str(saved)).paragraphs)
+    assert "人才引进由哪些部门负责？" in text and CITE + "五、8" in text
+    assert "深化“头雁人才”工程" in text  # the verbatim clause under its citation
+
+
+def test_an_answer_from_two_documents_cites_each(playwright_api, served_app):
+    with playwright_api() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page, _ = open_page(browser, served_app + "?q=" + quote("市财政局负责哪些任务？"))
+            page.get_by_text("出处（按文件）").wait_for(timeout=60_000)
+            page.wait_for_timeout(500)
+            answer = page.get_by_test_id("stChatMessage").last.inner_text()
+        finally:
+            browser.close()
+    assert "《昆山市装备制造产业创新集群建设实施意见》（昆政办发〔2022〕98号）" in answer
+    assert "《苏州市科技金融专项资金管理办法》（苏府办规〔2018〕5号） · 2018-03-01 · 苏州" in answer
+    assert CITE + "五、1" in answer and CITE + "五、10" in answer  # each item with its own citation
+    assert EXPIRED_CITE + "一、1" in answer and EXPIRED_CITE + "一、2" in answer
+    assert "已失效" in answer  # the expired document says so where it is cited
+
+
+def test_the_page_is_usable_within_3_seconds(playwright_api, served_app):
+    """The first interaction, on a running server with the bundled corpus: after the page has loaded
+    (the browser's load event: Streamlit's scripts are in), the chat box takes a question and the
+    page is idle (the script's first run is done) within 3 s. Measured three times (the machine is
+    shared: the median counts); the time from the start of navigation is printed too."""
+    after_load, from_start = [], []
+    with playwright_api() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            open_page(browser, served_app)[0].close()  # the server has built and loaded its index
+            for _ in range(3):
+                page = browser.new_page(viewport={"width": 1280, "height": 900})
+                start = time.monotonic()
+                page.goto(served_app, wait_until="load")
+                loaded = time.monotonic()
+                box = page.get_by_test_id("stChatInputTextArea")
+                box.wait_for(timeout=60_000)
+                page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')"
+                                       " && !document.querySelector('textarea[disabled]')", timeout=60_000)
+                box.fill(QUESTION)  # the first interaction: typing a question works
+                done = time.monotonic()
+                after_load.append(done - loaded)
+                from_start.append(done - start)
+                box.press("Enter")
+                page.get_by_test_id("stMetricValue").first.wait_for(timeout=60_000)
+                page.close()
+        finally:
+            browser.close()
+    print(f"first interaction: {', '.join(f'{t:.2f} s' for t in after_load)} after the page loaded; "
+          f"{', '.join(f'{t:.2f} s' for t in from_start)} from the start of navigation")
+    assert sorted(after_load)[1] < 3.0, after_load

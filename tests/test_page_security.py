@@ -13,7 +13,7 @@ import pytest
 from conftest import SEED, make_corpus
 from hostile import LINK, PIXEL, markup_doc
 from streamlit.testing.v1 import AppTest
-from test_app import TOKEN, ask, plain, start, tab, unlock
+from test_app import TOKEN, ask, goto, plain, start, tab, unlock
 
 from kspolicy.index.build import build, read_manifest
 
@@ -26,6 +26,8 @@ def rendered_markdown(at: AppTest) -> list[str]:
     out = [e.value for kind in ("markdown", "caption", "error", "warning", "info", "success")
            for e in getattr(at, kind)]
     out += [e.label for e in at.expander] + [m.label for m in at.metric] + [t.label for t in at.tabs]
+    out += [o for r in at.radio for o in r.options]  # radio options are markdown (the clause tree)
+    out += [c.get("help", "") for d in at.dataframe for c in json.loads(d.proto.columns or "{}").values()]
     return out
 
 
@@ -53,8 +55,16 @@ def test_markdown_in_documents_is_shown_as_text(monkeypatch, markup_site):
                      "链接示范工程详见哪里？"):
         ask(at, question)
         assert_no_live_markup(at)
+    ask(at, "检测认证平台由哪些部门负责？")
     markdown = "\n".join(plain(m.value) for m in tab(at, "问答").markdown)
-    assert f"参与（牵头：![x]({PIXEL})）" in markdown or f"参与（牵头：[点此]({LINK})）" in markdown
+    assert f"建设检测认证平台 — 责任单位：![x]({PIXEL})、市财政局" in markdown  # shown, as text
+    for page in ("责任分工", "文件库", "目标分解"):
+        goto(at, page)
+        live = [t for t in rendered_markdown(at) if "127.0.0.1" in plain(t) and LIVE_MARKUP.search(t)]
+        assert not live, (page, live)
+    goto(at, "责任分工")  # a unit named with markup is a column: its tooltip (markdown) is escaped
+    assert any("127.0.0.1:9" in plain(t) for t in rendered_markdown(at))
+    goto(at, "目标分解")
     captions = [plain(c.value) for c in tab(at, "目标分解").caption]
     assert f"责任单位：![x]({PIXEL})" in captions  # under the chart of the first indicator
 
@@ -78,11 +88,11 @@ def test_without_a_configured_token_maintenance_is_disabled(monkeypatch, seed_in
     index_dir = tmp_path / "index"
     shutil.copytree(seed_index[0], index_dir, symlinks=True)
     built = read_manifest(index_dir)["built_at"]
-    at = start(monkeypatch, index_dir, make_corpus(tmp_path / "corpus", SEED), token=None)
+    at = goto(start(monkeypatch, index_dir, make_corpus(tmp_path / "corpus", SEED), token=None), "文件库")
     page = tab(at, "文件库")
     assert any("KSPOLICY_MAINTAINER_TOKEN" in i.value for i in page.info)
     assert at.file_uploader[0].disabled and at.button(key="rebuild").disabled
-    assert not at.text_input  # nothing to enter: the operator has not enabled maintenance
+    assert "maintainer_token" not in [t.key for t in at.text_input]  # nothing to enter: maintenance is off
     forged = at.button(key="rebuild")
     forged.proto.disabled = False  # a hand-made websocket message: the page checks again on the server
     forged.click().run()
@@ -94,7 +104,7 @@ def test_a_wrong_token_is_refused_and_the_right_one_opens_maintenance(monkeypatc
     index_dir = tmp_path / "index"
     shutil.copytree(seed_index[0], index_dir, symlinks=True)
     corpus = make_corpus(tmp_path / "corpus", SEED)
-    at = start(monkeypatch, index_dir, corpus)
+    at = goto(start(monkeypatch, index_dir, corpus), "文件库")
     assert at.file_uploader[0].disabled and at.button(key="rebuild").disabled
     unlock(at, "猜一个口令")
     assert any("维护口令不正确" in e.value for e in at.error)
@@ -117,7 +127,7 @@ def test_a_long_question_is_cut(monkeypatch, seed_index):
     at = start(monkeypatch, index_dir, index_dir.parent / "corpus")
     assert at.chat_input(key="question").proto.max_chars == 500
     ask(at, "人才引进由哪些部门负责？" + "啊" * 300_000)
-    assert len(at.session_state.history[0]["question"]) <= 500
+    assert len(at.session_state.history[0]["view"].question) <= 500
 
 
 def test_hostile_files_in_the_corpus_cost_a_skipped_file_not_the_page(monkeypatch, tmp_path):

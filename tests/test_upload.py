@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kspolicy.views.upload import MAX_BYTES, UploadError, safe_name, save_upload, save_uploads
+from kspolicy.views.upload import (MAX_BYTES, UploadError, identical_file, safe_name, save_upload, save_uploads,
+                                   store_upload, upload_folder)
 
 
 
@@ -147,10 +148,10 @@ def test_unsafe_characters_are_replaced():
 
 def test_several_files_report_each_refusal(site):
     corpus, root = site
-    saved, refused = save_uploads(corpus, [("ok.txt", TEXT), ("../evil.pdf", PDF), ("x.exe", b"MZ")])
-    assert [p.name for p in saved] == ["ok.txt"]
-    assert [r.name for r in refused] == ["../evil.pdf", "x.exe"]
-    assert all(r.reason for r in refused)
+    done = save_uploads(corpus, [("ok.txt", TEXT + b"\n"), ("../evil.pdf", PDF), ("x.exe", b"MZ")])
+    assert [p.name for p in done.saved] == ["ok.txt"] and done.unchanged == []
+    assert [r.name for r in done.refused] == ["../evil.pdf", "x.exe"]
+    assert all(r.reason for r in done.refused)
     assert not (root / "evil.pdf").exists()
 
 
@@ -190,8 +191,8 @@ def test_two_racing_uploads_of_one_new_name_save_exactly_one(site):
             t.start()
         for t in threads:
             t.join()
-        saved = [n for n in range(2) if results[n][0]]
-        refused = [r for n in range(2) for r in results[n][1]]
+        saved = [n for n in range(2) if results[n].saved]
+        refused = [r for n in range(2) for r in results[n].refused]
         assert len(saved) == 1 and len(refused) == 1 and "已有同名文件" in refused[0].reason, results
         assert (corpus / name).read_bytes() == contents[saved[0]]
     assert not list((corpus / ".uploads").iterdir())
@@ -236,3 +237,48 @@ def test_content_is_checked_past_the_first_kilobyte(site, tmp_path):
     with pytest.raises(UploadError, match="编码"):
         save_upload(corpus, "latin.txt", "一、总体要求\n".encode("utf-8") * 200 + bytes(range(128, 256)) * 8)
     assert visible(corpus) == ["existing.txt"] and not list((corpus / ".uploads").iterdir())
+
+
+
+# --------------------------------------------------------------------------- issue 10: an uploads folder, no-op re-uploads
+
+
+def test_uploads_go_to_their_own_folder_inside_the_corpus(site):
+    corpus, root = site
+    folder = upload_folder(corpus)
+    assert folder == corpus / "uploads" and folder.is_dir()
+    done = save_uploads(folder, [("新.txt", TEXT + "新\n".encode("utf-8"))], root=corpus)
+    assert [p.parent for p in done.saved] == [folder.resolve()]
+    assert files_outside(root, corpus) == set()
+    gitignore = (Path(__file__).resolve().parents[1] / ".gitignore").read_text(encoding="utf-8")
+    assert "/corpus/uploads/" in gitignore.splitlines()
+
+
+def test_an_uploads_folder_that_is_a_link_is_refused(site):
+    corpus, root = site
+    (root / "elsewhere").mkdir()
+    os.symlink(root / "elsewhere", corpus / "uploads")
+    with pytest.raises(UploadError, match="不是文件夹"):
+        upload_folder(corpus)
+    with pytest.raises(UploadError, match="语料目录"):
+        save_upload(corpus / "uploads", "a.txt", TEXT)  # even when called directly
+    assert not list((root / "elsewhere").iterdir())
+
+
+def test_an_identical_upload_changes_nothing(site):
+    corpus, _ = site
+    folder = upload_folder(corpus)
+    before = {p: p.stat().st_mtime_ns for p in corpus.rglob("*") if p.is_file()}
+    done = save_uploads(folder, [("另一个名字.txt", TEXT)], root=corpus)  # same content as existing.txt
+    assert done.saved == [] and [p.name for p in done.unchanged] == ["existing.txt"] and done.refused == []
+    done = save_uploads(folder, [("existing.txt", TEXT)], overwrite=True, root=corpus)
+    assert done.saved == [] and len(done.unchanged) == 1
+    assert {p: p.stat().st_mtime_ns for p in corpus.rglob("*") if p.is_file()} == before
+    assert store_upload(corpus, "existing.txt", TEXT) == ((corpus / "existing.txt").resolve(), False)
+    assert store_upload(corpus, "existing.txt", TEXT + b"x", overwrite=True)[1] is True
+
+
+def test_a_fifo_in_the_corpus_does_not_block_the_identity_check(site):
+    corpus, _ = site
+    os.mkfifo(corpus / "pipe.txt")
+    assert identical_file(corpus, b"nothing like it") is None

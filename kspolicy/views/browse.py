@@ -1,4 +1,4 @@
-"""Tables for the browsing pages: responsibilities, district targets, documents, clause trees, downloads.
+"""Data of the browsing pages: the library read once per build, district targets, clause trees, downloads.
 
 Pure functions over the exported facts (`store.export_facts`) and stored
 records, returning pandas DataFrames or plain values, so the Streamlit page
@@ -10,17 +10,17 @@ from __future__ import annotations
 import io
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
 from ..index import store
 from ..understand.check import FINDING_NAMES, Finding, check
-from ..models import Chunk, Clause, Document
+from ..models import Chunk, Clause, Document, Table
 from ..text import fold, squash
 
-LEAD, PARTNER, LISTED = "牵头", "配合", "责任"  # a plain 责任单位 list names no lead
 CITY = "全市"
 HIDDEN_KINDS = {"notice", "footer", "list"}  # not clauses of the policy itself
 REFERENCE = re.compile(r"《(?P<title>[^》]+)》\s*(?:[（(](?P<number>[^）)]+)[）)])?")
@@ -35,60 +35,43 @@ class Library:
     clauses: dict[str, tuple[Clause, ...]]
     facts: dict  # store.export_facts
     findings: tuple[Finding, ...]
+    tables: dict[str, tuple[Table, ...]] = field(default_factory=dict)
+    status: dict[str, dict] = field(default_factory=dict)  # doc_id -> store.export_documents row
 
 
-def load_library(folder: Path) -> Library:
-    """Read the browsing data of one build folder (the one `index.resolve` returns)."""
+def load_library(folder: Path, today: date | None = None) -> Library:
+    """Read the browsing data of one build folder (the one `index.resolve` returns); status as of `today`."""
     db = store.open_readonly(folder / "kspolicy.sqlite")
     try:
         documents = tuple(store.read_documents(db))
-        clauses = {d.doc_id: store.read_parsed(db, d.doc_id).clauses for d in documents}
+        parsed = {d.doc_id: store.read_parsed(db, d.doc_id) for d in documents}
         facts = store.export_facts(db)
+        status = {row["doc_id"]: row for row in store.export_documents(db, today or date.today())}
     finally:
         db.close()
-    return Library(folder, documents, clauses, facts, tuple(check(facts)))
+    return Library(folder, documents, {k: p.clauses for k, p in parsed.items()}, facts, tuple(check(facts)),
+                   {k: p.tables for k, p in parsed.items()}, status)
+
+
+def statuses(library: Library) -> dict[str, str]:
+    """doc_id -> 现行有效 / 已失效 / 被替代 / 未知."""
+    return {doc_id: row["status"] for doc_id, row in library.status.items()}
 
 
 # --------------------------------------------------------------------------- responsibilities
 
 
-def departments_of(responsibilities: list[dict]) -> list[str]:
-    """Every department, in order of first mention."""
-    return list(dict.fromkeys(d for r in responsibilities for d in r["departments"]))
+def label_text(clauses: tuple[Clause, ...], chunks: list[Chunk], doc_id: str, label: str,
+               rows: dict[tuple[str, str], list[int]] | None = None) -> str:
+    """Verbatim text under a label: the clause itself, else its chunks (a task-list row such as 附件2 第8项).
 
-
-def responsibility_matrix(responsibilities: list[dict], department: str | None = None) -> pd.DataFrame:
-    """Task × department: 牵头 / 配合 where the document gives roles, 责任 for a plain list.
-
-    With `department`, only the tasks it leads or takes part in.
+    `rows` (the index's (doc_id, label) -> chunk rows) finds the chunks without reading them all.
     """
-    rows = [r for r in responsibilities if not department or department in r["departments"]]
-    names = departments_of(responsibilities)
-    records = []
-    for r in rows:
-        record = {"条款": r["clause"], "任务": r["task"]}
-        for name in names:
-            record[name] = role_of(r, name)
-        record["出处"] = "；".join(r.get("sources") or (r["clause"],))
-        record["引用"] = r["citation"]
-        records.append(record)
-    return pd.DataFrame(records, columns=["条款", "任务", *names, "出处", "引用"])
-
-
-def role_of(r: dict, name: str) -> str:
-    """牵头 / 配合 where the document says so, 责任 for a unit of a plain list, '' when not listed."""
-    if name in r.get("lead", ()):
-        return LEAD
-    if name in r.get("partners", ()):
-        return PARTNER
-    return LISTED if name in r["departments"] else ""
-
-
-def label_text(clauses: tuple[Clause, ...], chunks: list[Chunk], doc_id: str, label: str) -> str:
-    """Verbatim text under a label: the clause itself, else its chunks (a task-list row such as 附件2 第8项)."""
     for c in clauses:
         if c.doc_id == doc_id and c.label == label:
             return c.text
+    if rows is not None:
+        return "\n".join(chunks[i].text for i in rows.get((doc_id, label), []))
     return "\n".join(c.text for c in chunks if c.doc_id == doc_id and c.label == label)
 
 
@@ -158,19 +141,6 @@ def fact_counts(facts: dict) -> Counter:
 
 def clause_count(clauses: tuple[Clause, ...]) -> int:
     return sum(c.kind not in HIDDEN_KINDS for c in clauses)
-
-
-def document_rows(library: Library) -> pd.DataFrame:
-    """One row per document: title, 文号, issuer, date, pages, clauses, facts, source file."""
-    facts = fact_counts(library.facts)
-    records = [{"标题": d.title, "文号": d.doc_number, "发文机关": d.issuer, "日期": d.date,
-                "页数": d.pages, "条款数": clause_count(library.clauses.get(d.doc_id, ())),
-                "事实数": facts[d.doc_id], "来源文件": Path(d.source).name, "doc_id": d.doc_id}
-               for d in library.documents]
-    frame = pd.DataFrame(records, columns=["标题", "文号", "发文机关", "日期", "页数", "条款数", "事实数",
-                                           "来源文件", "doc_id"])
-    frame["页数"] = frame["页数"].astype("Int64")
-    return frame
 
 
 def clause_depths(clauses: tuple[Clause, ...]) -> list[tuple[int, Clause]]:

@@ -57,6 +57,8 @@ def outcome_text(outcome: dict) -> str:
     parts = []
     if outcome.get("saved"):
         parts.append("已保存 " + "、".join(outcome["saved"]))
+    if outcome.get("unchanged"):
+        parts.append("内容相同、未改动 " + "、".join(outcome["unchanged"]))
     for refused in outcome.get("refused", []):
         parts.append(f"拒绝 {refused.name}：{refused.reason}")
     if outcome.get("error"):
@@ -66,3 +68,10 @@ def outcome_text(outcome: dict) -> str:
         parts.append(f"索引已更新：新增 {len(report.added)}，变更 {len(report.changed)}，删除 {len(report.removed)}，"
                      f"跳过 {len(report.skipped)}")
     return "；".join(parts) or "无变化"
+
+
+def report_text(report) -> str:
+    """One Chinese line summarising a BuildReport (as the CLI prints it)."""
+    return (f"索引已更新（{report.seconds:.1f} 秒）：新增 {len(report.added)}，变更 {len(report.changed)}，"
+            f"删除 {len(report.removed)}，未变 {len(report.unchanged)}，跳过 {len(report.skipped)}；"
+            f"本次向量化 {report.chunks_embedded} 个片段。")
