@@ -161,3 +161,9 @@ def test_unit_aliases_are_names_not_endings():
     assert "人才办" in forms["市委人才办"] and "委人才办" not in forms["市委人才办"]
     assert {"街道办", "镇政府", "街道办事处"} <= set(forms["各街道办事处（镇人民政府）"])
     assert "各区、县级市" not in forms  # a placeholder of levels is never a unit in a question
+
+
+def test_city_of_joint_issuers_run_together():
+    from kspolicy.understand.aliases import city_of
+    assert city_of("苏州市财政局苏州市科学技术局", "") == "苏州"  # not "局苏州"
+    assert city_of("苏州市吴江区人民政府", "") == "吴江区"

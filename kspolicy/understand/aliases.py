@@ -16,9 +16,9 @@ from collections.abc import Iterable
 
 from .vocab import Vocabulary, load_vocabulary
 
-CITY_GOVERNMENT = re.compile(r"([\u4e00-\u9fff]{2,3}?)(市|区|县)(?:人民政府|委员会|政府办公室|人民政府办公室|"
+CITY_GOVERNMENT = re.compile(r"(?![局委办厅府室会心院])([\u4e00-\u9fff]{2,3}?)(市|区|县)(?:人民政府|委员会|政府办公室|人民政府办公室|"
                              r"卫生健康委员会|人力资源和社会保障局|财政局|民政局|医疗保障局|[\u4e00-\u9fff]{2,8}局)")
-LEVEL = re.compile(r"([\u4e00-\u9fff]{2,3}?)(市|区|县)(?=[\u4e00-\u9fff]{2,3}?(?:市|区|县)|人民政府|委员会|政府|"
+LEVEL = re.compile(r"(?![局委办厅府室会心院])([\u4e00-\u9fff]{2,3}?)(市|区|县)(?=[\u4e00-\u9fff]{2,3}?(?:市|区|县)|人民政府|委员会|政府|"
                    r"[\u4e00-\u9fff]{0,10}(?:局|委|办|厅|办公室))")
 ADMIN_ENDINGS = ("街道", "区", "县", "市", "镇", "乡")  # 邗江区 is also written 邗江
 NOT_CITY = {"中华", "人民", "各区", "各市", "全市", "本市", "我市", "有关", "省"}
