@@ -52,12 +52,22 @@ def test_a_particle_is_not_a_typo(index):
     from kspolicy.answer.compose import prepare
     assert "住房保障里" in prepare(index, "公租房保障里谁负责资格初审")
     assert "专精特新" in prepare(index, "专精特信企业有多少")
+    assert "联合印发" in prepare(index, "这个方案是哪几个部门联合印发的")  # a word of asking, not 联合开发
+
+
+def test_a_document_named_by_its_number_or_title_is_answered_from_its_metadata(index):
+    for question in ("穗卫函〔2023〕1930号是什么时候印发的", "家庭医生签约服务实施方案是哪几个部门联合印发的"):
+        answer, _ = ask(index, question)
+        assert answer.text.startswith("《推进广州市家庭医生签约服务高质量发展实施方案》"), question
+        assert "广州市财政局" in answer.text and "2023年10月19日" in answer.text
+        assert "责任单位" not in answer.text  # nothing else was asked
 
 
 def test_a_unit_by_its_short_name_in_a_placeholder(index):
     """"各街道办事处（镇人民政府）负责…" is found by 街道办 or 镇政府, not read as 市政府."""
-    answer, _ = ask(index, "在公共租赁住房保障方面，镇政府管哪些事？")
+    answer, _ = ask(index, "镇政府在公共租赁住房保障中负责哪些工作？")
     assert answer.kind == "department_tasks" and "申请受理、资格初审" in answer.text
+    assert "各街道办事处（镇人民政府）" in answer.text
     assert "重大事项进行决策" not in answer.text  # what 市政府 does
 
 

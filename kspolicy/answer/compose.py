@@ -13,8 +13,10 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from ..models import Answer, Hit
+from ..understand.vocab import load_vocabulary
 from ..scoring import grams
 from ..text import fold, is_cjk
 from .evidence import Evidence, Thresholds, judge, key_terms
@@ -105,12 +107,21 @@ def by_facts(index: Index, q: Query, scored: Scored):
     return None
 
 
+@lru_cache(maxsize=1)
+def asking_words() -> frozenset[str]:
+    """Particles and the words of asking (cues.toml): never corrected as typos."""
+    c = cues()
+    lists = (c.particles, c.number, c.time, c.list, c.lead, c.partner, c.leader, c.most, c.least, c.later,
+             *c.measure.values(), *c.document.values())
+    return frozenset(w for words in lists for w in words) | c.asking
+
+
 def prepare(index: Index, question: str) -> str:
     """The question as matched: cut to MAX_QUESTION, abbreviations expanded, a one-character typo fixed."""
     question = expand_abbreviations(question.strip()[:MAX_QUESTION])
     if not any(map(is_cjk, question)):
         return question
-    return correct_typos(question, index.idf, index.typo_patterns, frozenset(cues().particles))
+    return correct_typos(question, index.idf, index.typo_patterns, asking_words())
 
 
 @dataclass(frozen=True)
@@ -185,6 +196,23 @@ def about_city(index: Index, doc_id: str, cities: tuple[str, ...]) -> bool:
     return any(n in index.folded[r] for r in index.doc_rows.get(doc_id, []) for n in names)
 
 
+def named_document(index: Index, terms) -> str | None:
+    """The document a question names by its title or 文号: the one whose title and number hold
+    most of the question's key terms (at least half of their weight)."""
+    best = max(((covered(terms, f"{d.title} {d.doc_number}"), doc_id) for doc_id, d in index.documents.items()),
+               default=(0.0, None))
+    return best[1] if best[0] >= 0.5 else None
+
+
+def only_about_document(index: Index, terms, doc_id: str) -> bool:
+    """Nothing but the document is asked about ("家庭医生签约服务实施方案是什么时候印发的"): every key
+    term is in its title or 文号, or is a word about documents (印发, 联合, 部门)."""
+    doc = index.documents[doc_id]
+    named = fold(f"{doc.title} {doc.doc_number}")
+    words = (*cues().document["about"], *cues().document["refers"], *load_vocabulary().document_kinds, "联合", "部门")
+    return all(any(fold(f) in named or f in words for f in forms) for forms, _ in terms)
+
+
 def split_question(question: str) -> list[str]:
     """The parts of a question that asks two things; a part without a subject of its own ("远期目标呢")
     is asked about the first part's subject."""
@@ -211,15 +239,18 @@ def ask_one(index: Index, question: str, k: int = 5, doc_id: str | None = None) 
     choice = decide(q, o, index.thresholds)
     if choice == "passage" and q.cities and not about_city(index, index.chunks[o.quote.row].doc_id, q.cities):
         choice = "none"  # a quote from another city's document does not answer "苏州…"
+    about_doc = doc_id or (named_document(index, key_terms(index, q)) or (o.quote and index.chunks[o.quote.row].doc_id)
+                           if q.about_document else None)
     if choice == "none":
-        about = answer_document(index, q, doc_id or index.chunks[o.quote.row].doc_id) \
-            if q.about_document and (doc_id or o.quote) else None
+        about = answer_document(index, q, about_doc) if q.about_document and about_doc else None
         if about:  # "这个办法有效期几年": the document's own metadata answers it
             return answer_with_citation(index, about[0], about[1], hits, scored, doc_id, question, k)
         return none_answer(asked), hits
     answer, rows = o.facts if choice == "facts" else (answer_passage(index, o.quote), [o.quote.row])
-    if q.about_document and (doc_id or o.quote):  # "这个方案是什么时候、由谁印发的": its metadata first
-        about = answer_document(index, q, doc_id or index.chunks[o.quote.row].doc_id)
+    if q.about_document and about_doc:  # "这个方案是什么时候、由谁印发的": its metadata first
+        about = answer_document(index, q, about_doc)
+        if about and only_about_document(index, key_terms(index, q), about_doc):  # the metadata is the answer
+            return answer_with_citation(index, about[0], about[1], hits, scored, doc_id, question, k)
         if about:
             answer = Answer(answer.kind, f"{about[0].text}{answer.text}", answer.facts, answer.citation, answer.clause_text)
     return answer_with_citation(index, answer, rows, hits, scored, doc_id, question, k)

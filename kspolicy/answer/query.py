@@ -148,17 +148,20 @@ def correct_typos(text: str, seen, patterns: dict[str, str], keep: frozenset[str
                   fixes: int = 1) -> str:
     """Replace a run holding a character pair the corpus never has by the known word one
     character away: "专精特信企业" -> "专精特新企业". `seen` holds the corpus's character pairs.
-    A particle (`keep`: 里, 的, 和…) is not replaced: next to a word it is a word boundary, not a
-    typo ("住房保障里" is not "住房保障办")."""
+    A particle (`keep`: 里, 的, 和…) or a character of a word of asking (`keep`: 联合印发, 多少钱…)
+    is not replaced: it is a word of its own, not a typo ("住房保障里" is not "住房保障办", "联合印发"
+    is not "联合开发")."""
+    words_kept = sorted((w for w in keep if len(w) > 1), key=len, reverse=True)
     for _ in range(fixes):
         fixed = None
+        kept = {i for w in words_kept for m in re.finditer(re.escape(w), text) for i in range(m.start(), m.end())}
         for size in (6, 5, 4):
             for start in range(0, max(0, len(text) - size + 1)):
                 piece = text[start:start + size]
                 if not all("\u4e00" <= ch <= "\u9fff" for ch in piece) or \
                         all(piece[i:i + 2] in seen for i in range(size - 1)):
                     continue
-                words = {w for i in range(size) if piece[i] not in keep
+                words = {w for i in range(size) if piece[i] not in keep and start + i not in kept
                          and (w := patterns.get(piece[:i] + "?" + piece[i + 1:], ""))
                          and all(w[j:j + 2] in seen for j in range(size - 1))}
                 if len(words) == 1:
@@ -219,6 +222,16 @@ def classify(text: str, districts: list[str], depts: list[str], names: dict[str,
     return intent
 
 
+DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,8}[〔\[［(（]\d{4}[〕\]］)）]\d+号")
+
+
+def names_a_document(text: str) -> bool:
+    """The question names a document by its 文号 or by a title ending in a kind of document
+    ("…实施方案是什么时候印发的")."""
+    kinds = load_vocabulary().document_kinds
+    return bool(DOC_NUMBER.search(text) or re.search(f"(?:{'|'.join(map(re.escape, kinds))})(?:是|由|在|于|什么|哪)", text))
+
+
 def analyse(text: str, places: Aliases, departments: Aliases, cities: tuple[str, ...] = (),
             known: set[str] | None = None) -> Query:
     """`known`: words of the corpus (a question about an unknown thing is not a unit's task list)."""
@@ -239,7 +252,8 @@ def analyse(text: str, places: Aliases, departments: Aliases, cities: tuple[str,
     names = {form: "Ｐ" for d in districts for form in places.get(d, [d])}
     names.update({form: "Ｄ" for d in depts for form in departments.get(d, [d])})
     what, role, measure = asked(text)
-    about = any(w in text for w in c.document["about"]) and any(w in text for w in c.document["refers"])
+    about = any(w in text for w in c.document["about"]) and (
+        any(w in text for w in c.document["refers"]) or names_a_document(text))
     topic = strip_question(rest)
     return Query(text, classify(text, districts, depts, names, topic, known), tuple(districts), tuple(depts), year,
                  topic, strip_question(canonical(text, places, departments)), unknown, extreme, excluded, asks=what,
