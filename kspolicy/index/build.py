@@ -39,9 +39,10 @@ from .chunk import document_chunks
 from .corpus import SYMLINK, CorpusProblem, Source, scan_corpus
 from .embed import Embedder, calibration
 from .layout import open_segments, segment_folders
+from .local import LocalWriter
 from .merge import MAX_SEGMENT, State, merge, plan
 from .publish import FAILURES, NewBuild, WriteFailed  # noqa: F401 - WriteFailed re-exported for the faces
-from .segment import BM25, GRAMS, VECTORS, SegmentSet, SegmentWriter, segment_path
+from .segment import VECTORS, SegmentSet, SegmentWriter, segment_path
 from .tokens import Tokenizer
 from ..read.ingest import SUPPORTED_NAMES
 from ..read.limits import Limits
@@ -93,11 +94,21 @@ class Previous:
 
     manifest: dict | None = None
     folder: Path | None = None
-    opened: SegmentSet | None = None
+    _opened: SegmentSet | None = None  # opened when a build writes (a no-op build opens nothing)
     keep: str = ""
     vectors: bool = True  # with "rows": the stored vectors are still good
     note: str = ""
     rewrite: bool = False  # write a new build even if no document changed (a repair)
+
+    @property
+    def opened(self) -> SegmentSet:
+        if self._opened is None:
+            self._opened = open_segments(self.folder, self.manifest)
+        return self._opened
+
+    def close(self) -> None:
+        if self._opened is not None:
+            self._opened.close()
 
 
 REPAIR = {"parse": "全部文件重新处理", "embed": "全部片段重新向量化", "write": "已重新写出索引"}
@@ -124,8 +135,7 @@ def build(corpus: Path, index_dir: Path, embedder: Embedder, progress: Progress 
             with Worker(limits) as worker:
                 report = Run(corpus, index_dir, embedder, progress, worker, previous, checked).run()
         finally:
-            if previous.opened is not None:
-                previous.opened.close()
+            previous.close()
         checked.save()
     report.seconds = round(time.perf_counter() - started, 3)
     return report
@@ -148,17 +158,16 @@ def _previous(index_dir: Path, model: str, checked: verify.Checked) -> Previous:
     if need == "parse":
         return Previous(note=note)
     model_ok = need != "embed" and manifest.get("model") == model
-    parts = () if not model_ok else (VECTORS,) if need or bad is None else (VECTORS, BM25, GRAMS)
-    try:
-        opened = open_segments(folder, manifest, parts)
+    if model_ok and not need and bad is not None:
+        return Previous(manifest, folder, None, "segments", True, note, False)
+    try:  # a rewrite reads every document's rows (and vectors, if they are good): open them now
+        opened = open_segments(folder, manifest, (VECTORS,) if model_ok else ())
     except (sqlite3.Error, RuntimeError, OSError, ValueError, KeyError):  # damaged although the checksums match
         return Previous(note="索引已损坏，全部文件重新处理")
     if not model_ok:
         note = note or "索引由其他模型构建，全部片段重新向量化"
         return Previous(manifest, folder, opened, "rows", False, note, True)
-    if bad is None or need:
-        return Previous(manifest, folder, opened, "rows", True, note, True)
-    return Previous(manifest, folder, opened, "segments", True, note, False)
+    return Previous(manifest, folder, opened, "rows", True, note, True)
 
 
 class Pending:
@@ -330,8 +339,12 @@ class Run:
             return vectors
 
         segments = [{"name": s.name, "chunks": s.rows, "vectors": _kind(previous.manifest, s.name)} for s in kept]
+        gone = set((previous.manifest or {}).get("documents", {})) - {d for d, e in self.entries.items()
+                                                                       if e["segment"] in {s.name for s in kept}}
         for writer in pending.writers:
-            segments.append(writer.finish(tokenizer.tokens, embed, embedder.dim))
+            retrieval = LocalWriter(writer.folder, embedder.dim)
+            retrieval.delete(gone)
+            segments.append(writer.finish(tokenizer.tokens, embed, retrieval))
         self.report.chunks_embedded = total
         self.progress("写入索引", 0, 1)
         segments = self._merge(new, pending, kept, segments)

@@ -13,17 +13,31 @@ import heapq
 import json
 import threading
 from collections.abc import Iterator, Sequence
+from datetime import date
 from functools import lru_cache
+from pathlib import Path
 
 from . import store
 from .segment import SegmentSet
-from ..models import Chunk, Document, Responsibility, Target
+from ..models import Chunk, Clause, Document, Responsibility, Target
 
 CHUNK_CACHE = 1 << 15
 COLUMNS = {"responsibilities": "*", "targets": store.TARGET_COLUMNS}
 
 
 class Catalog:
+    @classmethod
+    def open(cls, folder: Path) -> "Catalog":
+        """The catalog of a build folder alone (its databases, not its vectors or lists): `facts`,
+        `docs` and the browsing pages. Close it with `close()`."""
+        from .layout import open_segments
+
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        return cls(open_segments(folder, manifest, parts=()))
+
+    def close(self) -> None:
+        self.opened.close()
+
     def __init__(self, opened: SegmentSet):
         self.opened = opened
         self.lock = threading.Lock()  # one connection per segment, shared by the page's sessions
@@ -48,6 +62,28 @@ class Catalog:
             for doc_id, places, departments in self._query(p, "SELECT doc_id, places, departments FROM documents"):
                 if self._live(p, doc_id):
                     yield json.loads(places), json.loads(departments)
+
+    def clauses(self, doc_id: str) -> tuple[Clause, ...]:
+        for p in range(len(self.opened.segments)):
+            if doc_id in self.opened.segments[p].spans and self._live(p, doc_id):
+                return tuple(Clause(doc_id, cid, label, heading, text, page, parent, kind)
+                             for cid, label, heading, text, page, parent, kind in self._query(
+                                 p, "SELECT clause_id, label, heading, text, page, parent, kind FROM clauses "
+                                    "WHERE doc_id=? ORDER BY ord", (doc_id,)))
+        return ()
+
+    def export_facts(self) -> dict:
+        """`facts --json` over every segment (live documents)."""
+        return store.facts_json(self.documents(), self.responsibilities(), self.targets())
+
+    def export_documents(self, today: date) -> list[dict]:
+        """`docs --json` over every segment (live documents)."""
+        counts: dict[str, dict[str, int]] = {t: {} for t in ("clauses", "responsibilities", "targets")}
+        for table, found in counts.items():
+            for p in range(len(self.opened.segments)):
+                found.update((d, n) for d, n in self._query(p, f"SELECT doc_id, count(*) FROM {table} GROUP BY doc_id")
+                             if self._live(p, d))
+        return store.documents_json(list(self.documents().values()), counts, today)
 
     # chunks -------------------------------------------------------------------------------
     def _chunk(self, row: int) -> Chunk:
@@ -125,12 +161,9 @@ class Catalog:
         return out
 
     def count(self, table: str) -> int:
-        total = 0
-        for p in range(len(self.opened.segments)):
-            live = self.opened.live[p]
-            total += sum(n for d, n in self._query(p, f"SELECT doc_id, count(*) FROM {table} GROUP BY doc_id")
-                         if d in live)
-        return total
+        return sum(n for p in range(len(self.opened.segments))
+                   for d, n in self._query(p, f"SELECT doc_id, count(*) FROM {table} GROUP BY doc_id")
+                   if self._live(p, d))
 
     def first_targets(self) -> Iterator[tuple[str, int, str, str]]:
         """(doc_id, ord, indicator, unit) of each indicator's first target in each live document."""

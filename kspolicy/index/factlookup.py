@@ -72,7 +72,8 @@ class FactLookup:
 
     def citywide_sharing(self, text: str) -> list[Target]:
         """City-wide (全市) targets whose indicator shares a gram with `text`, in fact order."""
-        names = [self.indicators[i] for i in self.indicator_grams.sharing(text)]
+        wanted = grams(text)
+        names = [self.indicators[i] for i in self.indicator_grams.sharing(text) if grams(self.indicators[i]) & wanted]
         if not names:
             return []
         keys = sorted({indicator_key(n) for n in names})

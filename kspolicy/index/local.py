@@ -10,16 +10,18 @@ for its k nearest; the per-segment results are merged into one top k.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import math
+from array import array
+from collections import Counter
+from collections.abc import Collection, Sequence
+from pathlib import Path
 
 import numpy as np
 
-from . import bm25
-from .textgrams import IDF, QUOTED, QUOTED_TERM, TEXT
-from .retriever import Candidates
-from .segment import SegmentSet
+from . import bm25, postings, vectors
+from .retriever import Batch, Candidates
+from .segment import BM25, GRAMS, VECTORS, SegmentSet, write_bm25, write_grams
+from .textgrams import IDF, QUOTED, QUOTED_TERM, TEXT, chunk_keys
 
 EXACT_ALLOWED = 4096  # a document filter up to this many chunks: cosines of all of them, exactly
 
@@ -154,8 +156,8 @@ class LocalRetriever:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
         if allowed is not None and len(allowed) <= EXACT_ALLOWED:
             rows = np.asarray(allowed, dtype=np.int64)
-            vectors = self.read(rows) if len(rows) else np.zeros((0, len(vector)), np.float32)
-            cos = vectors @ vector.astype(np.float32)
+            stored = self.read(rows) if len(rows) else np.zeros((0, len(vector)), np.float32)
+            cos = stored @ vector.astype(np.float32)
             order = np.argsort(-cos)[:k]
             return rows[order], cos[order]
         found_rows, found_cos = [], []
@@ -196,3 +198,36 @@ class LocalRetriever:
         mask = np.zeros(self.segments[position].rows, dtype=bool)
         mask[self._local_allowed(position, allowed)] = True
         return mask
+
+
+class LocalWriter:
+    """Writes the retrieval files of one segment: vectors.faiss, bm25/ (the chunks' tokens as
+    postings, with their lengths) and grams/ (textgrams.py). Deleting is recording: the manifest's
+    document map is the local backend's list of tombstones (merge.py drops their rows)."""
+
+    def __init__(self, folder: Path, dim: int, ann_min: int | None = None):
+        self.folder, self.dim, self.ann_min = folder, dim, ann_min
+        self.terms, self.keys = postings.Builder(), postings.Builder("B")
+        self.lengths = array("i")
+        self.parts: list[np.ndarray] = []
+        self.deleted: set[str] = set()
+
+    def add(self, batch: Batch) -> None:
+        for chunk, tokens in zip(batch.chunks, batch.tokens):
+            bag = Counter(tokens or (bm25.EMPTY,))
+            self.lengths.append(sum(bag.values()))
+            self.terms.add(bag)
+            self.keys.add(chunk_keys(chunk))
+        self.parts.append(np.asarray(batch.vectors, dtype=np.float32))
+
+    def delete(self, doc_ids: Collection[str]) -> None:
+        self.deleted.update(doc_ids)
+
+    def close(self) -> dict:
+        matrix = np.vstack(self.parts) if self.parts else np.zeros((0, self.dim), np.float32)
+        self.parts = []
+        kind = vectors.write(self.folder / VECTORS, matrix, self.dim, self.ann_min)
+        del matrix
+        write_bm25(self.folder / BM25, self.terms.finish(), np.frombuffer(self.lengths, np.int32))
+        write_grams(self.folder / GRAMS, self.keys.finish())
+        return {"chunks": len(self.lengths), "vectors": kind}

@@ -61,7 +61,7 @@ def plan(states: list[State]) -> list[list[str]]:
     return groups + [names for names, _ in pool if len(names) > 1]
 
 
-def merge(out: Path, sources: list[Segment], live: list[set[str]], dim: int, ann_min: int = vectors.ANN_MIN) -> dict:
+def merge(out: Path, sources: list[Segment], live: list[set[str]], dim: int, ann_min: int | None = None) -> dict:
     """Write the live documents of `sources` as one segment in `out`; returns its manifest entry."""
     out.mkdir(parents=True, exist_ok=True)
     new_rows, spans, base = [], [], 0

@@ -4,7 +4,7 @@
 candidates) into ranked passages; facts, clauses and documents are read from the
 segments' SQLite files whatever the retriever. The embedded default is `local.LocalRetriever`
 (segment files in the index folder); a second backend (Milvus, issue 12) implements the
-same protocol: `search` answers a question, `add`/`delete` take a build's changes.
+same protocols: `Retriever.search` answers a question, `Writer.add`/`delete` take a build's changes.
 
 Rows are the index's chunk rows (0 … n-1 over the live chunks, in segment order, as
 `Index.chunks` numbers them); a backend that keeps its own ids maps them to rows.
@@ -43,6 +43,24 @@ class Batch:
     vectors: np.ndarray
 
 
+class Writer(Protocol):
+    """Takes a build's changes (local.LocalWriter: one segment's files; Milvus: upserts and deletes)."""
+
+    dim: int
+
+    def add(self, batch: Batch) -> None:
+        """New chunks (of added and changed documents), in row order."""
+        ...
+
+    def delete(self, doc_ids: Collection[str]) -> None:
+        """Documents removed, or replaced by a changed version."""
+        ...
+
+    def close(self) -> dict:
+        """Make the additions durable; returns what the manifest records about them."""
+        ...
+
+
 class Retriever(Protocol):
     def search(self, tokens: Sequence[str], vector: np.ndarray, k: int,
                allowed: np.ndarray | None = None) -> Candidates:
@@ -52,12 +70,4 @@ class Retriever(Protocol):
 
     def vocabulary(self) -> dict[str, int]:
         """Every token of the live chunks with its document frequency."""
-        ...
-
-    def add(self, batch: Batch) -> None:
-        """Take new chunks (a build's added and changed documents)."""
-        ...
-
-    def delete(self, doc_ids: Collection[str]) -> None:
-        """Drop every chunk of these documents (removed, or replaced by a changed version)."""
         ...

@@ -13,7 +13,6 @@ A build folder holds its segments: the first at its top level, the others in
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,8 +20,8 @@ from pathlib import Path
 import numpy as np
 
 from . import postings, store, vectors
-from .bm25 import EMPTY
-from .textgrams import IDF, chunk_keys
+from .retriever import Batch, Writer
+from .textgrams import IDF
 from ..models import Chunk
 from ..understand.parse import Parsed
 
@@ -68,33 +67,28 @@ class SegmentWriter:
         return self.rows - sum(len(v) for v in self.given.values())
 
     def finish(self, tokens: Callable[[str], tuple[str, ...]], embed: Callable[[list[str]], np.ndarray],
-               dim: int, ann_min: int = vectors.ANN_MIN) -> dict:
-        """Index the stored chunks: vectors (`embed` for rows without given ones), tokens (`tokens`)
-        and character keys; returns the segment's manifest entry."""
+               writer: Writer) -> dict:
+        """Give the stored chunks, in row order, to a retrieval `writer`: each with its jieba tokens
+        (`tokens`, computed here, once) and its vector (kept, or computed by `embed`); returns the
+        segment's manifest entry."""
         store.finish(self.db)
-        matrix = np.zeros((self.rows, dim), dtype=np.float32)
-        missing = np.ones(self.rows, dtype=bool)
+        kept = np.zeros((self.rows, writer.dim), dtype=np.float32) if self.given else None
+        have = np.zeros(self.rows, dtype=bool)
         for first, given in self.given.items():
-            matrix[first:first + len(given)] = given
-            missing[first:first + len(given)] = False
-        terms, keys = postings.Builder(), postings.Builder("B")
-        lengths = np.zeros(self.rows, dtype=np.int32)
+            kept[first:first + len(given)] = given
+            have[first:first + len(given)] = True
+        self.given.clear()
+        start = 0
         for batch in self.chunks():
-            start = terms.rows
-            rows = [r for r in range(start, start + len(batch)) if missing[r]]
-            if rows:
-                matrix[rows] = embed([batch[r - start].embed_text for r in rows])
-            for row, chunk in enumerate(batch, start):
-                bag = Counter(tokens(chunk.embed_text) or (EMPTY,))
-                lengths[row] = sum(bag.values())
-                terms.add(bag)
-                keys.add(chunk_keys(chunk))
+            end = start + len(batch)
+            vectors = kept[start:end] if kept is not None else np.zeros((len(batch), writer.dim), dtype=np.float32)
+            missing = np.flatnonzero(~have[start:end])
+            if len(missing):
+                vectors[missing] = embed([batch[i].embed_text for i in missing])
+            writer.add(Batch(batch, [tokens(c.embed_text) for c in batch], vectors))
+            start = end
         self.db.close()
-        kind = vectors.write(self.folder / VECTORS, matrix, dim, ann_min)
-        del matrix
-        write_bm25(self.folder / BM25, terms.finish(), lengths)
-        write_grams(self.folder / GRAMS, keys.finish())
-        return {"name": self.name, "chunks": self.rows, "vectors": kind}
+        return {"name": self.name, **writer.close()}
 
     def abort(self) -> None:
         self.db.close()

@@ -200,10 +200,14 @@ def fact_dict(fact: Responsibility | Target) -> dict:
 
 
 def export_documents(db: sqlite3.Connection, today: date) -> list[dict]:
-    """`docs --json`: every document with its counts and whether it is in force (DESIGN.md contract)."""
-    documents = read_documents(db)
+    """`docs --json` of one database (DESIGN.md contract)."""
     counts = {table: dict(db.execute(f"SELECT doc_id, count(*) FROM {table} GROUP BY doc_id").fetchall())
               for table in ("clauses", "responsibilities", "targets")}
+    return documents_json(read_documents(db), counts, today)
+
+
+def documents_json(documents: list[Document], counts: dict[str, dict[str, int]], today: date) -> list[dict]:
+    """Every document with its counts and whether it is in force."""
     out = []
     for d in documents:
         replaced = any(names(ref, d.doc_number, d.title) for other in documents if other is not d
@@ -219,9 +223,12 @@ def export_documents(db: sqlite3.Connection, today: date) -> list[dict]:
 
 
 def export_facts(db: sqlite3.Connection) -> dict:
-    """`facts --json`: every fact with its citation (DESIGN.md contract)."""
-    documents = {d.doc_id: d for d in read_documents(db)}
-    responsibilities = [{**fact_dict(r), "citation": documents[r.doc_id].citation(r.clause)}
-                        for r in read_responsibilities(db)]
-    targets = [{**fact_dict(t), "citation": documents[t.doc_id].citation(t.clause)} for t in read_targets(db)]
-    return {"responsibilities": responsibilities, "targets": targets}
+    """`facts --json` of one database (DESIGN.md contract)."""
+    return facts_json({d.doc_id: d for d in read_documents(db)}, read_responsibilities(db), read_targets(db))
+
+
+def facts_json(documents: dict[str, Document], responsibilities, targets) -> dict:
+    """Every fact with its citation."""
+    return {"responsibilities": [{**fact_dict(r), "citation": documents[r.doc_id].citation(r.clause)}
+                                 for r in responsibilities],
+            "targets": [{**fact_dict(t), "citation": documents[t.doc_id].citation(t.clause)} for t in targets]}

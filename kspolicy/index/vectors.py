@@ -29,9 +29,12 @@ def nprobe_for(nlist: int) -> int:
     return min(nlist, max(MIN_NPROBE, nlist // NPROBE_SHARE))
 
 
-def write(path: Path, vectors: np.ndarray, dim: int, ann_min: int = ANN_MIN) -> str:
-    """Write `vectors` as a FAISS index; returns its kind ("flat" or "ivf")."""
+def write(path: Path, vectors: np.ndarray, dim: int, ann_min: int | None = None) -> str:
+    """Write `vectors` as a FAISS index (IVF from `ann_min` vectors, default ANN_MIN); returns its
+    kind ("flat" or "ivf")."""
     import faiss
+
+    ann_min = ANN_MIN if ann_min is None else ann_min
 
     vectors = np.ascontiguousarray(vectors, dtype=np.float32).reshape(-1, dim)
     if len(vectors) < ann_min:

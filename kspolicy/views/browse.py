@@ -1,6 +1,6 @@
 """Tables for the browsing pages: responsibilities, district targets, documents, clause trees, downloads.
 
-Pure functions over the exported facts (`store.export_facts`) and stored
+Pure functions over the exported facts (`Catalog.export_facts`) and stored
 records, returning pandas DataFrames or plain values, so the Streamlit page
 only lays them out. Column names are Chinese because they are shown as is.
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..index import store
+from ..index.catalog import Catalog
 from ..understand.check import FINDING_NAMES, Finding, check
 from ..models import Chunk, Clause, Document
 from ..text import fold, squash
@@ -33,19 +33,19 @@ class Library:
     folder: Path
     documents: tuple[Document, ...]
     clauses: dict[str, tuple[Clause, ...]]
-    facts: dict  # store.export_facts
+    facts: dict  # Catalog.export_facts
     findings: tuple[Finding, ...]
 
 
 def load_library(folder: Path) -> Library:
     """Read the browsing data of one build folder (the one `index.resolve` returns)."""
-    db = store.open_readonly(folder / "kspolicy.sqlite")
+    catalog = Catalog.open(folder)
     try:
-        documents = tuple(store.read_documents(db))
-        clauses = {d.doc_id: store.read_parsed(db, d.doc_id).clauses for d in documents}
-        facts = store.export_facts(db)
+        documents = tuple(catalog.documents().values())
+        clauses = {d.doc_id: catalog.clauses(d.doc_id) for d in documents}
+        facts = catalog.export_facts()
     finally:
-        db.close()
+        catalog.close()
     return Library(folder, documents, clauses, facts, tuple(check(facts)))
 
 
