@@ -103,7 +103,7 @@ class Index:
         keys = set(self.facts.named_like(topic))
         labels = {(c.doc_id, c.label) for c in map(self.chunks.__getitem__, [*scored.by_row, *self.covering_rows(topic)])}
         for doc_id, label in labels:
-            keys.update((doc_id, o) for o in self.catalog.by_source(doc_id, [label]))
+            keys.update((doc_id, o) for o in self.catalog.by_source(doc_id, label))
         return self.facts.responsibilities_at(keys)
 
     def covering_rows(self, text: str) -> list[int]:

@@ -22,6 +22,7 @@ from .segment import SegmentSet
 from ..models import Chunk, Clause, Document, Responsibility, Target
 
 CHUNK_CACHE = 1 << 15
+FACT_CACHE = 1 << 12
 COLUMNS = {"responsibilities": "*", "targets": store.TARGET_COLUMNS}
 
 
@@ -42,6 +43,9 @@ class Catalog:
         self.opened = opened
         self.lock = threading.Lock()  # one connection per segment, shared by the page's sessions
         self.chunk = lru_cache(maxsize=CHUNK_CACHE)(self._chunk)
+        self._facts = lru_cache(maxsize=FACT_CACHE)(self._read_facts)  # segments never change: remember
+        self.by_source = lru_cache(maxsize=FACT_CACHE)(self._by_source)
+
 
     def _query(self, position: int, sql: str, args: tuple = ()) -> list[tuple]:
         with self.lock:
@@ -117,7 +121,7 @@ class Catalog:
         return []
 
     # facts --------------------------------------------------------------------------------
-    def _facts(self, table: str, where: str, args: tuple) -> list[tuple]:
+    def _read_facts(self, table: str, where: str, args: tuple) -> list[tuple]:
         """Rows of `table` matching `where` in every segment, live documents only, by (doc_id, ord)."""
         columns = COLUMNS[table]
         runs = [[row for row in self._query(p, f"SELECT {columns} FROM {table} WHERE {where} ORDER BY doc_id, ord", args)
@@ -138,27 +142,27 @@ class Catalog:
                                          (kind, *names)) if self._live(p, d)}
         return sorted(found)
 
-    def by_source(self, doc_id: str, labels: Sequence[str]) -> list[int]:
-        """Order numbers of the responsibilities of a document read from any of these clause labels."""
-        marks = ",".join("?" * len(labels))
+    def _by_source(self, doc_id: str, label: str) -> tuple[int, ...]:
+        """Order numbers of the responsibilities of a document read from a clause label."""
         for p in range(len(self.opened.segments)):
             if doc_id in self.opened.segments[p].spans and self._live(p, doc_id):
-                return sorted({o for o, in self._query(
-                    p, f"SELECT ord FROM sources WHERE doc_id=? AND label IN ({marks})", (doc_id, *labels))})
-        return []
+                return tuple(sorted({o for o, in self._query(
+                    p, "SELECT ord FROM sources WHERE doc_id=? AND label=?", (doc_id, label))}))
+        return ()
+
+    def fact_row(self, table: str, doc_id: str, ord_: int) -> tuple | None:
+        which = 0 if table == "responsibilities" else 1
+        for p in range(len(self.opened.segments)):
+            segment = self.opened.segments[p]
+            if doc_id in segment.spans and self._live(p, doc_id):
+                found = self._query(p, f"SELECT {COLUMNS[table]} FROM {table} WHERE rowid=?",
+                                    (segment.facts[doc_id][which] + ord_,))
+                return found[0] if found else None
+        return None
 
     def fact_rows(self, table: str, keys: Sequence[tuple[str, int]]) -> list[tuple]:
         """Rows of `table` for (doc_id, ord) keys, in key order (a document's facts are consecutive rows)."""
-        which = 0 if table == "responsibilities" else 1
-        out = []
-        for doc_id, ord_ in keys:
-            for p in range(len(self.opened.segments)):
-                segment = self.opened.segments[p]
-                if doc_id in segment.spans and self._live(p, doc_id):
-                    out += self._query(p, f"SELECT {COLUMNS[table]} FROM {table} WHERE rowid=?",
-                                       (segment.facts[doc_id][which] + ord_,))
-                    break
-        return out
+        return [row for doc_id, ord_ in keys if (row := self.fact_row(table, doc_id, ord_)) is not None]
 
     def count(self, table: str) -> int:
         return sum(n for p in range(len(self.opened.segments))

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 import numpy as np
 
+from . import store
 from .catalog import Catalog
 from .store import indicator_key
 from .lazy import LazyList
@@ -44,10 +46,13 @@ class FactLookup:
     def __init__(self, catalog: Catalog, documents: dict[str, Document]):
         self.catalog = catalog
         self.documents = documents
+        self._fact = lru_cache(maxsize=1 << 15)(self._read_fact)  # facts never change within a build
+        self.by_indicator = lru_cache(maxsize=1 << 12)(self._by_indicator)
         first: dict[str, tuple] = {}
         for doc_id, ord_, indicator, unit in sorted(catalog.first_targets()):
             first.setdefault(indicator, (doc_id, ord_, unit))
         order = sorted(first.items(), key=lambda item: item[1][:2])  # as by_indicator was filled: (doc_id, ord)
+        self.first = {name: key[:2] for name, key in order}
         self.indicators = [name for name, _ in order]
         self.units = [unit for _, (_, _, unit) in order]
         self.indicator_grams = NameGrams((name, f"{name}（{unit}）") for name, unit in zip(self.indicators, self.units))
@@ -62,13 +67,17 @@ class FactLookup:
             self.scopes[doc_id].add(scope)
 
     # targets -----------------------------------------------------------------------------
-    def by_indicator(self, indicator: str) -> list[Target]:
+    def _by_indicator(self, indicator: str) -> list[Target]:
         return self.catalog.targets("ikey=? AND indicator=?", (indicator_key(indicator), indicator))
+
+    def first_of(self, indicator: str) -> Target:
+        doc_id, ord_ = self.first[indicator]
+        return self._targets_at([(doc_id, ord_)])[0][1]
 
     def indicators_sharing(self, text: str) -> list[tuple[str, LazyList]]:
         """(indicator, its targets) for every indicator sharing a gram with `text`, in first-seen order."""
-        return [(self.indicators[i], LazyList(lambda name=self.indicators[i]: self.by_indicator(name)))
-                for i in self.indicator_grams.sharing(text)]
+        return [(name, LazyList(lambda name=name: self.by_indicator(name), first=lambda name=name: self.first_of(name)))
+                for name in (self.indicators[i] for i in self.indicator_grams.sharing(text))]
 
     def citywide_sharing(self, text: str) -> list[Target]:
         """City-wide (全市) targets whose indicator shares a gram with `text`, in fact order."""
@@ -98,13 +107,15 @@ class FactLookup:
                 for s in self.scopes.get(d, ())}
 
     def _targets_at(self, keys: Sequence[tuple[str, int]]) -> list[tuple[tuple[str, int], Target]]:
-        from . import store
-        return [((r[0], r[1]), store.target_of(r)) for r in self.catalog.fact_rows("targets", keys)]
+        return [(key, found) for key in keys if (found := self._fact("targets", *key)) is not None]
 
     # responsibilities --------------------------------------------------------------------
     def responsibilities_at(self, keys: Iterable[tuple[str, int]]) -> list[Responsibility]:
-        from . import store
-        return [store.responsibility_of(r) for r in self.catalog.fact_rows("responsibilities", sorted(set(keys)))]
+        return [found for key in sorted(set(keys)) if (found := self._fact("responsibilities", *key)) is not None]
+
+    def _read_fact(self, table: str, doc_id: str, ord_: int) -> Responsibility | Target | None:
+        row = self.catalog.fact_row(table, doc_id, ord_)
+        return None if row is None else (store.responsibility_of if table == "responsibilities" else store.target_of)(row)
 
     def of_units(self, names: Iterable[str]) -> list[Responsibility]:
         """Responsibilities naming any of these units (as department, lead, partner or office)."""

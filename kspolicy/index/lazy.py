@@ -82,10 +82,12 @@ class Lookup(Mapping):
 
 
 class LazyList(Sequence):
-    """A list read on first use (len(index.targets), iterating over every fact)."""
+    """A list read on first use (len(index.targets), iterating over every fact); `first` reads
+    item 0 alone (a fact's name is matched before its list is needed)."""
 
-    def __init__(self, load: Callable[[], list], size: Callable[[], int] | None = None):
-        self._load, self._size, self._items = load, size, None
+    def __init__(self, load: Callable[[], list], size: Callable[[], int] | None = None,
+                 first: Callable[[], object] | None = None):
+        self._load, self._size, self._first, self._items = load, size, first, None
 
     def _all(self) -> list:
         if self._items is None:
@@ -96,6 +98,8 @@ class LazyList(Sequence):
         return self._size() if self._size is not None and self._items is None else len(self._all())
 
     def __getitem__(self, i):
+        if i == 0 and self._items is None and self._first is not None:
+            return self._first()
         return self._all()[i]
 
     def __iter__(self):
