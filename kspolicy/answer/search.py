@@ -110,16 +110,17 @@ class Index:
         """Rows holding the rarest of `text`'s grams (or of its words' character pairs) in the documents
         that hold the rarest few of them."""
         words = [fold(w) for w in self.tokenizer.tokens(text) if any(map(is_cjk, w))]
-        found: set[int] = set()
+        opened, found = self.retriever.opened, set()
         for keys in (grams(text), set().union(*map(pairs, words)) if words else set()):
             ranked = sorted(keys, key=self.retriever.key_size)
             if not ranked or not self.retriever.key_size(ranked[0]):
                 continue
             rows = self.retriever.key_rows(ranked[0])
-            docs = self.retriever.opened.documents_of(rows)
+            docs = opened.documents_of(rows) & self.facts.responsibility_docs
             for key in ranked[1:RAREST_KEYS]:
-                docs &= self.retriever.opened.documents_of(self.retriever.key_rows(key))
-            found.update(int(r) for r in rows if self.chunks[int(r)].doc_id in docs)
+                if docs:
+                    docs &= opened.documents_of(self.retriever.key_rows(key))
+            found.update(int(r) for r in opened.rows_within(rows, docs))
         return sorted(found)
 
     def phrase_rows(self, phrases: Sequence[str]) -> set[int]:

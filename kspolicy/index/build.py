@@ -327,7 +327,7 @@ class Run:
         (new.tmp / "names.json").write_text(json.dumps(dict(sorted(names.items())), ensure_ascii=False),
                                            encoding="utf-8")
         (new.tmp / "userdict.txt").write_text("\n".join(userdict_lines(names)) + "\n", encoding="utf-8")
-        tokenizer = Tokenizer(new.tmp / "userdict.txt")
+        tokenizer = Tokenizer(new.tmp / "userdict.txt") if pending.writers else None  # loading jieba costs ~1 s
         total = sum(w.to_embed for w in pending.writers)
         done = 0
         self.progress("向量化", 0, total)

@@ -62,6 +62,7 @@ class FactLookup:
             self.responsibility_keys.append((doc_id, ord_))
             names.append((task, content))
         self.responsibility_grams = NameGrams(names)
+        self.responsibility_docs = {doc_id for doc_id, _ in self.responsibility_keys}
         self.scopes: dict[str, set[str]] = defaultdict(set)  # doc_id -> scopes of its table targets (not 全市)
         for doc_id, scope in catalog.table_scopes():
             self.scopes[doc_id].add(scope)

@@ -34,6 +34,10 @@ class ChunkView(Sequence):
     def __iter__(self) -> Iterator[Chunk]:
         return self.catalog.chunks()
 
+    def labelled(self, doc_id: str, label: str) -> list[Chunk]:
+        """The chunks of one clause label of a document (read within the document's rows)."""
+        return [self[r] for r in self.catalog.label_rows(doc_id, label)]
+
 
 class FoldedView(Sequence):
     """index.folded: fold(chunk.text) by row."""

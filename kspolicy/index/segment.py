@@ -236,3 +236,16 @@ class SegmentSet:
             for i in np.unique(np.searchsorted(segment.span_first, local, side="right") - 1):
                 out.add(segment.span_docs[i])
         return out
+
+    def rows_within(self, rows: np.ndarray, doc_ids: set[str]) -> np.ndarray:
+        """The index rows (of `rows`) that belong to the given documents."""
+        rows = np.asarray(rows, dtype=np.int64)
+        ranges = sorted((int(part.to_global(np.array([span[0]]))[0]), span[1])
+                        for segment, part, live in zip(self.segments, self.parts, self.live)
+                        for doc_id in doc_ids if doc_id in live and (span := segment.spans.get(doc_id)))
+        if not ranges or not len(rows):
+            return np.zeros(0, dtype=np.int64)
+        starts = np.array([s for s, _ in ranges], dtype=np.int64)
+        ends = starts + np.array([n for _, n in ranges], dtype=np.int64)
+        where = np.searchsorted(starts, rows, side="right") - 1
+        return rows[(where >= 0) & (rows < ends[np.maximum(where, 0)])]

@@ -10,12 +10,14 @@ from __future__ import annotations
 import io
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from ..index.catalog import Catalog
+from ..index.lazy import ChunkView
 from ..understand.check import FINDING_NAMES, Finding, check
 from ..models import Chunk, Clause, Document
 from ..text import fold, squash
@@ -84,12 +86,14 @@ def role_of(r: dict, name: str) -> str:
     return LISTED if name in r["departments"] else ""
 
 
-def label_text(clauses: tuple[Clause, ...], chunks: list[Chunk], doc_id: str, label: str) -> str:
+def label_text(clauses: tuple[Clause, ...], chunks: Sequence[Chunk], doc_id: str, label: str) -> str:
     """Verbatim text under a label: the clause itself, else its chunks (a task-list row such as 附件2 第8项)."""
     for c in clauses:
         if c.doc_id == doc_id and c.label == label:
             return c.text
-    return "\n".join(c.text for c in chunks if c.doc_id == doc_id and c.label == label)
+    found = chunks.labelled(doc_id, label) if isinstance(chunks, ChunkView) else \
+        [c for c in chunks if c.doc_id == doc_id and c.label == label]
+    return "\n".join(c.text for c in found)
 
 
 # --------------------------------------------------------------------------- targets
