@@ -164,7 +164,7 @@ def ask_json(question: str, answer, hits) -> dict:
 
 
 def cmd_facts(args) -> int:
-    from .index import store
+    from .index.catalog import Catalog
     from .understand.check import check, findings_text
     from .index.build import resolve
     from .index.verify import DAMAGED, damaged, describe
@@ -174,9 +174,9 @@ def cmd_facts(args) -> int:
         bad = damaged(folder, json.loads((folder / "manifest.json").read_text(encoding="utf-8")), checksums=False)
         if bad:
             raise UserError(DAMAGED.format(cause="缺失或大小不符：" + describe(bad), index=args.index))
-        db = store.open_readonly(folder / "kspolicy.sqlite")
-        data = store.export_facts(db)
-        db.close()
+        catalog = Catalog.open(folder)
+        data = catalog.export_facts()
+        catalog.close()
     except (sqlite3.Error, OSError, ValueError, KeyError, AttributeError, TypeError) as exc:
         raise UserError(DAMAGED.format(cause=type(exc).__name__, index=args.index)) from None
     if args.check:
@@ -199,14 +199,14 @@ def cmd_facts(args) -> int:
 def cmd_docs(args) -> int:
     from datetime import date
 
-    from .index import store
     from .index.build import resolve
+    from .index.catalog import Catalog
 
     try:
-        db = store.open_readonly(resolve(args.index) / "kspolicy.sqlite")
-        documents = store.export_documents(db, date.today())
-        db.close()
-    except sqlite3.Error:
+        catalog = Catalog.open(resolve(args.index))
+        documents = catalog.export_documents(date.today())
+        catalog.close()
+    except (sqlite3.Error, OSError, ValueError, KeyError):
         raise UserError(f"索引已损坏，请删除 {args.index} 后运行 python -m kspolicy build 重建") from None
     if args.json:
         print(json.dumps(documents, ensure_ascii=False, indent=2))

@@ -6,6 +6,7 @@
    alone (the floor).
 
 Usage: python scripts/bench.py [--model NAME] [--docs N] [--rounds R]
+       python scripts/bench.py --scale [options of scripts/bench_scale.py]   (issue 11: growth with size)
 """
 
 from __future__ import annotations
@@ -50,6 +51,11 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def main() -> int:
+    if "--scale" in sys.argv[1:]:
+        sys.path.insert(0, str(ROOT / "scripts"))
+        from bench_scale import main as scale
+
+        return scale([a for a in sys.argv[1:] if a != "--scale"])
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default=None)
     parser.add_argument("--docs", type=int, default=8)

@@ -17,7 +17,7 @@ import pytest
 from conftest import ROOT, SEED, make_corpus
 from streamlit.testing.v1 import AppTest
 
-from kspolicy.index import store
+from kspolicy.index.catalog import Catalog
 from kspolicy.understand.check import check
 from kspolicy.index.build import build, read_manifest, resolve
 
@@ -316,9 +316,9 @@ def test_target_page_table_chart_and_findings(app, seed_index):
     page = tab(app, "目标分解")
     metrics = {m.label: m.value for m in page.metric}
     assert metrics == {"全市目标": "300 家", "各区镇合计": "300 家"}
-    db = store.open_readonly(resolve(seed_index[0]) / "kspolicy.sqlite")
-    findings = check(store.export_facts(db))
-    db.close()
+    catalog = Catalog.open(resolve(seed_index[0]))
+    findings = check(catalog.export_facts())
+    catalog.close()
     if findings:
         assert f"发现 {len(findings)} 处需要核对" in page.warning[0].value
         assert findings[0].message.split("“")[0] in joined(page.markdown).replace("\\", "")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import SEED, run_cli
 
-from kspolicy.index import store
+from kspolicy.index.catalog import Catalog
 from kspolicy.understand.check import check, findings_text
 from kspolicy.index.build import build, resolve
 
@@ -14,14 +14,18 @@ def findings_for(text: str, tmp_path, embedder):
     corpus.mkdir()
     (corpus / "doc.txt").write_text(text, encoding="utf-8")
     build(corpus, tmp_path / "index", embedder)
-    db = store.open_readonly(resolve(tmp_path / "index") / "kspolicy.sqlite")
-    return check(store.export_facts(db))
+    catalog = Catalog.open(resolve(tmp_path / "index"))
+    try:
+        return check(catalog.export_facts())
+    finally:
+        catalog.close()
 
 
 def test_seed_findings(seed_index):
     index_dir, _ = seed_index
-    db = store.open_readonly(resolve(index_dir) / "kspolicy.sqlite")
-    findings = check(store.export_facts(db))
+    catalog = Catalog.open(resolve(index_dir))
+    findings = check(catalog.export_facts())
+    catalog.close()
     messages = {(f.kind, f.message) for f in findings}
     assert messages == {
         ("only_in", "附件2 第1项 有“新增产值规模超100亿元企业 1 家”，五、1 中没有相同的目标"),

@@ -7,7 +7,7 @@ their year targets; titles and 文号 come from the pages.
 
 from __future__ import annotations
 
-from kspolicy.index import store
+from kspolicy.index.catalog import Catalog
 from kspolicy.index.build import resolve
 
 TALENT = "guangzhou/gz_talent_633"
@@ -15,11 +15,11 @@ DOCTOR = "guangzhou/08_家庭医生实施方案_穗卫函2023-1930号"
 
 
 def facts(real_index) -> dict:
-    db = store.open_readonly(resolve(real_index[0]) / "kspolicy.sqlite")
+    catalog = Catalog.open(resolve(real_index[0]))
     try:
-        return store.export_facts(db)
+        return catalog.export_facts()
     finally:
-        db.close()
+        catalog.close()
 
 
 def test_every_real_file_is_indexed(real_index):
@@ -92,9 +92,9 @@ def test_star_marks_the_lead_and_leaders_are_named(real_index):
 def test_docs_json_lists_every_document_with_status(real_index):
     from datetime import date
 
-    db = store.open_readonly(resolve(real_index[0]) / "kspolicy.sqlite")
-    docs = {d["doc_id"]: d for d in store.export_documents(db, date(2026, 11, 27))}
-    db.close()
+    catalog = Catalog.open(resolve(real_index[0]))
+    docs = {d["doc_id"]: d for d in catalog.export_documents(date(2026, 11, 27))}
+    catalog.close()
     assert len(docs) == 41 and all(d["status"] in ("现行有效", "已失效", "被替代", "未知") for d in docs.values())
     housing = docs["guangzhou/11_公共租赁住房保障办法_穗府办规2024-13号"]
     assert housing["doc_number"] == "穗府办规〔2024〕13号" and housing["effective"] and housing["status"] == "现行有效"

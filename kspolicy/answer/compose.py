@@ -233,7 +233,7 @@ def ask_one(index: Index, question: str, k: int = 5, doc_id: str | None = None) 
     q = replace(analyse(question, index.places, index.departments, index.cities, index.token_idf), doc_id=doc_id or "")
     scored = score(index, question, index.embedder.encode_query(question), doc_id)
     hits = top_hits(index, scored, k)
-    if q.unknown_place and not any(fold(q.unknown_place) in text for text in index.folded):
+    if q.unknown_place and not index.mentions(q.unknown_place):
         return none_answer(asked), hits  # a town the corpus never mentions
     o = options(index, q, scored)
     choice = decide(q, o, index.thresholds)

@@ -111,7 +111,7 @@ def target_sentence(index: Index, t: Target) -> str:
 
 def ranked_targets(index: Index, q: Query, scored: Scored, scopes: set[str]) -> list[tuple[float, Target]]:
     out = []
-    for indicator, targets in index.by_indicator.items():  # one name match per indicator, not per scope
+    for indicator, targets in index.indicators_sharing(q.topic):  # one name match per indicator, not per scope
         p, r = match(index, q.topic, f"{indicator}（{targets[0].unit}）")  # as printed: "规模（亿元）"
         if r < TARGET_RECALL or (f_score(p, r, beta=2) < TARGET_MIN and r < TARGET_COVERED):
             continue
@@ -127,7 +127,7 @@ def ranked_targets(index: Index, q: Query, scored: Scored, scopes: set[str]) -> 
 
 def answer_extreme(index: Index, q: Query, scored: Scored):
     """"哪个区镇的高新技术企业新增目标最多": the district with the largest (or smallest) value."""
-    scopes = {t.scope for t in index.targets if t.source == "table" and t.scope != "全市" and in_scope(index, q, t)}
+    scopes = index.table_scopes(q.doc_id, q.cities)
     scopes -= set(q.excluded)
     ranked = ranked_targets(index, q, scored, scopes)
     if not ranked:
@@ -196,14 +196,14 @@ def responsibility_name(r: Responsibility) -> str:
 
 def answer_responsibility(index: Index, q: Query, scored: Scored):
     specific = []
-    for t in index.by_indicator_citywide:
+    for t in index.citywide_sharing(q.topic):
         if t.source == "table" and t.department and in_scope(index, q, t):
             p, r = match(index, q.topic, t.indicator)
             if p >= 0.5 and f_score(p, r, beta=2) >= SPECIFIC:
                 specific.append((f_score(p, r, beta=2), t))
     lexical = any(is_cjk(ch) for ch in q.text)  # names cannot be matched across languages
     ranked = []
-    for r in (r for r in index.responsibilities if in_scope(index, q, r)):
+    for r in (r for r in index.responsibilities_near(q.topic, scored) if in_scope(index, q, r)):
         rows = fact_rows(index, r)
         if not lexical:
             ranked.append((retrieval(scored, rows), r))
@@ -224,7 +224,7 @@ def answer_responsibility(index: Index, q: Query, scored: Scored):
 
 
 def task_targets(index: Index, r: Responsibility) -> list[Target]:
-    return [t for t in index.targets if t.doc_id == r.doc_id and t.clause == r.clause and t.source == "text"]
+    return [t for t in index.targets_of_clause(r.doc_id, r.clause) if t.source == "text"]
 
 
 def holds(r: Responsibility, dept: str, aliases: list[str]) -> str:
@@ -250,11 +250,11 @@ def answer_department_tasks(index: Index, q: Query, scored: Scored):
     answered per city, or for the city the question names."""
     dept = q.departments[-1]  # "市卫健委内考评处": the unit named last is the narrowest
     forms = index.departments.get(dept, [dept])
-    tasks = [(holds(r, dept, forms), r) for r in index.responsibilities if in_scope(index, q, r)]
+    tasks = [(holds(r, dept, forms), r) for r in index.responsibilities_of_units([*forms, dept]) if in_scope(index, q, r)]
     tasks = [(role, r) for role, r in tasks if role]
     if q.role == "lead" and any(role == "牵头" for role, _ in tasks):
         tasks = [(role, r) for role, r in tasks if role == "牵头"]  # the documents that give roles say who leads
-    indicators = [t for t in index.by_indicator_citywide
+    indicators = [t for t in index.citywide_of_unit(dept)
                   if t.source == "table" and dept in t.department.split("、") and in_scope(index, q, t)]
     if not tasks and not indicators:
         return None
@@ -284,7 +284,7 @@ def answer_department_tasks(index: Index, q: Query, scored: Scored):
 
 def answer_district_targets(index: Index, q: Query, scored: Scored):
     district = q.districts[0]
-    facts = [t for t in index.targets if t.scope == district and t.source == "table" and in_scope(index, q, t)
+    facts = [t for t in index.targets_in_scope(district) if t.source == "table" and in_scope(index, q, t)
              and (q.year is None or t.year in (None, q.year))]
     if not facts:
         return None

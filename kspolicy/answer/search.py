@@ -1,7 +1,10 @@
-"""Load an index into memory and retrieve passages: BM25 (jieba) + dense (FAISS), scores fused.
+"""Load an index and retrieve passages: BM25 (jieba) + dense (FAISS), scores fused.
 
-Everything a question needs is held in memory after `load_index`, so answering
-costs one query encoding plus a few array operations.
+`load_index` opens the segments of the current build (memory-mapped vectors and inverted
+lists, one read-only SQLite connection per segment) and computes what a question needs
+from the vocabularies alone (token and gram IDF, typo patterns, fact names); chunks and
+facts are read by row or through indexed lookups as questions need them, so neither
+loading nor answering reads every chunk or every fact.
 """
 
 from __future__ import annotations
@@ -10,24 +13,31 @@ import json
 import math
 import re
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from ..index import store
-from ..index.embed import Embedder, canonical_name, load_embedder
 from ..index.build import FORMAT_VERSION, IndexProblem, resolve
-from ..index.verify import DAMAGED, damaged, describe
-from ..models import Chunk, Document, Hit, Responsibility, Target
-from ..scoring import idf_table
-from ..text import fold
+from ..index.catalog import Catalog
+from ..index.embed import Embedder, canonical_name, load_embedder
+from ..index.factlookup import FactLookup
+from ..index.layout import open_segments
+from ..index.lazy import ChunkView, FoldedView, LazyList, Lookup
+from ..index.local import LocalRetriever
+from ..index.textgrams import pairs
 from ..index.tokens import Tokenizer
+from ..index.verify import DAMAGED, damaged, describe
+from ..models import Document, Hit, Responsibility, Target
+from ..scoring import grams
+from ..text import fold, is_cjk
 from .query import typo_index
 
 QUOTED = re.compile(r"[\"“”「『‘]([^\"“”「」『』‘’]{1,40})[\"”」』’]")  # not ASCII ' (What's)
 BM25_WEIGHT = 1.0  # equal weights: on the evaluation sets 0.3-1.0 for dense changed hit@1 by < 3 points
 DENSE_WEIGHT = 1.0
+RAREST_KEYS = 3  # rarest character keys intersected to narrow phrase and covering lookups
 
 
 @dataclass
@@ -35,28 +45,98 @@ class Index:
     folder: Path
     manifest: dict
     documents: dict[str, Document]
-    chunks: list[Chunk]
-    responsibilities: tuple[Responsibility, ...]
-    targets: tuple[Target, ...]
+    chunks: ChunkView  # the live chunks by row, read from SQLite as needed
+    responsibilities: Sequence[Responsibility]  # read in full only if iterated
+    targets: Sequence[Target]
     places: dict[str, list[str]]
     departments: dict[str, list[str]]
     tokenizer: Tokenizer
-    bm25: object
-    vectors: object  # faiss index
+    retriever: LocalRetriever
+    catalog: Catalog
+    facts: FactLookup
     embedder: Embedder
-    folded: list[str] = field(default_factory=list)  # fold(chunk.text), for quoted phrases
+    folded: FoldedView  # fold(chunk.text) by row, for quoted phrases
     idf: dict[str, float] = field(default_factory=dict)  # character-gram IDF (a table row counts by its indicator)
-    rows: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # (doc, label or indicator) -> chunks
+    rows: Lookup = None  # (doc, label or "indicator:…") -> chunk rows
     token_idf: dict[str, float] = field(default_factory=dict)  # BM25 vocabulary with IDF, plus known names
     token_idf_max: float = 1.0  # weight of a word the corpus does not contain
     idf_unknown: float = 1.0  # weight of a gram the corpus does not contain: a typical gram's
     weights: dict[str, float] = field(default_factory=dict)  # cache: gram weight of fact names
-    by_indicator: dict[str, list[Target]] = field(default_factory=dict)  # targets grouped by indicator name
-    by_indicator_citywide: list[Target] = field(default_factory=list)  # the 全市 target of each table row
-    doc_rows: dict[str, list[int]] = field(default_factory=dict)  # chunk rows of each document
+    by_indicator: Lookup = None  # indicator name -> its targets
+    by_indicator_citywide: Sequence[Target] = ()  # the 全市 target of each table row
+    doc_rows: Lookup = None  # chunk rows of each document
     cities: tuple[str, ...] = ()  # issuing cities and districts of the documents (昆山, 广州, 吴江区)
     typo_patterns: dict[str, str] = field(default_factory=dict)  # "专精特?" -> "专精特新"
     thresholds: object = None  # evidence.Thresholds of the index's embedder (from the manifest)
+
+    # Lookups for answer/fromfacts.py: each gives what a loop over every fact kept, in the same
+    # order, reading only the facts that can match (factlookup.py).
+    def indicators_sharing(self, text: str) -> list[tuple[str, Sequence[Target]]]:
+        """(indicator, its targets) for the indicators whose name (with its unit) shares a gram with `text`."""
+        return self.facts.indicators_sharing(text)
+
+    def citywide_sharing(self, text: str) -> list[Target]:
+        """City-wide targets whose indicator shares a gram with `text`."""
+        return self.facts.citywide_sharing(text)
+
+    def citywide_of_unit(self, unit: str) -> list[Target]:
+        """City-wide table targets whose 责任单位 lists `unit`."""
+        return self.facts.citywide_of_unit(unit)
+
+    def targets_in_scope(self, scope: str) -> list[Target]:
+        return self.facts.in_scope(scope)
+
+    def targets_of_clause(self, doc_id: str, clause: str) -> list[Target]:
+        return self.facts.of_clause(doc_id, clause)
+
+    def table_scopes(self, doc_id: str = "", cities: Sequence[str] = ()) -> set[str]:
+        """Districts (not 全市) of the table targets in the documents a question covers."""
+        return self.facts.table_scopes(doc_id, cities)
+
+    def responsibilities_of_units(self, names: Sequence[str]) -> list[Responsibility]:
+        """Responsibilities naming any of these units as department, lead, partner or office."""
+        return self.facts.of_units(names)
+
+    def responsibilities_near(self, topic: str, scored: "Scored") -> list[Responsibility]:
+        """Every responsibility that can score on `topic`: stated by a retrieved chunk, named with a
+        gram of the topic, or whose clauses hold all of the topic's grams (or of its words)."""
+        keys = set(self.facts.named_like(topic))
+        labels = {(c.doc_id, c.label) for c in map(self.chunks.__getitem__, [*scored.by_row, *self.covering_rows(topic)])}
+        for doc_id, label in labels:
+            keys.update((doc_id, o) for o in self.catalog.by_source(doc_id, label))
+        return self.facts.responsibilities_at(keys)
+
+    def covering_rows(self, text: str) -> list[int]:
+        """Rows holding the rarest of `text`'s grams (or of its words' character pairs) in the documents
+        that hold the rarest few of them."""
+        words = [fold(w) for w in self.tokenizer.tokens(text) if any(map(is_cjk, w))]
+        opened, found = self.retriever.opened, set()
+        for keys in (grams(text), set().union(*map(pairs, words)) if words else set()):
+            ranked = sorted(keys, key=self.retriever.key_size)
+            if not ranked or not self.retriever.key_size(ranked[0]):
+                continue
+            rows = self.retriever.key_rows(ranked[0])
+            docs = opened.documents_of(rows) & self.facts.responsibility_docs
+            for key in ranked[1:RAREST_KEYS]:
+                if docs:
+                    docs &= opened.documents_of(self.retriever.key_rows(key))
+            found.update(int(r) for r in opened.rows_within(rows, docs))
+        return sorted(found)
+
+    def phrase_rows(self, phrases: Sequence[str]) -> set[int]:
+        """Rows whose folded text contains every phrase (candidates from the rarest character pairs)."""
+        keys = sorted(set().union(*(pairs(p) for p in phrases)), key=self.retriever.key_size)
+        wanted = [fold(p) for p in phrases]
+        if not keys:  # no pair of CJK characters to look up: read every chunk
+            return {i for i, text in enumerate(self.folded) if all(w in text for w in wanted)}
+        rows = self.retriever.key_rows(keys[0])
+        for key in keys[1:RAREST_KEYS]:
+            rows = np.intersect1d(rows, self.retriever.key_rows(key), assume_unique=True)
+        return {int(i) for i in rows if all(w in self.folded[int(i)] for w in wanted)}
+
+    def mentions(self, text: str) -> bool:
+        """Whether any chunk's folded text contains `text`."""
+        return bool(self.phrase_rows([text]))
 
 
 def check_model(manifest: dict, requested: str | None) -> None:
@@ -85,44 +165,42 @@ def load_index(index_dir: Path, model: str | None = None, embedder: Embedder | N
 
 
 def _load(folder: Path, model: str | None, embedder: Embedder | None) -> Index:
-    import bm25s
-    import faiss
-
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     check_model(manifest, model)
     if embedder is None:
         embedder = load_embedder(manifest["model"])
     if embedder.dim != manifest["dimension"]:
         raise IndexProblem(f"模型向量维度 {embedder.dim} 与索引的 {manifest['dimension']} 不一致，请重建索引")
-    db = store.open_readonly(folder / "kspolicy.sqlite")
+    opened = open_segments(folder, manifest)
     try:
-        documents = {d.doc_id: d for d in store.read_documents(db)}
-        chunks = [c for _, c in store.read_chunks(db)]
+        retriever = LocalRetriever(opened)
+        catalog = Catalog(opened)
+        documents = catalog.documents()
         places: dict[str, list[str]] = {}
         departments: dict[str, list[str]] = {}
-        for p_json, d_json in db.execute("SELECT places, departments FROM documents"):
-            for target, source in ((places, json.loads(p_json)), (departments, json.loads(d_json))):
+        for found in catalog.document_names():
+            for target, source in zip((places, departments), found):
                 for name, forms in source.items():
                     target[name] = sorted(set(target.get(name, [])) | set(forms), key=len)
-        index = Index(folder, manifest, documents, chunks, store.read_responsibilities(db),
-                      store.read_targets(db), places, departments, Tokenizer(folder / "userdict.txt"),
-                      bm25s.BM25.load(str(folder / "bm25")), faiss.read_index(str(folder / "vectors.faiss")),
-                      embedder, [fold(c.text) for c in chunks], idf_table(c.ref or c.embed_text for c in chunks),
-                      chunk_rows(chunks))
-    finally:
-        db.close()
+        facts = FactLookup(catalog, documents)
+    except BaseException:
+        opened.close()
+        raise
+    chunks = ChunkView(catalog, opened.count)
+    index = Index(folder, manifest, documents, chunks,
+                  LazyList(catalog.responsibilities, lambda: catalog.count("responsibilities")),
+                  LazyList(catalog.targets, lambda: catalog.count("targets")), places, departments,
+                  Tokenizer(folder / "userdict.txt"), retriever, catalog, facts, embedder, FoldedView(chunks),
+                  retriever.idf_table(), Lookup(lambda key: catalog.label_rows(*key)))
     index.token_idf = token_idf(index)
     index.token_idf_max = max(index.token_idf.values(), default=1.0)
     index.idf_unknown = float(np.median(list(index.idf.values()))) if index.idf else 1.0
-    for t in index.targets:
-        index.by_indicator.setdefault(t.indicator, []).append(t)
-    index.by_indicator_citywide = [t for t in index.targets if t.scope == "全市"]
-    for row, chunk in enumerate(index.chunks):
-        index.doc_rows.setdefault(chunk.doc_id, []).append(row)
+    index.by_indicator = Lookup(facts.by_indicator, lambda: len(facts.indicators), cache=256)
+    index.by_indicator_citywide = LazyList(lambda: catalog.targets("scope='全市'"))
+    index.doc_rows = Lookup(catalog.doc_rows, lambda: len(documents))
     index.cities = tuple(sorted({d.city for d in documents.values() if d.city}))
     names = {form for table in (places, departments) for forms in table.values() for form in forms}
-    quoted = {m for c in chunks for m in re.findall(r"“([\u4e00-\u9fff]{4,8})”", c.text)}  # terms: “专精特新”
-    index.typo_patterns = typo_index({w for w in index.bm25.vocab_dict if w} | names | quoted)
+    index.typo_patterns = typo_index(set(retriever.vocabulary()) | names | retriever.quoted_terms())
     from .evidence import Thresholds  # evidence reads candidates of this module
 
     index.thresholds = Thresholds.of(manifest)
@@ -130,28 +208,15 @@ def _load(folder: Path, model: str | None, embedder: Embedder | None) -> Index:
 
 
 def token_idf(index: Index) -> dict[str, float]:
-    """IDF of every BM25 token (document frequency read from the BM25 matrix); names count as known."""
-    df = np.diff(index.bm25.scores["indptr"])
+    """IDF of every BM25 token (document frequency over the live chunks); names count as known."""
     n = max(len(index.chunks), 1)
-    out = {token: math.log(1 + (n - df[i] + 0.5) / (df[i] + 0.5))
-           for token, i in index.bm25.vocab_dict.items() if token and i < len(df) and df[i] > 0}
+    out = {token: math.log(1 + (n - df + 0.5) / (df + 0.5))
+           for token, df in index.retriever.vocabulary().items() if token}
     floor = min(out.values(), default=1.0)
     for forms in (*index.places.values(), *index.departments.values()):
         for form in forms:
             for token in index.tokenizer.tokens(form):
                 out.setdefault(token, floor)
-    return out
-
-
-def chunk_rows(chunks: list[Chunk]) -> dict[tuple[str, str], list[int]]:
-    """Chunks of each clause label, and the table row of each breakdown indicator."""
-    from ..understand.targets import split_indicator
-
-    out: dict[tuple[str, str], list[int]] = {}
-    for i, c in enumerate(chunks):
-        out.setdefault((c.doc_id, c.label), []).append(i)
-        if c.kind == "row" and c.ref:
-            out.setdefault((c.doc_id, "indicator:" + split_indicator(c.ref)[0]), []).append(i)
     return out
 
 
@@ -185,63 +250,21 @@ class Scored:
         return max((c.dense for c in self.candidates), default=-1.0)
 
 
-def bm25_top(index: Index, tokens: list[str], k: int, mask: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-    """(rows, scores) of the k best chunks by BM25 (only those in `mask` when given)."""
-    if not tokens or not len(index.chunks):
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-    scores = np.asarray(index.bm25.get_scores(tokens), dtype=np.float32)
-    if mask is not None:
-        scores = np.where(mask, scores, 0.0)
-    k = min(k, len(scores))
-    rows = np.argpartition(-scores, k - 1)[:k]
-    rows = rows[scores[rows] > 0]
-    return rows, scores[rows]
-
-
-def dense_top(index: Index, qvec: np.ndarray, k: int, rows: list[int] | None) -> tuple[np.ndarray, np.ndarray]:
-    """(rows, cosines) of the k nearest chunks (among `rows` when given: a document filter)."""
-    if not len(index.chunks):
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-    if rows is not None:
-        vectors = index.vectors.reconstruct_batch(np.asarray(rows, dtype=np.int64)) if rows else np.zeros((0, len(qvec)))
-        cos = vectors @ qvec.astype(np.float32)
-        order = np.argsort(-cos)[:k]
-        return np.asarray(rows, dtype=np.int64)[order], cos[order]
-    scores, ids = index.vectors.search(qvec[None, :].astype(np.float32), min(k, len(index.chunks)))
-    keep = ids[0] >= 0
-    return ids[0][keep], scores[0][keep]
-
-
-def phrase_rows(index: Index, phrases: list[str]) -> set[int]:
-    keys = [fold(p) for p in phrases]
-    return {i for i, text in enumerate(index.folded) if all(key in text for key in keys)}
-
-
 def score(index: Index, query: str, qvec: np.ndarray, doc_id: str | None = None, k: int = 40) -> Scored:
-    """Hybrid retrieval: the top chunks by BM25 and by dense similarity, fused over their union
-    (each score scaled by the best one: CombSUM). A document filter and quoted phrases restrict
-    which chunks may be returned."""
+    """Hybrid retrieval: the top chunks by BM25 and by dense similarity (index.retriever), fused over
+    their union (each score scaled by the best one: CombSUM). A document filter and quoted phrases
+    restrict which chunks may be returned."""
     phrases = quoted_phrases(query)
     allowed: set[int] | None = None
     if doc_id:
         allowed = set(index.doc_rows.get(doc_id, []))
     if phrases:
-        found = phrase_rows(index, phrases)
+        found = index.phrase_rows(phrases)
         allowed = found if allowed is None else allowed & found
-    mask = None
-    if allowed is not None:
-        mask = np.zeros(len(index.chunks), dtype=bool)
-        mask[list(allowed)] = True
-    tokens = [t for t in index.tokenizer.tokens(query) if t in index.bm25.vocab_dict]
-    b_rows, b_scores = bm25_top(index, tokens, k, mask)
-    d_rows, d_cos = dense_top(index, qvec, k, sorted(allowed) if allowed is not None else None)
-    bm25 = {int(r): float(s) for r, s in zip(b_rows, b_scores)}
-    dense = {int(r): float(c) for r, c in zip(d_rows, d_cos)}
+    rows = None if allowed is None else np.array(sorted(allowed), dtype=np.int64)
+    found = index.retriever.search(list(index.tokenizer.tokens(query)), qvec, k, rows)
+    bm25, dense = found.bm25, found.dense
     union = set(bm25) | set(dense)
-    missing = [r for r in union if r not in dense]
-    if missing:  # BM25 candidates the dense top-k did not reach: their cosine, computed directly
-        vectors = index.vectors.reconstruct_batch(np.asarray(missing, dtype=np.int64))
-        dense.update({r: float(c) for r, c in zip(missing, vectors @ qvec.astype(np.float32))})
     top_b = max(bm25.values(), default=0.0) or 1.0
     cos = [dense[r] for r in union]
     high, low = (max(cos), min(cos)) if cos else (1.0, 0.0)

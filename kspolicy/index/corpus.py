@@ -20,36 +20,45 @@ class Source:
     path: Path
     doc_id: str
     sha256: str
+    stat: str = ""  # inode:size:mtime:ctime when hashed: an unchanged stat means unchanged content
+    mtime_ns: int = 0
+
+
+def stat_key(info: os.stat_result) -> str:
+    return f"{info.st_ino}:{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}"
 
 
 SYMLINK = "符号链接，未收录：语料目录只收录普通文件（链接可能指向语料目录之外），请把文件本身复制进来"
 
 
-def scan_corpus(corpus: Path) -> tuple[list[Source], list[Skipped]]:
+def scan_corpus(corpus: Path, known: dict[str, tuple[str, str]] | None = None) -> tuple[list[Source], list[Skipped]]:
     """Supported files under `corpus` with ids; other files are reported, hidden ones ignored.
 
     Symbolic links are never followed, whether they point inside the corpus or out of
-    it (`ln -s /etc/passwd corpus/a.txt`): each is reported as skipped.
+    it (`ln -s /etc/passwd corpus/a.txt`): each is reported as skipped. `known` maps a
+    relative path to (stat, sha256) from the last build: a file whose inode, size,
+    modification and change times are the same is not read again.
     """
+    known = known or {}
     if not corpus.is_dir():
         raise CorpusProblem(f"语料目录不存在或不可读：{corpus}")
-    found: list[tuple[Path, bool]] = []  # (path, is a symlink)
+    found: list[tuple[Path, bool, os.stat_result | None]] = []  # (path, is a symlink, stat)
     for folder, dirs, files in os.walk(corpus, followlinks=False):
         here = Path(folder)
         dirs[:] = [d for d in dirs if not d.startswith(".")]
-        found += [(here / d, True) for d in dirs if (here / d).is_symlink()]
+        found += [(here / d, True, None) for d in dirs if (here / d).is_symlink()]
         dirs[:] = [d for d in dirs if not (here / d).is_symlink()]
         for name in files:
             if name.startswith("."):
                 continue
             try:
-                mode = os.lstat(here / name).st_mode
+                info = os.lstat(here / name)
             except OSError:
                 continue
-            if stat.S_ISLNK(mode) or stat.S_ISREG(mode):  # not FIFOs or devices: reading them blocks
-                found.append((here / name, stat.S_ISLNK(mode)))
+            if stat.S_ISLNK(info.st_mode) or stat.S_ISREG(info.st_mode):  # not FIFOs or devices: reading blocks
+                found.append((here / name, stat.S_ISLNK(info.st_mode), info))
     sources, skipped, ids = [], [], set()
-    for path, link in sorted(found):
+    for path, link, info in sorted(found, key=lambda item: item[0]):
         rel = path.relative_to(corpus)
         if link:
             skipped.append(Skipped(rel.as_posix(), SYMLINK))
@@ -60,8 +69,11 @@ def scan_corpus(corpus: Path) -> tuple[list[Source], list[Skipped]]:
         doc_id = rel.with_suffix("").as_posix()
         doc_id = doc_id if doc_id not in ids else rel.as_posix()
         ids.add(doc_id)
+        key = stat_key(info)
+        seen = known.get(rel.as_posix())
         try:
-            sources.append(Source(path, doc_id, sha256_of(path)))
+            sources.append(Source(path, doc_id, seen[1] if seen and seen[0] == key else sha256_of(path), key,
+                                  info.st_mtime_ns))
         except OSError as exc:
             skipped.append(Skipped(str(rel), f"无法读取文件（{exc.strerror}）"))
     return sources, skipped

@@ -92,3 +92,22 @@ def calibration(model: str, path: Path = CALIBRATION) -> dict[str, float]:
 
     table = tomllib.loads(path.read_text(encoding="utf-8"))
     return {key: float(value) for key, value in (table.get(model) or table["default"]).items()}
+
+
+HASHING = "hashing-char-ngrams"
+
+
+def hashing_embedder(dim: int = 512) -> Embedder:
+    """A cheap deterministic stand-in for an encoder (benchmarks and tests of index costs): character
+    1- and 2-grams hashed into `dim` buckets, L2-normalised. Not a model of meaning."""
+    import zlib
+
+    def encode(texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), dim), dtype=np.float32)
+        for i, text in enumerate(texts):
+            grams = [*text, *(text[j:j + 2] for j in range(len(text) - 1))]
+            buckets = np.fromiter((zlib.crc32(g.encode("utf-8")) for g in grams), np.uint64, len(grams))
+            np.add.at(out[i], (buckets % dim).astype(np.int64), 1.0)
+        return out
+
+    return Embedder(f"{HASHING}-{dim}", dim, encode)

@@ -1,9 +1,15 @@
-"""Write a complete build next to the current one, then point `current` at it.
+"""Write a new build next to the current one, then point `current` at it.
 
-Every file of the build is recorded in its manifest with size and sha256
-(verify.py). A write that fails (disk full, no permission; OSError from Python,
-sqlite3.Error from SQLite, RuntimeError from the FAISS writer) removes the
-half-written folder and raises `WriteFailed`; the current build keeps serving.
+A build is written in `builds/.<id>.tmp`: its new segments are written there, the
+segments it keeps are hard links to the previous build's files (a link costs the same
+whatever the file's size; the files never change, so both builds stay valid). Every
+file of the build is recorded in its manifest with size and sha256 (verify.py; a kept
+file's record is carried over, not hashed again). When everything is on disk the folder
+is renamed to `builds/<id>` and `current` swapped to it in one rename.
+
+A write that fails (disk full, no permission; OSError from Python, sqlite3.Error from
+SQLite, RuntimeError from the FAISS writer) removes the half-written folder and raises
+`WriteFailed`; the current build keeps serving.
 """
 
 from __future__ import annotations
@@ -17,14 +23,11 @@ import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
-import numpy as np
-
-from . import store, verify
-from .embed import Embedder, calibration
-from .tokens import Tokenizer
-from ..understand.aliases import userdict_lines
+from . import verify
 
 KEEP_BUILDS = 2
+BUILD_FILES = ("manifest.json", "userdict.txt", "names.json")  # a build's own files, beside its first segment
+FAILURES = (OSError, sqlite3.Error, RuntimeError, MemoryError)
 
 
 class WriteFailed(Exception):
@@ -42,77 +45,97 @@ def why(exc: BaseException) -> str:
     return getattr(exc, "strerror", None) or type(exc).__name__
 
 
-def publish(index_dir: Path, kept, vectors: np.ndarray, embedder: Embedder, version: dict) -> None:
-    """Write `kept` documents with their `vectors` as a new build and make it current.
+class NewBuild:
+    """A build folder being written; removed (and the failure said in one line) unless published."""
 
-    `version` holds the manifest's format and parser versions.
-    """
-    builds = index_dir / "builds"
-    build_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
-    tmp, final = builds / f".{build_id}.tmp", builds / build_id
-    try:
-        builds.mkdir(exist_ok=True)
-        tmp.mkdir()
-        _write(tmp, kept, vectors, embedder, version)
-        _fsync_tree(tmp)
-        os.rename(tmp, final)
-        link = index_dir / f".current.{build_id}"
-        os.symlink(os.path.relpath(final, index_dir), link)
-        os.replace(link, index_dir / "current")
-    except (OSError, sqlite3.Error, RuntimeError, MemoryError) as exc:
-        for leftover in (tmp, final):
+    def __init__(self, index_dir: Path):
+        self.index_dir = index_dir
+        self.build_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+        self.tmp = index_dir / "builds" / f".{self.build_id}.tmp"
+        self.final = index_dir / "builds" / self.build_id
+        self.published = False
+        self.opened = False
+
+    def __enter__(self) -> "NewBuild":
+        if not self.opened:
+            try:
+                self.tmp.mkdir(parents=True)
+            except FAILURES as exc:
+                raise self.failed(exc) from None
+            self.opened = True
+        return self
+
+    def __exit__(self, kind, exc, tb) -> bool:
+        if not self.published:
+            self.remove()
+            if isinstance(exc, FAILURES):
+                raise self.failed(exc) from None
+        return False
+
+    def failed(self, exc: BaseException) -> WriteFailed:
+        return WriteFailed(f"写入索引失败（{why(exc)}），原索引未改变，仍可使用：{self.index_dir}")
+
+    def remove(self) -> None:
+        for leftover in (self.tmp, self.final):
             shutil.rmtree(leftover, ignore_errors=True)
-        (index_dir / f".current.{build_id}").unlink(missing_ok=True)
-        raise WriteFailed(f"写入索引失败（{why(exc)}），原索引未改变，仍可使用：{index_dir}") from None
-    try:
-        if not (index_dir / "manifest.json").is_symlink():
-            os.symlink("current/manifest.json", index_dir / ".manifest.link")
-            os.replace(index_dir / ".manifest.link", index_dir / "manifest.json")
-    except OSError as exc:
-        raise WriteFailed(f"写入索引失败（{why(exc)}）：{index_dir / 'manifest.json'}") from None
-    _collect_garbage(index_dir, final)
+        (self.index_dir / f".current.{self.build_id}").unlink(missing_ok=True)
+
+    def place(self, source: Path, target: Path, link: bool) -> list[tuple[Path, Path]]:
+        """Put a segment's files at `target`: hard links to a previous build's, or moved from the new
+        build; returns (source, target) of each file."""
+        placed = []
+        for path in sorted(p for p in source.rglob("*") if p.is_file() and "segments" not in
+                           p.relative_to(source).parts and p.relative_to(source).as_posix() not in BUILD_FILES):
+            dest = target / path.relative_to(source)
+            placed.append((path, dest))
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            if link:
+                try:
+                    os.link(path, dest)
+                except OSError as exc:
+                    if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP):
+                        raise
+                    shutil.copy2(path, dest)  # a file system without hard links
+            else:
+                os.rename(path, dest)
+        return placed
+
+    def publish(self, manifest: dict, known_files: dict[str, dict], checked: verify.Checked | None = None) -> None:
+        """Record every file, make the build durable, rename it into place and make it current."""
+        manifest["built_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        manifest["files"] = verify.file_records(self.tmp, known_files)
+        if checked is not None:  # what was just hashed need not be read again by the next build
+            for rel, record in manifest["files"].items():
+                if rel not in known_files:
+                    checked.seen[checked.key(os.stat(self.tmp / rel))] = record["sha256"]
+        (self.tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+        _fsync_tree(self.tmp, set(known_files))
+        os.rename(self.tmp, self.final)
+        link = self.index_dir / f".current.{self.build_id}"
+        os.symlink(os.path.relpath(self.final, self.index_dir), link)
+        os.replace(link, self.index_dir / "current")
+        self.published = True
+        try:
+            if not (self.index_dir / "manifest.json").is_symlink():
+                os.symlink("current/manifest.json", self.index_dir / ".manifest.link")
+                os.replace(self.index_dir / ".manifest.link", self.index_dir / "manifest.json")
+        except OSError as exc:
+            raise WriteFailed(f"写入索引失败（{why(exc)}）：{self.index_dir / 'manifest.json'}") from None
+        _collect_garbage(self.index_dir, self.final)
 
 
-def _write(folder: Path, kept, vectors: np.ndarray, embedder: Embedder, version: dict) -> None:
-    import bm25s
-    import faiss
-
-    chunks = [c for _, cs, _ in kept for c in cs]
-    db = store.create(folder / "kspolicy.sqlite")
-    try:
-        with db:
-            for parsed, _, _ in kept:
-                store.write_parsed(db, parsed)
-            store.write_chunks(db, chunks)
-    finally:
-        db.close()
-    names = [n for parsed, _, _ in kept for forms in (*parsed.places.values(), *parsed.departments.values())
-             for n in forms]
-    (folder / "userdict.txt").write_text("\n".join(userdict_lines(names)) + "\n", encoding="utf-8")
-    index = faiss.IndexFlatIP(embedder.dim)
-    if len(vectors):
-        index.add(vectors)
-    faiss.write_index(index, str(folder / "vectors.faiss"))
-    tokenizer = Tokenizer(folder / "userdict.txt")
-    retriever = bm25s.BM25()
-    retriever.index([list(tokenizer.tokens(c.embed_text)) or ["∅"] for c in chunks], show_progress=False)
-    retriever.save(str(folder / "bm25"), show_progress=False)
-    manifest = {
-        **version, "model": embedder.name, "dimension": embedder.dim, "chunks": len(chunks),
-        "calibration": calibration(embedder.name),
-        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "documents": {p.document.doc_id: {"sha256": p.document.sha256, "source": p.document.source,
-                                          "title": p.document.title} for p, _, _ in kept},
-        "files": verify.file_records(folder),
-    }
-    (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-
-
-def _fsync_tree(folder: Path) -> None:
-    for path in folder.rglob("*"):
-        if path.is_file():
+def _fsync_tree(folder: Path, skip: set[str]) -> None:
+    """fsync every new file (linked files are durable already) and every folder."""
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and path.relative_to(folder).as_posix() not in skip:
             with open(path, "rb") as handle:
                 os.fsync(handle.fileno())
+    for path in [folder, *(p for p in folder.rglob("*") if p.is_dir())]:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def _collect_garbage(index_dir: Path, current: Path) -> None:

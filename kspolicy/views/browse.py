@@ -1,6 +1,6 @@
 """Data of the browsing pages: the library read once per build, district targets, clause trees, downloads.
 
-Pure functions over the exported facts (`store.export_facts`) and stored
+Pure functions over the exported facts (`Catalog.export_facts`) and stored
 records, returning pandas DataFrames or plain values, so the Streamlit page
 only lays them out. Column names are Chinese because they are shown as is.
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..index import store
+from ..index.catalog import Catalog
 from ..understand.check import FINDING_NAMES, Finding, check
 from ..models import Chunk, Clause, Document, Table
 from ..text import fold, squash
@@ -33,24 +33,24 @@ class Library:
     folder: Path
     documents: tuple[Document, ...]
     clauses: dict[str, tuple[Clause, ...]]
-    facts: dict  # store.export_facts
+    facts: dict  # Catalog.export_facts
     findings: tuple[Finding, ...]
     tables: dict[str, tuple[Table, ...]] = field(default_factory=dict)
-    status: dict[str, dict] = field(default_factory=dict)  # doc_id -> store.export_documents row
+    status: dict[str, dict] = field(default_factory=dict)  # doc_id -> Catalog.export_documents row
 
 
 def load_library(folder: Path, today: date | None = None) -> Library:
     """Read the browsing data of one build folder (the one `index.resolve` returns); status as of `today`."""
-    db = store.open_readonly(folder / "kspolicy.sqlite")
+    catalog = Catalog.open(folder)
     try:
-        documents = tuple(store.read_documents(db))
-        parsed = {d.doc_id: store.read_parsed(db, d.doc_id) for d in documents}
-        facts = store.export_facts(db)
-        status = {row["doc_id"]: row for row in store.export_documents(db, today or date.today())}
+        documents = tuple(catalog.documents().values())
+        clauses = {d.doc_id: catalog.clauses(d.doc_id) for d in documents}
+        tables = {d.doc_id: catalog.tables(d.doc_id) for d in documents}
+        facts = catalog.export_facts()
+        status = {row["doc_id"]: row for row in catalog.export_documents(today or date.today())}
     finally:
-        db.close()
-    return Library(folder, documents, {k: p.clauses for k, p in parsed.items()}, facts, tuple(check(facts)),
-                   {k: p.tables for k, p in parsed.items()}, status)
+        catalog.close()
+    return Library(folder, documents, clauses, facts, tuple(check(facts)), tables, status)
 
 
 def statuses(library: Library) -> dict[str, str]:

@@ -1,7 +1,7 @@
 """The 文件库 page for hundreds of documents: a catalogue with status, filters, the clause tree, attachment tables.
 
 Pure functions over the stored records. Status (现行有效 / 已失效 / 被替代 / 未知) is the
-one `store.export_documents` computes for `docs --json`, so the page and the CLI agree.
+one `Catalog.export_documents` computes for `docs --json`, so the page and the CLI agree.
 """
 
 from __future__ import annotations
