@@ -50,6 +50,27 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
+def questions(files) -> list[str]:
+    return [json.loads(line)["q"] for f in sorted(files) for line in f.read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+
+
+def timed_asks(index, embedder, asked: list[str], rounds: int) -> tuple[list[float], list[float]]:
+    """Seconds per answer and per query encoding, each question asked `rounds` times after one warm-up."""
+    for q in asked:
+        ask(index, q)  # warm caches
+    answer, encode = [], []
+    for _ in range(rounds):
+        for q in asked:
+            t = time.perf_counter()
+            embedder.encode_query(q)
+            encode.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            ask(index, q)
+            answer.append(time.perf_counter() - t)
+    return answer, encode
+
+
 def main() -> int:
     if "--scale" in sys.argv[1:]:
         sys.path.insert(0, str(ROOT / "scripts"))
@@ -84,19 +105,8 @@ def main() -> int:
         shutil.copy(SEED, seed_corpus / SEED.name)
         build(seed_corpus, seed_index, embedder)
         index = load_index(seed_index, embedder=embedder)
-        questions = [json.loads(line)["q"] for f in sorted((ROOT / "tests" / "eval").glob("*.jsonl"))
-                     for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
-        for q in questions:
-            ask(index, q)  # warm caches
-        encode, answer = [], []
-        for _ in range(args.rounds):
-            for q in questions:
-                t = time.perf_counter()
-                embedder.encode_query(q)
-                encode.append(time.perf_counter() - t)
-                t = time.perf_counter()
-                ask(index, q)
-                answer.append(time.perf_counter() - t)
+        answer, encode = timed_asks(index, embedder, questions((ROOT / "tests" / "eval" / "seed").glob("*.jsonl")),
+                                    args.rounds)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     n = len(texts)

@@ -103,26 +103,14 @@ def child_build(corpus: str, index: str, model: str) -> dict:
 
 
 def child_ask(index: str, model: str, rounds: str) -> dict:
-    from kspolicy.answer.compose import ask
+    from bench import questions, timed_asks
     from kspolicy.answer.search import load_index
 
     encoder = embedder(model)
     started = time.perf_counter()
     loaded = load_index(Path(index), embedder=encoder)
     load_s = time.perf_counter() - started
-    questions = [json.loads(line)["q"] for f in QUESTIONS for line in f.read_text(encoding="utf-8").splitlines()
-                 if line.strip()]
-    for q in questions:
-        ask(loaded, q)  # warm caches
-    answer, encode = [], []
-    for _ in range(int(rounds)):
-        for q in questions:
-            t = time.perf_counter()
-            encoder.encode_query(q)
-            encode.append(time.perf_counter() - t)
-            t = time.perf_counter()
-            ask(loaded, q)
-            answer.append(time.perf_counter() - t)
+    answer, encode = timed_asks(loaded, encoder, questions(QUESTIONS), int(rounds))
     return {"load_s": load_s, "chunks": len(loaded.chunks), "ask": answer, "encode": encode, "rss_mb": peak_mb()}
 
 

@@ -127,7 +127,7 @@ def test_a_no_op_build_reads_no_document_and_no_index_file_again(tmp_path, hashi
     def forbidden(*args, **kwargs):
         raise AssertionError("read during a no-op build")
 
-    for target in ("kspolicy.index.corpus.sha256_of", "kspolicy.index.verify.sha256_file",
+    for target in ("kspolicy.index.corpus.sha256_of", "kspolicy.index.verify.sha256_of",
                    "kspolicy.index.store.read_parsed", "kspolicy.index.store.read_chunks",
                    "kspolicy.read.worker.Worker.run", "kspolicy.index.segment.Segment.open"):
         monkeypatch.setattr(target, forbidden)

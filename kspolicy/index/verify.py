@@ -14,10 +14,11 @@ modification time, so damage by a write is always read and found.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path
+
+from ..read.ingest import sha256_of
 
 MANIFEST = "manifest.json"
 DATABASE = "kspolicy.sqlite"
@@ -47,7 +48,7 @@ class Checked:
 
     def sha256(self, path: Path, info: os.stat_result) -> str:
         key = self.key(info)
-        digest = self.known.get(key) or sha256_file(path)
+        digest = self.known.get(key) or sha256_of(path)
         self.seen[key] = digest
         return digest
 
@@ -62,14 +63,6 @@ class Checked:
             pass  # only a cache
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def file_records(folder: Path, known: dict[str, dict] | None = None) -> dict[str, dict]:
     """{relative path: {"size", "sha256"}} of every file of a build except its manifest;
     `known` records (files linked from the previous build) are taken as they are."""
@@ -78,7 +71,7 @@ def file_records(folder: Path, known: dict[str, dict] | None = None) -> dict[str
     for path in sorted(folder.rglob("*")):
         rel = path.relative_to(folder).as_posix()
         if path.is_file() and rel != MANIFEST:
-            records[rel] = known.get(rel) or {"size": path.stat().st_size, "sha256": sha256_file(path)}
+            records[rel] = known.get(rel) or {"size": path.stat().st_size, "sha256": sha256_of(path)}
     return records
 
 
@@ -99,7 +92,7 @@ def damaged(folder: Path, manifest: dict, checksums: bool = True, checked: Check
             if not isinstance(record, dict) or info.st_size != record.get("size"):
                 bad.append(rel)
             elif checksums:
-                digest = checked.sha256(path, info) if checked else sha256_file(path)
+                digest = checked.sha256(path, info) if checked else sha256_of(path)
                 if digest != record.get("sha256"):
                     bad.append(rel)
         except OSError:  # missing or unreadable
