@@ -43,9 +43,10 @@ def extend(index_dir: Path, chunks: int) -> int:
                 known[placed.relative_to(new.tmp).as_posix()] = manifest["files"][old.relative_to(folder).as_posix()]
         for name in ("userdict.txt", "names.json"):
             (new.tmp / name).write_bytes((folder / name).read_bytes())
-        copy = 0
-        while copy < copies_needed:
-            count = min(per_segment, copies_needed - copy)
+        first = 1 + max((int(d.rsplit("#", 1)[1]) for d in manifest["documents"] if "#" in d), default=-1)
+        copy = first  # growing again: new copies get new ids and segment names
+        while copy < first + copies_needed:
+            count = min(per_segment, first + copies_needed - copy)
             name = f"syn{copy:06d}"
             out = new.tmp / "segments" / name
             _write_copies(out, base, range(copy, copy + count), rng, manifest["dimension"])

@@ -57,13 +57,23 @@ def match(index: Index, question: str, name: str) -> tuple[float, float]:
     target = grams(name)
     if name not in index.weights:  # fact names repeat across questions: weigh each once
         index.weights[name] = weight(target, index.idf, index.idf_unknown)
-    precision, recall = overlap(grams(question), target, index.idf, index.idf_unknown, index.weights[name])
-    words = [(t, index.token_idf.get(t, index.token_idf_max)) for t in index.tokenizer.tokens(question)]
+    asked, words = question_parts(index, question)
+    precision, recall = overlap(asked, target, index.idf, index.idf_unknown, index.weights[name])
     if words and precision > 0:
         folded = fold(name)
         total = sum(w for _, w in words)
         recall = max(recall, sum(w for word, w in words if fold(word) in folded) / total)
     return precision, recall
+
+
+def question_parts(index: Index, question: str) -> tuple[frozenset[str], list[tuple[str, float]]]:
+    """The grams and the weighted words of a question, computed once for the many facts matched against it."""
+    last = index.asked
+    if last and last[0] == question:
+        return last[1], last[2]
+    parts = (grams(question), [(t, index.token_idf.get(t, index.token_idf_max)) for t in index.tokenizer.tokens(question)])
+    index.asked = (question, *parts)
+    return parts
 
 
 def fact_rows(index: Index, fact: Responsibility | Target) -> list[int]:
@@ -202,15 +212,16 @@ def answer_responsibility(index: Index, q: Query, scored: Scored):
             if p >= 0.5 and f_score(p, r, beta=2) >= SPECIFIC:
                 specific.append((f_score(p, r, beta=2), t))
     lexical = any(is_cjk(ch) for ch in q.text)  # names cannot be matched across languages
-    ranked = []
+    ranked, seen = [], {}  # seen: text -> its match (documents of one series repeat their tasks)
     for r in (r for r in index.responsibilities_near(q.topic, scored) if in_scope(index, q, r)):
         rows = fact_rows(index, r)
         if not lexical:
             ranked.append((retrieval(scored, rows), r))
             continue
         description = f"{r.task} {r.content} " + " ".join(index.chunks[i].text for i in rows)
-        name = max(f_score(*match(index, q.topic, r.task)), f_score(*match(index, q.topic, r.content)) if r.content else 0)
-        ranked.append((0.5 * name + 0.3 * match(index, q.topic, description)[1] + 0.2 * retrieval(scored, rows), r))
+        found = [seen.get(t) or seen.setdefault(t, match(index, q.topic, t)) for t in (r.task, r.content, description)]
+        name = max(f_score(*found[0]), f_score(*found[1]) if r.content else 0)
+        ranked.append((0.5 * name + 0.3 * found[2][1] + 0.2 * retrieval(scored, rows), r))
     best = max(ranked, key=lambda item: item[0], default=None)
     if specific and (best is None or max(s for s, _ in specific) >= best[0]):
         _, t = max(specific, key=lambda item: item[0])

@@ -219,7 +219,7 @@ class Run:
             sources, report.skipped = scan_corpus(self.corpus, known)
         except CorpusProblem as exc:
             raise IndexProblem(str(exc)) from None
-        self.checked.sources = {s.path.relative_to(self.corpus).as_posix(): (s.stat, s.sha256) for s in sources}
+        self.checked.sources = {s.rel: (s.stat, s.sha256) for s in sources}
         report.note = previous.note
         pending = Pending(self.index_dir, int((previous.manifest or {}).get("next_segment", 0)))
         try:
@@ -250,12 +250,12 @@ class Run:
         """Decide for every file: unchanged (kept as it is, or its rows copied), parsed anew, or skipped."""
         report, previous = self.report, self.previous
         # When two files are the same document, the one already indexed (else the older file) stays.
-        sources.sort(key=lambda s: (s.doc_id not in old_docs, s.mtime_ns, s.path.as_posix()))
+        sources.sort(key=lambda s: (s.doc_id not in old_docs, s.mtime_ns, s.rel))
         seen_sha: dict[str, str] = {}
         seen_number: dict[tuple[str, str], str] = {}
         for n, source in enumerate(sources):
             self.progress("解析", n, len(sources))
-            rel = source.path.relative_to(self.corpus).as_posix()
+            rel = source.rel
             if source.sha256 in seen_sha:
                 report.skipped.append(Skipped(rel, f"重复文件：与 {seen_sha[source.sha256]} 内容完全相同，已跳过"))
                 continue

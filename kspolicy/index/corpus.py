@@ -22,6 +22,7 @@ class Source:
     sha256: str
     stat: str = ""  # inode:size:mtime:ctime when hashed: an unchanged stat means unchanged content
     mtime_ns: int = 0
+    rel: str = ""  # path relative to the corpus, with "/"
 
 
 def stat_key(info: os.stat_result) -> str:
@@ -42,38 +43,41 @@ def scan_corpus(corpus: Path, known: dict[str, tuple[str, str]] | None = None) -
     known = known or {}
     if not corpus.is_dir():
         raise CorpusProblem(f"语料目录不存在或不可读：{corpus}")
-    found: list[tuple[Path, bool, os.stat_result | None]] = []  # (path, is a symlink, stat)
-    for folder, dirs, files in os.walk(corpus, followlinks=False):
-        here = Path(folder)
+    root = str(corpus)
+    found: list[tuple[list[str], str, bool, os.stat_result | None]] = []  # (rel parts, rel, is a link, stat)
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        prefix = os.path.relpath(folder, root)
+        prefix = "" if prefix == "." else prefix.replace(os.sep, "/") + "/"
         dirs[:] = [d for d in dirs if not d.startswith(".")]
-        found += [(here / d, True, None) for d in dirs if (here / d).is_symlink()]
-        dirs[:] = [d for d in dirs if not (here / d).is_symlink()]
+        links = {d for d in dirs if os.path.islink(os.path.join(folder, d))}
+        found += [((prefix + d).split("/"), prefix + d, True, None) for d in links]
+        dirs[:] = [d for d in dirs if d not in links]
         for name in files:
             if name.startswith("."):
                 continue
             try:
-                info = os.lstat(here / name)
+                info = os.lstat(os.path.join(folder, name))
             except OSError:
                 continue
             if stat.S_ISLNK(info.st_mode) or stat.S_ISREG(info.st_mode):  # not FIFOs or devices: reading blocks
-                found.append((here / name, stat.S_ISLNK(info.st_mode), info))
+                found.append(((prefix + name).split("/"), prefix + name, stat.S_ISLNK(info.st_mode), info))
     sources, skipped, ids = [], [], set()
-    for path, link, info in sorted(found, key=lambda item: item[0]):
-        rel = path.relative_to(corpus)
+    for _, rel, link, info in sorted(found, key=lambda item: item[0]):
         if link:
-            skipped.append(Skipped(rel.as_posix(), SYMLINK))
+            skipped.append(Skipped(rel, SYMLINK))
             continue
-        if path.suffix.lower() not in SUPPORTED:
-            skipped.append(Skipped(str(rel), unsupported(path.suffix)))
+        stem, suffix = os.path.splitext(rel)
+        if suffix.lower() not in SUPPORTED:
+            skipped.append(Skipped(rel, unsupported(suffix)))
             continue
-        doc_id = rel.with_suffix("").as_posix()
-        doc_id = doc_id if doc_id not in ids else rel.as_posix()
+        doc_id = stem if stem not in ids else rel
         ids.add(doc_id)
         key = stat_key(info)
-        seen = known.get(rel.as_posix())
+        seen = known.get(rel)
+        path = corpus / rel
         try:
             sources.append(Source(path, doc_id, seen[1] if seen and seen[0] == key else sha256_of(path), key,
-                                  info.st_mtime_ns))
+                                  info.st_mtime_ns, rel))
         except OSError as exc:
-            skipped.append(Skipped(str(rel), f"无法读取文件（{exc.strerror}）"))
+            skipped.append(Skipped(rel, f"无法读取文件（{exc.strerror}）"))
     return sources, skipped
