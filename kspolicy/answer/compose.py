@@ -196,11 +196,12 @@ def about_city(index: Index, doc_id: str, cities: tuple[str, ...]) -> bool:
     return any(n in index.folded[r] for r in index.doc_rows.get(doc_id, []) for n in names)
 
 
-def named_document(index: Index, terms) -> str | None:
-    """The document a question names by its title or 文号: the one whose title and number hold
-    most of the question's key terms (at least half of their weight)."""
-    best = max(((covered(terms, f"{d.title} {d.doc_number}"), doc_id) for doc_id, d in index.documents.items()),
-               default=(0.0, None))
+def named_document(index: Index, terms, scored: Scored) -> str | None:
+    """The document a question names by its title or 文号: of the documents retrieved, the one whose
+    title and number hold most of the question's key terms (at least half of their weight)."""
+    retrieved = sorted({index.chunks[r].doc_id for r in scored.by_row})
+    best = max(((covered(terms, f"{d.title} {d.doc_number}"), doc_id) for doc_id in retrieved
+                for d in [index.documents[doc_id]]), default=(0.0, None))
     return best[1] if best[0] >= 0.5 else None
 
 
@@ -239,7 +240,7 @@ def ask_one(index: Index, question: str, k: int = 5, doc_id: str | None = None) 
     choice = decide(q, o, index.thresholds)
     if choice == "passage" and q.cities and not about_city(index, index.chunks[o.quote.row].doc_id, q.cities):
         choice = "none"  # a quote from another city's document does not answer "苏州…"
-    about_doc = doc_id or (named_document(index, key_terms(index, q)) or (o.quote and index.chunks[o.quote.row].doc_id)
+    about_doc = doc_id or (named_document(index, key_terms(index, q), scored) or (o.quote and index.chunks[o.quote.row].doc_id)
                            if q.about_document else None)
     if choice == "none":
         about = answer_document(index, q, about_doc) if q.about_document and about_doc else None
