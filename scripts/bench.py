@@ -105,8 +105,8 @@ def main() -> int:
         shutil.copy(SEED, seed_corpus / SEED.name)
         build(seed_corpus, seed_index, embedder)
         index = load_index(seed_index, embedder=embedder)
-        answer, encode = timed_asks(index, embedder, questions((ROOT / "tests" / "eval" / "seed").glob("*.jsonl")),
-                                    args.rounds)
+        asked = questions((ROOT / "tests" / "eval" / "seed").glob("*.jsonl"))
+        answer, encode = timed_asks(index, embedder, asked, args.rounds)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     n = len(texts)
@@ -123,7 +123,7 @@ def main() -> int:
          f"{percentile(answer, 0.95) / percentile(encode, 0.95):.2f}"),
     ]
     print(f"model: {embedder.name}; build corpus: {args.docs} documents, {n} chunks; ask: seed index, "
-          f"{len(questions)} questions × {args.rounds}")
+          f"{len(asked)} questions × {args.rounds}")
     print("| measure | kspolicy | reference | ratio |\n|---|---|---|---|")
     for row in rows:
         print("| " + " | ".join(row) + " |")
