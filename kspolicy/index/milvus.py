@@ -41,6 +41,7 @@ VERSION_CHARS = 16
 UPSERT_ROWS = 512
 MAX_KEY = 512
 SLACK = 16  # extra results asked for, in case some belong to versions that are not live
+MAX_LIMIT = 16384  # Milvus's largest top k
 INDEX_TYPES = ("FLAT", "HNSW", "IVF_FLAT")
 
 
@@ -299,17 +300,8 @@ class MilvusRetriever:
             if not len(allowed):
                 return Candidates({}, {})
             where = _in("key", self.keys(allowed))
-        limit = k + SLACK
-        fields = ["doc_id", "version", "ordinal"]
-        lexical: dict[int, float] = {}
-        if tokens:
-            found = self.client.search(self.collection, data=[words(tokens)], anns_field="sparse", limit=limit,
-                                       filter=where, output_fields=fields, search_params={"metric_type": "BM25"})
-            lexical = self._rows(found[0], k, True)  # Milvus Lite reports BM25 scores negated
-        found = self.client.search(self.collection, data=[np.asarray(vector, np.float32).tolist()],
-                                   anns_field="vector", limit=limit, filter=where, output_fields=fields,
-                                   search_params={"metric_type": "IP"})
-        dense = self._rows(found[0], k, False)
+        lexical = self._top("sparse", words(tokens), k, where, bm25_scores=True) if tokens else {}
+        dense = self._top("vector", np.asarray(vector, np.float32).tolist(), k, where, bm25_scores=False)
         missing = [r for r in lexical if r not in dense]
         if missing:  # BM25 candidates the dense top k did not reach: their cosines from the stored vectors
             got = self.client.get(self.collection, ids=self.keys(missing), output_fields=["vector"])
@@ -319,19 +311,28 @@ class MilvusRetriever:
                 dense[row] = float(stored[k_] @ q) if k_ in stored else -1.0
         return Candidates(lexical, dense)
 
-    def _rows(self, results, k: int, bm25_scores: bool) -> dict[int, float]:
-        """Live index rows of search results, best first, at most k (BM25: positive scores only)."""
-        out: dict[int, float] = {}
-        for hit in results:
-            entity = hit.get("entity", hit)
-            row = self.row(entity["doc_id"], entity["version"], int(entity["ordinal"]))
-            score = abs(float(hit["distance"])) if bm25_scores else float(hit["distance"])
-            if row is None or row in out or (bm25_scores and score <= 0):
-                continue
-            out[row] = score
-            if len(out) >= k:
-                break
-        return out
+    def _top(self, field: str, query, k: int, where: str, bm25_scores: bool) -> dict[int, float]:
+        """Live index rows of the k best, best first (BM25: positive scores only, Milvus Lite reports
+        them negated). Rows of versions that are not live are skipped; when they crowd the results,
+        more are asked for."""
+        limit = k + SLACK
+        while True:
+            found = self.client.search(self.collection, data=[query], anns_field=field, limit=limit, filter=where,
+                                       output_fields=["doc_id", "version", "ordinal"],
+                                       search_params={"metric_type": "BM25" if bm25_scores else "IP"})[0]
+            out: dict[int, float] = {}
+            for hit in found:
+                entity = hit.get("entity", hit)
+                row = self.row(entity["doc_id"], entity["version"], int(entity["ordinal"]))
+                score = abs(float(hit["distance"])) if bm25_scores else float(hit["distance"])
+                if row is None or row in out or (bm25_scores and score <= 0):
+                    continue
+                out[row] = score
+                if len(out) >= k:
+                    return out
+            if len(found) < limit or limit >= MAX_LIMIT:
+                return out
+            limit = min(limit * 4, MAX_LIMIT)
 
 
 class MilvusFailed(OSError):
