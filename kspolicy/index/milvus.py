@@ -63,6 +63,11 @@ class Store:
     def describe(self) -> str:
         return "本地索引文件" if self.local else f"Milvus（{self.uri}）"
 
+    @property
+    def index_type(self) -> str:
+        """Vector index of a new collection: exact in Milvus Lite (its only choice), HNSW on a server."""
+        return "FLAT" if self.uri.endswith(".db") else "HNSW"
+
 
 def parse_store(value: str | None, cwd: Path) -> Store:
     """The store a --store value names; a relative .db path is resolved against `cwd`."""
@@ -246,8 +251,10 @@ class MilvusRetriever:
     """`Retriever.search` in Milvus; grams, vocabulary and the catalogue's rows from the local
     segments (`local`), as answer/search.py reads them whatever the store."""
 
-    def __init__(self, local: LocalRetriever, client, collection: str, documents: Mapping[str, dict]):
+    def __init__(self, local: LocalRetriever, client, collection: str, documents: Mapping[str, dict],
+                 index_type: str = "FLAT"):
         self.local, self.client, self.collection = local, client, collection
+        self.hnsw = index_type == "HNSW"  # its search list (ef) must be at least the results asked for
         self.opened: SegmentSet = local.opened
         self.base: dict[str, tuple[str, int]] = {}  # doc_id -> (live version, index row of its first chunk)
         for segment, part, live in zip(self.opened.segments, self.opened.parts, self.opened.live):
@@ -311,6 +318,11 @@ class MilvusRetriever:
                 dense[row] = float(stored[k_] @ q) if k_ in stored else -1.0
         return Candidates(lexical, dense)
 
+    def _params(self, bm25_scores: bool, limit: int) -> dict:
+        if bm25_scores:
+            return {"metric_type": "BM25"}
+        return {"metric_type": "IP", **({"params": {"ef": max(64, limit)}} if self.hnsw else {})}
+
     def _top(self, field: str, query, k: int, where: str, bm25_scores: bool) -> dict[int, float]:
         """Live index rows of the k best, best first (BM25: positive scores only, Milvus Lite reports
         them negated). Rows of versions that are not live are skipped; when they crowd the results,
@@ -319,7 +331,7 @@ class MilvusRetriever:
         while True:
             found = self.client.search(self.collection, data=[query], anns_field=field, limit=limit, filter=where,
                                        output_fields=["doc_id", "version", "ordinal"],
-                                       search_params={"metric_type": "BM25" if bm25_scores else "IP"})[0]
+                                       search_params=self._params(bm25_scores, limit))[0]
             out: dict[int, float] = {}
             for hit in found:
                 entity = hit.get("entity", hit)
@@ -352,8 +364,7 @@ def _guard(action, *args, **kwargs):
 class BuildTarget:
     """The collection one build writes into, and what happens to it at publish or on failure."""
 
-    def __init__(self, store: Store, previous_manifest: Mapping | None, incremental: bool, build_id: str, dim: int,
-                 index_type: str = "FLAT"):
+    def __init__(self, store: Store, previous_manifest: Mapping | None, incremental: bool, build_id: str, dim: int):
         self.store = store
         self.client = _guard(connect, store)
         old = (previous_manifest or {}).get("store") or {}
@@ -362,7 +373,7 @@ class BuildTarget:
         self.created = not self.incremental
         self.collection = self.old if self.incremental else collection_name(build_id)
         if self.created:
-            _guard(create_collection, self.client, self.collection, dim, index_type)
+            _guard(create_collection, self.client, self.collection, dim, store.index_type)
 
     def writer(self, local, documents: Mapping[str, dict]) -> Both:
         versions = {doc_id: entry["sha256"] for doc_id, entry in documents.items()}
@@ -416,7 +427,7 @@ def open_retriever(opened: SegmentSet, manifest: Mapping):
     try:
         if not client.has_collection(collection):
             raise StoreProblem(f"Milvus（{store.uri}）中没有索引的集合 {collection}，请运行 python -m kspolicy build 重建")
-        return MilvusRetriever(local, client, collection, manifest["documents"])
+        return MilvusRetriever(local, client, collection, manifest["documents"], store.index_type)
     except StoreProblem:
         client.close()
         raise
