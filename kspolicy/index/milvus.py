@@ -180,7 +180,7 @@ def _in(field: str, values: Iterable[str]) -> str:
 
 
 class MilvusWriter:
-    """Upserts a build's new chunks (Writer protocol); deletions wait for `after_publish`."""
+    """Upserts a build's new chunks (Writer protocol); deletions wait for `BuildTarget.published`."""
 
     def __init__(self, client, collection: str, dim: int, versions: Mapping[str, str]):
         self.client, self.collection, self.dim = client, collection, dim
