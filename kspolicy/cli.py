@@ -52,6 +52,9 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--corpus", type=Path, default=Path(os.environ.get("KSPOLICY_CORPUS", "corpus")))
     b.add_argument("--index", type=Path, default=Path(os.environ.get("KSPOLICY_INDEX", "index")))
     b.add_argument("--model", default=os.environ.get("KSPOLICY_MODEL"))
+    b.add_argument("--store", default=os.environ.get("KSPOLICY_STORE"),
+                   help="片段与向量的存储：local（默认）、Milvus Lite 文件（PATH.db，相对路径按当前目录）"
+                        "或 Milvus 地址（http://主机:19530）；不指定时沿用索引记录的存储")
     b.add_argument("--json", action="store_true")
     a = sub.add_parser("ask", help="提问；QUESTION 为 - 时从标准输入逐行读取")
     a.add_argument("question")
@@ -81,12 +84,17 @@ def make_parser() -> argparse.ArgumentParser:
 def cmd_build(args) -> int:
     from .index.embed import load_embedder
     from .index.build import build, no_progress, read_manifest
+    from .index.milvus import StoreProblem, parse_store
 
-    # Without --model, an existing index keeps the model it was built with.
+    # Without --model (--store), an existing index keeps the model (store) it was built with.
     limits = limits_from_env()
+    try:
+        store = parse_store(args.store, Path.cwd()) if args.store else None
+    except StoreProblem as exc:
+        raise UserError(str(exc)) from None
     embedder = load_embedder(args.model or (read_manifest(args.index) or {}).get("model"))
     report = build(args.corpus, args.index, embedder, progress=no_progress if args.json else stderr_progress,
-                   limits=limits)
+                   limits=limits, store=store)
     data = asdict(report)
     if args.json:
         print(json.dumps(data, ensure_ascii=False))

@@ -7,6 +7,7 @@
 
 Usage: python scripts/bench.py [--model NAME] [--docs N] [--rounds R]
        python scripts/bench.py --scale [options of scripts/bench_scale.py]   (issue 11: growth with size)
+       python scripts/bench.py --scale --stores local,milvus --sizes 1000   (issue 12: both backends)
 """
 
 from __future__ import annotations

@@ -11,6 +11,9 @@ Each measure gets its growth exponent: the log-log slope from the smallest size 
 
 Usage: python scripts/bench.py --scale [--sizes 100,1000,10000] [--chunks 10000,100000,1000000]
                                        [--rounds 3] [--work DIR]
+       python scripts/bench.py --scale --stores local,milvus [--sizes 1000]   (issue 12: the two
+           retrieval backends side by side on the same libraries; "milvus" is a Milvus Lite file in
+           the work folder, or give a server URI such as http://localhost:19530)
 Every build and every ask run is a child process, so its peak RSS is its own.
 """
 
@@ -93,10 +96,11 @@ def peak_mb(who: int = resource.RUSAGE_SELF) -> float:
     return round(resource.getrusage(who).ru_maxrss / 1024, 1)
 
 
-def child_build(corpus: str, index: str, model: str) -> dict:
+def child_build(corpus: str, index: str, model: str, store: str = "") -> dict:
     from kspolicy.index.build import build
+    from kspolicy.index.milvus import parse_store
 
-    report = build(Path(corpus), Path(index), embedder(model))
+    report = build(Path(corpus), Path(index), embedder(model), store=parse_store(store, Path.cwd()) if store else None)
     return {"seconds": report.seconds, "added": len(report.added), "removed": len(report.removed),
             "unchanged": len(report.unchanged), "skipped": len(report.skipped),
             "embedded": report.chunks_embedded, "rss_mb": peak_mb(), "worker_rss_mb": peak_mb(resource.RUSAGE_CHILDREN)}
@@ -139,8 +143,13 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def size_mb(index: Path) -> float:
+    """The current build's files, plus its Milvus Lite file when it has one."""
     folder = (index / "current").resolve()
-    return round(sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2 ** 20, 1)
+    paths = [p for p in folder.rglob("*") if p.is_file()]
+    uri = (json.loads((folder / "manifest.json").read_text(encoding="utf-8")).get("store") or {}).get("uri", "")
+    if uri.endswith(".db") and Path(uri).exists():
+        paths += [Path(uri)] if Path(uri).is_file() else [p for p in Path(uri).rglob("*") if p.is_file()]
+    return round(sum(p.stat().st_size for p in paths) / 2 ** 20, 1)
 
 
 def exponent(n1: float, v1: float, n2: float, v2: float) -> str:
@@ -149,9 +158,11 @@ def exponent(n1: float, v1: float, n2: float, v2: float) -> str:
     return f"{math.log(v2 / v1) / math.log(n2 / n1):.2f}"
 
 
-def library_row(work: Path, documents: int, model: str, rounds: int) -> dict:
-    corpus, index = make_library(work / f"lib{documents}-{model}", documents), work / f"idx{documents}-{model}"
-    full = child("build", str(corpus), str(index), model)
+def library_row(work: Path, documents: int, model: str, rounds: int, store: str = "") -> dict:
+    """Build, change and ask one library; `store` as for build --store ("" = local)."""
+    tag = f"{documents}-{model}" + (f"-{re.sub(r'[^0-9A-Za-z]+', '_', Path(store).stem)}" if store else "")
+    corpus, index = make_library(work / f"lib{tag}", documents), work / f"idx{tag}"
+    full = child("build", str(corpus), str(index), model, store)
     noop = child("build", str(corpus), str(index), model)
     path = added_document(corpus, documents)
     add = child("build", str(corpus), str(index), model)
@@ -159,7 +170,7 @@ def library_row(work: Path, documents: int, model: str, rounds: int) -> dict:
     remove = child("build", str(corpus), str(index), model)
     noop2 = child("build", str(corpus), str(index), model)
     asked = child("ask", str(index), model, str(rounds))
-    row = {"documents": documents - full["skipped"], "files": documents, "chunks": asked["chunks"],
+    row = {"store": store or "local", "documents": documents - full["skipped"], "files": documents, "chunks": asked["chunks"],
            "model": model, "full_s": full["seconds"], "add_s": add["seconds"], "add_embedded": add["embedded"],
            "remove_s": remove["seconds"], "noop_s": min(noop["seconds"], noop2["seconds"]), "size_mb": size_mb(index),
            "build_rss_mb": max(full["rss_mb"], add["rss_mb"]), "worker_rss_mb": full["worker_rss_mb"],
@@ -209,6 +220,30 @@ CHUNKS = [("size_mb", "index size (MB)", ".0f"), ("ask_rss_mb", "peak RSS ask (M
           ("encode_p95_ms", "query encoding p95 (ms)", ".2f"), ("search_p95_ms", "ask p95 − encoding p95 (ms)", ".1f")]
 
 
+def side_by_side(rows: list[dict], measures: list[tuple[str, str, str]]) -> list[str]:
+    """One column per store (same library), and each store's ratio to the first."""
+    head = "| measure | " + " | ".join(r["label"] for r in rows) + " | " + \
+        " | ".join(f"{r['label']} / {rows[0]['label']}" for r in rows[1:]) + " |"
+    lines = [head, "|" + "---|" * (2 * len(rows))]
+    for key, label, fmt in measures:
+        values = [r[key] for r in rows]
+        ratios = [f"{v / values[0]:.2f}" if values[0] else "—" for v in values[1:]]
+        lines.append(f"| {label} | " + " | ".join(format(v, fmt) for v in values) + " | " + " | ".join(ratios) + " |")
+    return lines
+
+
+def compare_stores(work: Path, sizes: list[int], stores: list[str], rounds: int) -> None:
+    """Issue 12: the same libraries on each retrieval backend, hashing embedder (the index's costs)."""
+    for n in sizes:
+        rows = []
+        for store in stores:
+            uri = str(work / f"milvus-{n}.db") if store == "milvus" else "" if store == "local" else store
+            rows.append({**library_row(work, n, "hash", rounds, uri), "label": store})
+        print(f"\n{rows[0]['documents']:,} documents, {rows[0]['chunks']:,} chunks (hashing embedder):")
+        print("\n".join(side_by_side(rows, LIBRARY)), flush=True)
+        (work / f"stores-{n}.json").write_text(json.dumps(rows, indent=1))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100,1000,10000")
@@ -216,11 +251,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--work", type=Path, default=None)
     parser.add_argument("--skip-recall", action="store_true")
+    parser.add_argument("--stores", default="", help="local,milvus (or a Milvus URI): only the backends side by side")
     args = parser.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="kspolicy-scale-"))
     work.mkdir(parents=True, exist_ok=True)
     sizes = [int(s) for s in args.sizes.split(",") if s]
     try:
+        if args.stores:
+            compare_stores(work, sizes, [s for s in args.stores.split(",") if s], args.rounds)
+            return 0
         rows = [library_row(work, n, "hash", args.rounds) for n in sizes]
         print(f"Libraries (hashing embedder; {len(sources())} source files copied with their own titles and 文号):")
         print("\n".join(table(rows, LIBRARY, "documents")), flush=True)

@@ -26,6 +26,7 @@ from ..index.factlookup import FactLookup
 from ..index.layout import open_segments
 from ..index.lazy import ChunkView, FoldedView, LazyList, Lookup
 from ..index.local import LocalRetriever
+from ..index.milvus import MilvusRetriever, StoreProblem, open_retriever
 from ..index.textgrams import pairs
 from ..index.tokens import Tokenizer
 from ..index.verify import DAMAGED, damaged, describe
@@ -51,7 +52,7 @@ class Index:
     places: dict[str, list[str]]
     departments: dict[str, list[str]]
     tokenizer: Tokenizer
-    retriever: LocalRetriever
+    retriever: LocalRetriever | MilvusRetriever  # index/retriever.py; grams and vocabulary always local
     catalog: Catalog
     facts: FactLookup
     embedder: Embedder
@@ -160,6 +161,8 @@ def load_index(index_dir: Path, model: str | None = None, embedder: Embedder | N
         if not bad:
             return _load(folder, model, embedder)
         cause = "缺失或大小不符：" + describe(bad)
+    except StoreProblem as exc:  # Milvus unreachable or its collection gone
+        raise IndexProblem(str(exc)) from None
     except (sqlite3.Error, RuntimeError, OSError, ValueError, KeyError, AttributeError, TypeError) as exc:
         cause = type(exc).__name__
     raise IndexProblem(DAMAGED.format(cause=cause, index=index_dir))
@@ -174,7 +177,7 @@ def _load(folder: Path, model: str | None, embedder: Embedder | None) -> Index:
         raise IndexProblem(f"模型向量维度 {embedder.dim} 与索引的 {manifest['dimension']} 不一致，请重建索引")
     opened = open_segments(folder, manifest)
     try:
-        retriever = LocalRetriever(opened)
+        retriever = open_retriever(opened, manifest)
         catalog = Catalog(opened)
         documents = catalog.documents()
         places: dict[str, list[str]] = {}

@@ -40,6 +40,7 @@ from .corpus import SYMLINK, CorpusProblem, Source, scan_corpus
 from .embed import Embedder, calibration
 from .layout import open_segments, segment_folders
 from .local import LocalWriter
+from .milvus import BuildTarget, Store, StoreProblem, collection_missing, recorded_store
 from .merge import MAX_SEGMENT, State, merge, plan
 from .publish import FAILURES, NewBuild, WriteFailed  # noqa: F401 - WriteFailed re-exported for the faces
 from .segment import VECTORS, SegmentSet, SegmentWriter, segment_path
@@ -115,8 +116,11 @@ REPAIR = {"parse": "全部文件重新处理", "embed": "全部片段重新向�
 
 
 def build(corpus: Path, index_dir: Path, embedder: Embedder, progress: Progress = no_progress,
-          limits: Limits = Limits()) -> BuildReport:
+          limits: Limits = Limits(), store: Store | None = None) -> BuildReport:
     """Bring the index in line with the corpus; returns what changed and what was skipped.
+
+    `store`: where chunks and vectors are searched (milvus.Store); None keeps the one the current
+    build records. Another store than recorded means a full rewrite into the new store.
 
     Documents are parsed in a bounded worker process (read/worker.py) under `limits`;
     the current build is verified first and what is missing or damaged is rebuilt.
@@ -131,9 +135,13 @@ def build(corpus: Path, index_dir: Path, embedder: Embedder, progress: Progress 
             raise IndexProblem("另一个构建正在进行，请稍后再试") from None
         checked = verify.Checked(index_dir)
         previous = _previous(index_dir, embedder.name, checked)
+        store = store or recorded_store(previous.manifest)
         try:
+            previous = _for_store(previous, store)
             with Worker(limits) as worker:
-                report = Run(corpus, index_dir, embedder, progress, worker, previous, checked).run()
+                report = Run(corpus, index_dir, embedder, progress, worker, previous, checked, store).run()
+        except StoreProblem as exc:
+            raise IndexProblem(str(exc)) from None
         finally:
             previous.close()
         checked.save()
@@ -168,6 +176,23 @@ def _previous(index_dir: Path, model: str, checked: verify.Checked) -> Previous:
         note = note or "索引由其他模型构建，全部片段重新向量化"
         return Previous(manifest, folder, opened, "rows", False, note, True)
     return Previous(manifest, folder, opened, "rows", True, note, True)
+
+
+def _for_store(previous: Previous, store: Store) -> Previous:
+    """A build moving to another store copies every document's rows (vectors kept) into it."""
+    if previous.keep != "segments":
+        return previous
+    if recorded_store(previous.manifest) == store:
+        if not collection_missing(store, previous.manifest):
+            return previous
+        note = f"{store.describe()}中没有索引的集合，全部片段重新写入"
+    else:
+        note = f"存储位置改为{store.describe()}，全部片段写入新的存储"
+    try:
+        opened = open_segments(previous.folder, previous.manifest, (VECTORS,))
+    except (sqlite3.Error, RuntimeError, OSError, ValueError, KeyError):
+        return Previous(note="索引已损坏，全部文件重新处理")
+    return Previous(previous.manifest, previous.folder, opened, "rows", True, note, True)
 
 
 class Pending:
@@ -206,6 +231,7 @@ class Run:
     worker: Worker
     previous: Previous
     checked: verify.Checked
+    store: Store = field(default_factory=Store)
     report: BuildReport = field(default_factory=BuildReport)
     entries: dict[str, dict] = field(default_factory=dict)  # doc_id -> manifest entry of the new build
     names: Counter = field(default_factory=Counter)  # names of the documents added or copied by this build
@@ -222,6 +248,7 @@ class Run:
         self.checked.sources = {s.rel: (s.stat, s.sha256) for s in sources}
         report.note = previous.note
         pending = Pending(self.index_dir, int((previous.manifest or {}).get("next_segment", 0)))
+        self.target: BuildTarget | None = None
         try:
             self._documents(sources, old_docs, pending)
             report.removed = sorted(d for d in old_docs if d not in self.entries)
@@ -244,6 +271,8 @@ class Run:
                 writer.abort()
             if pending.new is not None and not pending.new.published:
                 pending.new.remove()
+                if self.target is not None:
+                    self.target.abort()
         return report
 
     def _documents(self, sources: list[Source], old_docs: dict, pending: Pending) -> None:
@@ -341,8 +370,13 @@ class Run:
         segments = [{"name": s.name, "chunks": s.rows, "vectors": _kind(previous.manifest, s.name)} for s in kept]
         gone = set((previous.manifest or {}).get("documents", {})) - {d for d, e in self.entries.items()
                                                                        if e["segment"] in {s.name for s in kept}}
+        if not self.store.local:
+            self.target = BuildTarget(self.store, previous.manifest, previous.keep == "segments", new.build_id,
+                                      embedder.dim)
         for writer in pending.writers:
             retrieval = LocalWriter(writer.folder, embedder.dim)
+            if self.target is not None:
+                retrieval = self.target.writer(retrieval, self.entries)
             retrieval.delete(gone)
             segments.append(writer.finish(tokenizer.tokens, embed, retrieval))
         self.report.chunks_embedded = total
@@ -352,7 +386,13 @@ class Run:
                     "dimension": embedder.dim, "chunks": sum(e["chunks"] for e in self.entries.values()),
                     "calibration": calibration(embedder.name), "next_segment": pending.next_name,
                     "documents": dict(sorted(self.entries.items())), "segments": segments}
+        if self.target is not None:
+            manifest["store"] = self.target.manifest()
         new.publish(manifest, self._place(new, segments), self.checked)
+        if self.target is not None:
+            touched = {*self.report.added, *self.report.changed, *self.report.removed}
+            note = self.target.published(self.entries, touched)
+            self.report.note = "；".join(n for n in (self.report.note, note) if n)
         self.progress("写入索引", 1, 1)
 
     def _names(self, kept: list) -> Counter:
