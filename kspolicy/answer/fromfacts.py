@@ -10,6 +10,7 @@ a unit name shared by several cities, are never mixed up.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 
 from ..index.store import fact_dict
@@ -204,6 +205,36 @@ def responsibility_name(r: Responsibility) -> str:
     return f"{r.task}（{r.content[:60]}…）" if r.content and r.content[:20] not in r.task else r.task
 
 
+def best_responsibility(index: Index, q: Query, scored: Scored) -> tuple[float, Responsibility] | None:
+    """The responsibility that best answers: 0.5 · its name's match + 0.3 · its clause's recall of the
+    question + 0.2 · retrieval. Candidates are scored in order of their upper bound (clause recall 1),
+    so the clauses of candidates that cannot win are never read; ties go to the first candidate."""
+    candidates = [r for r in index.responsibilities_near(q.topic, scored) if in_scope(index, q, r)]
+    if not any(is_cjk(ch) for ch in q.text):  # names cannot be matched across languages
+        return max(((retrieval(scored, fact_rows(index, r)), r) for r in candidates), key=lambda item: item[0],
+                   default=None)
+    seen: dict[str, tuple[float, float]] = {}  # text -> its match (documents of one series repeat their tasks)
+
+    def matched(text: str) -> tuple[float, float]:
+        return seen.get(text) or seen.setdefault(text, match(index, q.topic, text))
+
+    bounded = []
+    for order, r in enumerate(candidates):
+        rows = fact_rows(index, r)
+        name = max(f_score(*matched(r.task)), f_score(*matched(r.content)) if r.content else 0)
+        base = 0.2 * retrieval(scored, rows)
+        bounded.append((0.5 * name + 0.3 * 1.0 + base, order, name, base, rows, r))
+    best: tuple[float, int, Responsibility] | None = None
+    for bound, order, name, base, rows, r in sorted(bounded, key=lambda item: (-item[0], item[1])):
+        if best is not None and bound < best[0]:
+            break
+        description = f"{r.task} {r.content} " + " ".join(index.chunks[i].text for i in rows)
+        value = 0.5 * name + 0.3 * matched(description)[1] + base
+        if best is None or value > best[0] or (value == best[0] and order < best[1]):
+            best = (value, order, r)
+    return (best[0], best[2]) if best else None
+
+
 def answer_responsibility(index: Index, q: Query, scored: Scored):
     specific = []
     for t in index.citywide_sharing(q.topic):
@@ -211,18 +242,7 @@ def answer_responsibility(index: Index, q: Query, scored: Scored):
             p, r = match(index, q.topic, t.indicator)
             if p >= 0.5 and f_score(p, r, beta=2) >= SPECIFIC:
                 specific.append((f_score(p, r, beta=2), t))
-    lexical = any(is_cjk(ch) for ch in q.text)  # names cannot be matched across languages
-    ranked, seen = [], {}  # seen: text -> its match (documents of one series repeat their tasks)
-    for r in (r for r in index.responsibilities_near(q.topic, scored) if in_scope(index, q, r)):
-        rows = fact_rows(index, r)
-        if not lexical:
-            ranked.append((retrieval(scored, rows), r))
-            continue
-        description = f"{r.task} {r.content} " + " ".join(index.chunks[i].text for i in rows)
-        found = [seen.get(t) or seen.setdefault(t, match(index, q.topic, t)) for t in (r.task, r.content, description)]
-        name = max(f_score(*found[0]), f_score(*found[1]) if r.content else 0)
-        ranked.append((0.5 * name + 0.3 * found[2][1] + 0.2 * retrieval(scored, rows), r))
-    best = max(ranked, key=lambda item: item[0], default=None)
+    best = best_responsibility(index, q, scored)
     if specific and (best is None or max(s for s, _ in specific) >= best[0]):
         _, t = max(specific, key=lambda item: item[0])
         text = f"“{t.indicator}”指标的责任单位：{t.department}（{source(index, t.doc_id, t.clause)}）。"
@@ -271,11 +291,13 @@ def answer_department_tasks(index: Index, q: Query, scored: Scored):
         return None
     parts = []
     role_of = {id(r): role for role, r in tasks}
-    shared = {r.task for _, r in tasks if sum(1 for _, o in tasks if o.task == r.task) > 1}
+    named = Counter(r.task for _, r in tasks)
+    shared = {task for task, n in named.items() if n > 1}
     groups = by_document([r for _, r in tasks] + indicators, index)
+    cities = len({index.documents[d].city for d in groups})
     for doc_id, facts in groups.items():
         doc = index.documents[doc_id]
-        city = f"{doc.city}：" if len({index.documents[d].city for d in groups}) > 1 and doc.city else ""
+        city = f"{doc.city}：" if cities > 1 and doc.city else ""
         items = []
         for f in facts:
             if isinstance(f, Responsibility):
