@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SEED, make_corpus
-from hostile import LINK, PIXEL, markup_doc
+from hostile import PIXEL, markup_doc
 from streamlit.testing.v1 import AppTest
 from test_app import TOKEN, ask, goto, plain, start, tab, unlock
 

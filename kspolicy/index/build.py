@@ -277,7 +277,7 @@ class Run:
 
     def _documents(self, sources: list[Source], old_docs: dict, pending: Pending) -> None:
         """Decide for every file: unchanged (kept as it is, or its rows copied), parsed anew, or skipped."""
-        report, previous = self.report, self.previous
+        report = self.report
         # When two files are the same document, the one already indexed (else the older file) stays.
         sources.sort(key=lambda s: (s.doc_id not in old_docs, s.mtime_ns, s.rel))
         seen_sha: dict[str, str] = {}

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from functools import reduce
 
 from ..models import Line
 from ..text import is_cjk, join_parts
