@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 import docgen  # noqa: E402
 import nantong  # noqa: E402
 
-from kspolicy.index.embed import load_embedder  # noqa: E402
+from kspolicy.index.embed import hashing_embedder, load_embedder  # noqa: E402
 from kspolicy.index.build import build  # noqa: E402
 from kspolicy.answer.search import load_index  # noqa: E402
 
@@ -162,3 +162,18 @@ def real_index(tmp_path_factory, embedder):
     base = tmp_path_factory.mktemp("real")
     report = build(real_corpus(base / "corpus"), base / "index", embedder)
     return base / "index", load_index(base / "index", embedder=embedder), report
+
+
+@pytest.fixture(scope="session")
+def hashing():
+    """The cheap hashing embedder: for tests about the index, not about the encoder."""
+    return hashing_embedder()
+
+
+def variant(number: int, extra: str = "") -> str:
+    """The seed as another document (its own title and 文号)."""
+    text = SEED.read_text(encoding="utf-8")
+    title = f"昆山市第{number}号产业集群实施意见"
+    return (text.replace("昆山市装备制造 产业创新集群建设实施意见", title)
+            .replace("昆山市装备制造产业创新集群建设实施意见", title)
+            .replace("昆政办发〔2022〕98号", f"昆政办发〔2023〕{number}号")) + extra

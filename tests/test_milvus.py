@@ -12,7 +12,7 @@ import json
 
 import numpy as np
 import pytest
-from conftest import ROOT, SEED, make_corpus, real_corpus, run_cli
+from conftest import ROOT, SEED, make_corpus, real_corpus, run_cli, variant
 
 import kspolicy.index.milvus as milvus
 from kspolicy.answer.compose import ask
@@ -30,20 +30,6 @@ QUESTIONS = ["花桥的高新技术企业新增目标是多少", "人才引进�
 @pytest.fixture(scope="module")
 def small(small_model):
     return load_embedder(small_model)
-
-
-@pytest.fixture(scope="module")
-def hashing():
-    return hashing_embedder()
-
-
-def variant(number: int, extra: str = "") -> str:
-    """The seed as another document (its own title and 文号)."""
-    text = SEED.read_text(encoding="utf-8")
-    title = f"昆山市第{number}号产业集群实施意见"
-    return (text.replace("昆山市装备制造 产业创新集群建设实施意见", title)
-            .replace("昆山市装备制造产业创新集群建设实施意见", title)
-            .replace("昆政办发〔2022〕98号", f"昆政办发〔2023〕{number}号")) + extra
 
 
 def answers(index) -> list:

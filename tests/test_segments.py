@@ -11,33 +11,18 @@ import os
 from collections import Counter
 
 import numpy as np
-import pytest
-from conftest import SEED, make_corpus, run_cli
+from conftest import SEED, make_corpus, run_cli, variant
 
 import kspolicy.index.merge as merge
 from kspolicy.answer.compose import ask
 from kspolicy.answer.search import load_index
 from kspolicy.index import bm25, postings, store, vectors
 from kspolicy.index.build import build, read_manifest, resolve
-from kspolicy.index.embed import hashing_embedder
 from kspolicy.scoring import grams
 
 QUESTIONS = ["花桥的高新技术企业新增目标是多少", "人才引进由哪些部门负责？", "市科技局牵头哪些任务？",
              "周市镇2025年有哪些目标？", "汽车及零部件重点聚焦哪两个细分领域？", "哪个区镇的高新技术企业新增目标最多",
              "“首台（套）”重大装备有什么支持", "昆山市2021年GDP是多少？"]
-
-
-@pytest.fixture(scope="module")
-def hashing():
-    return hashing_embedder()
-
-
-def variant(number: int, extra: str = "") -> str:
-    text = SEED.read_text(encoding="utf-8")
-    title = f"昆山市第{number}号产业集群实施意见"
-    return (text.replace("昆山市装备制造 产业创新集群建设实施意见", title)
-            .replace("昆山市装备制造产业创新集群建设实施意见", title)
-            .replace("昆政办发〔2022〕98号", f"昆政办发〔2023〕{number}号")) + extra
 
 
 def answers(index_dir, embedder) -> list:
