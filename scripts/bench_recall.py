@@ -6,7 +6,6 @@ evaluation questions, encoded the same way.
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from pathlib import Path
@@ -59,13 +58,13 @@ def recall_at(base: np.ndarray, queries: np.ndarray, folder: Path, k: int = 10) 
 
 
 def recall_report(work: Path) -> str:
+    from bench import questions as read_questions
     from kspolicy.index.embed import load_embedder
     from kspolicy.index.vectors import nprobe_for
 
     encoder = load_embedder(None)
     texts = pieces(work / "chunks-idx")
-    questions = [json.loads(line)["q"] for f in sorted((ROOT / "tests" / "eval").rglob("*_questions.jsonl"))
-                 for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
+    questions = read_questions((ROOT / "tests" / "eval").rglob("*_questions.jsonl"))
     base, queries = encoder.encode(texts), encoder.encode(questions)
     lines = [f"Recall@10 of the IVF index against exact search: {len(texts):,} real texts of the real library, "
              f"{len(questions)} evaluation questions, default encoder ({encoder.name}, {encoder.dim}-d).",
