@@ -476,18 +476,12 @@ def test_library_status_filters_tree_and_attachment_table(monkeypatch, two_citie
     assert status == {"昆政办发〔2022〕98号": "未知", "苏府办规〔2018〕5号": "已失效"}
     row = documents.set_index("文号").loc["苏府办规〔2018〕5号"]
     assert (row["有效期至"], row["年份"], row["类型"]) == ("2020-12-31", "2018", "办法")
-    at.multiselect(key="lib_statuses").set_value(["已失效"]).run()
-    assert list(tab(at, "文件库").dataframe[0].value["文号"]) == ["苏府办规〔2018〕5号"]
-    at.multiselect(key="lib_statuses").set_value([]).run()
-    at.multiselect(key="lib_years").set_value(["2022"]).run()
-    assert list(tab(at, "文件库").dataframe[0].value["文号"]) == ["昆政办发〔2022〕98号"]
-    at.multiselect(key="lib_years").set_value([]).run()
-    at.multiselect(key="lib_issuers").set_value(["苏州市人民政府办公室"]).run()
-    assert list(tab(at, "文件库").dataframe[0].value["文号"]) == ["苏府办规〔2018〕5号"]
-    at.multiselect(key="lib_issuers").set_value([]).run()
-    at.multiselect(key="lib_kinds").set_value(["意见"]).run()
-    assert list(tab(at, "文件库").dataframe[0].value["文号"]) == ["昆政办发〔2022〕98号"]
-    at.multiselect(key="lib_kinds").set_value([]).run()
+    for key, chosen, shown in (("lib_statuses", "已失效", "苏府办规〔2018〕5号"), ("lib_years", "2022", "昆政办发〔2022〕98号"),
+                               ("lib_issuers", "苏州市人民政府办公室", "苏府办规〔2018〕5号"),
+                               ("lib_kinds", "意见", "昆政办发〔2022〕98号")):
+        at.multiselect(key=key).set_value([chosen]).run()
+        assert list(tab(at, "文件库").dataframe[0].value["文号"]) == [shown], key
+        at.multiselect(key=key).set_value([]).run()
     at.text_input(key="lib_text").input("科技金融").run()
     assert list(tab(at, "文件库").dataframe[0].value["文号"]) == ["苏府办规〔2018〕5号"]
     at.text_input(key="lib_text").input("").run()
