@@ -50,12 +50,20 @@ def test_bm25_over_postings_equals_bm25s():
     for query in (["w1"], ["w2", "w7", "w2", "w39"], ["w5", "w6", "w7", "w8", "w9", "w10"]):
         expected = np.asarray(reference.get_scores(query), dtype=np.float32)
         terms = [(ids[t], bm25.idf(int(df[ids[t]]), len(corpus))) for t in query]
-        rows, scores = bm25.score_lists(lists, norm, terms, None, len(corpus))
+        rows, scores = bm25.top_lists(lists, norm, terms, None, len(corpus))
         found = np.zeros(len(corpus), np.float32)
         found[rows] = scores
         assert np.array_equal(found, expected)  # bit for bit
-        top_rows, _ = bm25.top(rows, scores, 10)
-        assert set(expected[top_rows]) <= set(np.sort(expected)[-10:])
+        for k in (1, 3, 10):  # pruned (MaxScore) top k: the exhaustive top k, same order
+            everything = np.lexsort((np.arange(len(corpus)), -expected))
+            best = [int(r) for r in everything[:k] if expected[r] > 0]
+            assert bm25.top_lists(lists, norm, terms, None, k)[0].tolist() == best
+        keep = np.arange(len(corpus)) % 3 > 0  # a filter: only kept rows, still exact
+        kept = np.where(keep, expected, 0)
+        best = [int(r) for r in np.lexsort((np.arange(len(corpus)), -kept))[:5] if kept[r] > 0]
+        assert bm25.top_lists(lists, norm, terms, keep, 5)[0].tolist() == best
+        ceiling = sum(float(f) for _, f in terms)  # no row can score more than the summed IDF
+        assert not len(bm25.top_lists(lists, norm, terms, None, 5, floor=ceiling * 1.01)[0])
 
 
 def test_postings_merge_drops_deleted_rows_and_renumbers():

@@ -37,31 +37,62 @@ def weights(tf: np.ndarray, norm: np.ndarray, term_idf: np.float32) -> np.ndarra
     return (np.float64(term_idf) * (tf64 / (norm + tf64))).astype(np.float32)
 
 
-def score_lists(postings: Postings, norm: np.ndarray, terms: Sequence[tuple[int, np.float32]],
-                allowed: np.ndarray | None, n_rows: int) -> tuple[np.ndarray, np.ndarray]:
-    """(rows, scores) of every row in the lists of `terms` ((local term id, idf) in query order,
-    repeated terms counted again); only rows where `allowed` is True when given."""
-    parts = []
+SLACK = 1e-5  # relative margin for float32 rounding when comparing a score bound with a reached score
+
+
+def top_lists(postings: Postings, norm: np.ndarray, terms: Sequence[tuple[int, np.float32]],
+              keep: np.ndarray | None, k: int, floor: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """The k best (rows, scores) over the lists of `terms` ((local term id, idf) in query order,
+    repeated terms counted again), best first; only rows where `keep` is True when given. Rows
+    that cannot reach `floor` (a score k rows elsewhere already have) may be left out.
+
+    MaxScore (Turtle & Flood): a term adds less than its IDF to any row, so lists are read
+    rarest first until the IDF left unread is below the k-th best score found; the common
+    terms' long lists are then only probed at the rows found. Scores are the exhaustive ones,
+    bit for bit (each row's float32 sum in query-token order)."""
+    idf_of = dict(terms)
+    bound: dict[int, float] = {}
     for term, term_idf in terms:
-        rows, tf = postings.slice(term)
-        if allowed is not None:
-            keep = allowed[rows]
-            rows, tf = rows[keep], tf[keep]
-        if len(rows):
-            parts.append((rows, weights(tf, norm[rows], term_idf)))
-    if not parts:
-        return np.zeros(0, np.int32), np.zeros(0, np.float32)
-    if len(parts) == 1:
-        return parts[0]
-    total = np.zeros(n_rows, dtype=np.float32)  # zero pages are only touched where a list points
-    for rows, w in parts:
-        total[rows] += w  # rows of one list are distinct: no np.add.at needed
-    touched = np.concatenate([rows for rows, _ in parts])
-    last = np.zeros(n_rows, dtype=np.int64)
-    positions = np.arange(len(touched), dtype=np.int64)
-    last[touched] = positions
-    touched = touched[last[touched] == positions]  # each row once
-    return touched, total[touched]
+        bound[term] = bound.get(term, 0.0) + float(term_idf)
+    unread, reached = sum(bound.values()), floor
+    partial = np.zeros(len(norm), dtype=np.float32)  # lower bounds of the scores (pages touched lazily)
+    found: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # term -> (rows, weight of one occurrence)
+
+    def add(term: int, rows: np.ndarray, tf: np.ndarray) -> float:
+        found[term] = rows, weights(tf, norm[rows], idf_of[term])
+        partial[rows] += found[term][1] * np.float32(round(bound[term] / float(idf_of[term])))
+        return unread - bound.pop(term)
+
+    def kth(rows: np.ndarray) -> float:
+        return float(np.partition(partial[rows], len(rows) - k)[len(rows) - k]) if len(rows) >= k else 0.0
+
+    def promising(rows: np.ndarray) -> np.ndarray:
+        """Which rows can still reach the k-th best score with the terms not yet added."""
+        return (partial[rows] + unread) * (1 + SLACK) >= reached * (1 - SLACK)
+
+    for term in sorted(bound, key=lambda t: int(postings.ptr[t + 1] - postings.ptr[t])):
+        if unread * (1 + SLACK) < reached * (1 - SLACK):
+            break  # a row in none of the lists read cannot reach the k-th best
+        listed, tf = postings.slice(term)
+        if keep is not None:
+            listed, tf = listed[keep[listed]], tf[keep[listed]]
+        unread = add(term, listed, tf)
+        reached = max(reached, kth(listed))
+    rows = np.sort(np.concatenate([r[promising(r)] for r, _ in found.values()] or [np.zeros(0, np.int32)]))
+    rows = rows[np.r_[True, rows[1:] != rows[:-1]]] if len(rows) else rows
+    for term in sorted(bound, key=bound.__getitem__, reverse=True):  # the common terms: probed at the rows found
+        rows = rows[promising(rows)]
+        listed, tf = postings.slice(term)
+        at = np.minimum(np.searchsorted(listed, rows.astype(listed.dtype)), max(len(listed) - 1, 0))
+        hit = listed[at] == rows if len(listed) else np.zeros(len(rows), bool)
+        unread = add(term, rows[hit], tf[at[hit]])
+        reached = max(reached, kth(rows))
+    rows = rows[promising(rows)]
+    total = np.zeros(len(norm), dtype=np.float32)
+    for term, _ in terms:  # exact scores: each row's float32 sum in query order
+        listed, w = found[term]
+        total[listed] += w
+    return top(rows, total[rows], k)
 
 
 def top(rows: np.ndarray, scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:

@@ -132,23 +132,26 @@ class LocalRetriever:
         if not ids or not self.count:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
         idfs = [bm25.idf(int(self.df[i]), self.count) for i in ids]
-        found_rows, found_scores = [], []
+        found_rows, found_scores, floor = [], [], 0.0
         for position, (segment, part) in enumerate(zip(self.segments, self.parts)):
             table = self.local_term[position]
             terms = [(int(table[i]), f) for i, f in zip(ids, idfs) if table[i] >= 0]
-            mask = self._mask(position, allowed)
-            if not terms or (mask is not None and not mask.any()):
-                continue
-            rows, scores = bm25.score_lists(segment.terms, self.norms[position], terms, mask, segment.rows)
+            keep = self._mask(position, allowed)
             if part.dead is not None:
-                live = ~part.dead[rows]
-                rows, scores = rows[live], scores[live]
-            rows, scores = bm25.top(part.to_global(rows), scores, k)
-            found_rows.append(rows)
+                keep = ~part.dead if keep is None else keep & ~part.dead
+            if not terms or (keep is not None and not keep.any()):
+                continue
+            rows, scores = bm25.top_lists(segment.terms, self.norms[position], terms, keep, k, floor)
+            found_rows.append(part.to_global(rows))
             found_scores.append(scores)
+            if len(found_rows) > 1:
+                rows, scores = bm25.top(np.concatenate(found_rows), np.concatenate(found_scores), k)
+                found_rows, found_scores = [rows], [scores]
+            if len(scores) >= k:
+                floor = float(scores[k - 1])  # k rows already reach it: a later segment needs more
         if not found_rows:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
-        return bm25.top(np.concatenate(found_rows), np.concatenate(found_scores), k)
+        return found_rows[0], found_scores[0]
 
     def dense_top(self, vector: np.ndarray, k: int, allowed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         """(rows, cosines) of the k nearest; among `allowed` rows exactly when they are few."""
