@@ -14,6 +14,7 @@ import math
 from array import array
 from collections import Counter
 from collections.abc import Collection, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +25,7 @@ from .segment import BM25, GRAMS, VECTORS, SegmentSet, write_bm25, write_grams
 from .textgrams import IDF, QUOTED, QUOTED_TERM, TEXT, chunk_keys
 
 EXACT_ALLOWED = 4096  # a document filter up to this many chunks: cosines of all of them, exactly
+DENSE_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="dense")  # dense search beside BM25
 
 
 class LocalRetriever:
@@ -118,8 +120,9 @@ class LocalRetriever:
 
     def search(self, tokens: Sequence[str], vector: np.ndarray, k: int,
                allowed: np.ndarray | None = None) -> Candidates:
+        nearest = DENSE_POOL.submit(self.dense_top, vector, k, allowed)  # FAISS releases the GIL: both at once
         b_rows, b_scores = self.bm25_top(tokens, k, allowed)
-        d_rows, d_cos = self.dense_top(vector, k, allowed)
+        d_rows, d_cos = nearest.result()
         lexical = {int(r): float(s) for r, s in zip(b_rows, b_scores)}
         dense = {int(r): float(c) for r, c in zip(d_rows, d_cos)}
         missing = [r for r in lexical if r not in dense]
