@@ -15,6 +15,7 @@ import re
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -118,12 +119,17 @@ class Index:
             if not ranked or not self.retriever.key_size(ranked[0]):
                 continue
             rows = self.retriever.key_rows(ranked[0])
-            docs = opened.documents_of(rows) & self.facts.responsibility_docs
+            docs = opened.holding(self.responsibility_numbers, rows)
             for key in ranked[1:RAREST_KEYS]:
-                if docs:
-                    docs &= opened.documents_of(self.retriever.key_rows(key))
-            found.update(int(r) for r in opened.rows_within(rows, docs))
+                if len(docs):
+                    docs = opened.holding(docs, self.retriever.key_rows(key))
+            found.update(rows[np.isin(opened.document_numbers(rows), docs)].tolist())
         return sorted(found)
+
+    @cached_property
+    def responsibility_numbers(self) -> np.ndarray:
+        """Numbers (SegmentSet.document_numbers) of the documents with responsibilities."""
+        return self.retriever.opened.numbers_of(self.facts.responsibility_docs)
 
     def phrase_rows(self, phrases: Sequence[str]) -> set[int]:
         """Rows whose folded text contains every phrase (candidates from the rarest character pairs)."""

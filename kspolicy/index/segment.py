@@ -13,8 +13,9 @@ A build folder holds its segments: the first at its top level, the others in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -225,27 +226,31 @@ class SegmentSet:
         for segment in self.segments:
             segment.close()
 
-    def documents_of(self, rows: np.ndarray) -> set[str]:
-        """Ids of the documents that index rows belong to."""
-        rows = np.asarray(rows, dtype=np.int64)
-        out: set[str] = set()
-        where = self.positions(rows)
-        for position in np.unique(where):
-            segment, part = self.segments[position], self.parts[position]
-            local = part.to_local(rows[where == position])
-            for i in np.unique(np.searchsorted(segment.span_first, local, side="right") - 1):
-                out.add(segment.span_docs[i])
-        return out
+    @cached_property
+    def _documents(self) -> tuple[np.ndarray, dict[str, int]]:
+        """The index row where each live document with chunks begins, ascending, and each one's
+        number: its place in that order (a document's chunks are consecutive rows)."""
+        found: list[tuple[int, str]] = []
+        for segment, part, live in zip(self.segments, self.parts, self.live):
+            docs = [(first, d) for d, (first, n) in segment.spans.items() if n and d in live]
+            firsts = part.to_global(np.array([f for f, _ in docs], np.int64)).tolist()
+            found += zip(firsts, (d for _, d in docs))
+        found.sort()
+        return np.array([f for f, _ in found], np.int64), {d: i for i, (_, d) in enumerate(found)}
 
-    def rows_within(self, rows: np.ndarray, doc_ids: set[str]) -> np.ndarray:
-        """The index rows (of `rows`) that belong to the given documents."""
-        rows = np.asarray(rows, dtype=np.int64)
-        ranges = sorted((int(part.to_global(np.array([span[0]]))[0]), span[1])
-                        for segment, part, live in zip(self.segments, self.parts, self.live)
-                        for doc_id in doc_ids if doc_id in live and (span := segment.spans.get(doc_id)))
-        if not ranges or not len(rows):
-            return np.zeros(0, dtype=np.int64)
-        starts = np.array([s for s, _ in ranges], dtype=np.int64)
-        ends = starts + np.array([n for _, n in ranges], dtype=np.int64)
-        where = np.searchsorted(starts, rows, side="right") - 1
-        return rows[(where >= 0) & (rows < ends[np.maximum(where, 0)])]
+    def document_numbers(self, rows: np.ndarray) -> np.ndarray:
+        """Number of the document of each index row."""
+        return np.searchsorted(self._documents[0], np.asarray(rows, dtype=np.int64), side="right") - 1
+
+    def holding(self, numbers: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """The document numbers (of `numbers`) with at least one of `rows` (ascending index rows)."""
+        starts = self._documents[0]
+        ends = np.append(starts[1:], self.count)[numbers]
+        at = np.searchsorted(rows, starts[numbers])
+        return numbers[(at < len(rows)) & (rows[np.minimum(at, max(len(rows) - 1, 0))] < ends)] if len(rows) \
+            else numbers[:0]
+
+    def numbers_of(self, doc_ids: Iterable[str]) -> np.ndarray:
+        """Numbers (ascending) of the live documents with chunks among `doc_ids`."""
+        number = self._documents[1]
+        return np.array(sorted(number[d] for d in doc_ids if d in number), dtype=np.int64)
