@@ -144,6 +144,13 @@ def typo_index(words) -> dict[str, str]:
     return {k: v for k, v in out.items() if v}
 
 
+@lru_cache(maxsize=16)
+def kept_pattern(keep: frozenset[str]) -> re.Pattern | None:
+    """Finds, at every position, the longest word of `keep` (of two characters or more) starting there."""
+    words = sorted((w for w in keep if len(w) > 1), key=len, reverse=True)
+    return re.compile("(?=(" + "|".join(map(re.escape, words)) + "))") if words else None
+
+
 def correct_typos(text: str, seen, patterns: dict[str, str], keep: frozenset[str] = frozenset(),
                   fixes: int = 1) -> str:
     """Replace a run holding a character pair the corpus never has by the known word one
@@ -151,10 +158,10 @@ def correct_typos(text: str, seen, patterns: dict[str, str], keep: frozenset[str
     A particle (`keep`: 里, 的, 和…) or a character of a word of asking (`keep`: 联合印发, 多少钱…)
     is not replaced: it is a word of its own, not a typo ("住房保障里" is not "住房保障办", "联合印发"
     is not "联合开发")."""
-    words_kept = sorted((w for w in keep if len(w) > 1), key=len, reverse=True)
+    kept_words = kept_pattern(keep)
     for _ in range(fixes):
         fixed = None
-        kept = {i for w in words_kept for m in re.finditer(re.escape(w), text) for i in range(m.start(), m.end())}
+        kept = {i for m in kept_words.finditer(text) for i in range(m.start(1), m.end(1))} if kept_words else set()
         for size in (6, 5, 4):
             for start in range(0, max(0, len(text) - size + 1)):
                 piece = text[start:start + size]
