@@ -27,6 +27,8 @@ TARGET_RECALL = 0.6  # share of the question a target's name must explain
 TARGET_COVERED = 0.9  # …or explain almost all of it, however long the name is
 SPECIFIC = 0.6  # an indicator named this precisely answers a "who" question itself
 RESP_MIN = 0.3  # task match needed to answer a "who" question
+EXACT_CANDIDATES = 64  # responsibilities whose clauses are read to answer "who" (best bounds first)
+MAX_DOCUMENTS = 10  # documents listed in answer to "what does this unit do" (most relevant first)
 
 
 NOT_ASSIGNED = ("", "--", "—", "——", "-", "/", "／")
@@ -208,7 +210,8 @@ def responsibility_name(r: Responsibility) -> str:
 def best_responsibility(index: Index, q: Query, scored: Scored) -> tuple[float, Responsibility] | None:
     """The responsibility that best answers: 0.5 · its name's match + 0.3 · its clause's recall of the
     question + 0.2 · retrieval. Candidates are scored in order of their upper bound (clause recall 1),
-    so the clauses of candidates that cannot win are never read; ties go to the first candidate."""
+    so the clauses of candidates that cannot win are never read, and at most EXACT_CANDIDATES are
+    (one task repeated in hundreds of documents); ties go to the first candidate."""
     candidates = [r for r in index.responsibilities_near(q.topic, scored) if in_scope(index, q, r)]
     if not any(is_cjk(ch) for ch in q.text):  # names cannot be matched across languages
         return max(((retrieval(scored, fact_rows(index, r)), r) for r in candidates), key=lambda item: item[0],
@@ -218,17 +221,18 @@ def best_responsibility(index: Index, q: Query, scored: Scored) -> tuple[float, 
     def matched(text: str) -> tuple[float, float]:
         return seen.get(text) or seen.setdefault(text, match(index, q.topic, text))
 
+    retrieved = {index.chunks[row].doc_id for row in scored.by_row}
     bounded = []
     for order, r in enumerate(candidates):
-        rows = fact_rows(index, r)
         name = max(f_score(*matched(r.task)), f_score(*matched(r.content)) if r.content else 0)
-        base = 0.2 * retrieval(scored, rows)
-        bounded.append((0.5 * name + 0.3 * 1.0 + base, order, name, base, rows, r))
+        base = 0.2 * retrieval(scored, fact_rows(index, r)) if r.doc_id in retrieved else 0.0
+        bounded.append((0.5 * name + 0.3 * 1.0 + base, order, name, base, r))
     best: tuple[float, int, Responsibility] | None = None
-    for bound, order, name, base, rows, r in sorted(bounded, key=lambda item: (-item[0], item[1])):
+    ranked = sorted(bounded, key=lambda item: (-item[0], item[1]))
+    for bound, order, name, base, r in ranked[:EXACT_CANDIDATES]:
         if best is not None and bound < best[0]:
             break
-        description = f"{r.task} {r.content} " + " ".join(index.chunks[i].text for i in rows)
+        description = f"{r.task} {r.content} " + " ".join(index.chunks[i].text for i in fact_rows(index, r))
         value = 0.5 * name + 0.3 * matched(description)[1] + base
         if best is None or value > best[0] or (value == best[0] and order < best[1]):
             best = (value, order, r)
@@ -236,12 +240,12 @@ def best_responsibility(index: Index, q: Query, scored: Scored) -> tuple[float, 
 
 
 def answer_responsibility(index: Index, q: Query, scored: Scored):
-    specific = []
-    for t in index.citywide_sharing(q.topic):
-        if t.source == "table" and t.department and in_scope(index, q, t):
-            p, r = match(index, q.topic, t.indicator)
-            if p >= 0.5 and f_score(p, r, beta=2) >= SPECIFIC:
-                specific.append((f_score(p, r, beta=2), t))
+    def precise(indicator: str) -> float:
+        p, r = match(index, q.topic, indicator)
+        return f_score(p, r, beta=2) if p >= 0.5 else 0.0
+
+    specific = [(precise(t.indicator), t) for t in index.citywide_sharing(q.topic, lambda n: precise(n) >= SPECIFIC)
+                if t.source == "table" and t.department and in_scope(index, q, t)]
     best = best_responsibility(index, q, scored)
     if specific and (best is None or max(s for s, _ in specific) >= best[0]):
         _, t = max(specific, key=lambda item: item[0])
@@ -276,6 +280,14 @@ def by_document(facts: Iterable, index: Index) -> dict[str, list]:
     return out
 
 
+def document_relevance(index: Index, scored: Scored) -> dict[str, float]:
+    """Each retrieved document's best candidate score."""
+    relevance: dict[str, float] = {}
+    for c in scored.candidates:
+        relevance.setdefault(index.chunks[c.row].doc_id, c.score)
+    return relevance
+
+
 def answer_department_tasks(index: Index, q: Query, scored: Scored):
     """What a unit leads or takes part in, grouped by document; a name several cities share is
     answered per city, or for the city the question names."""
@@ -293,8 +305,12 @@ def answer_department_tasks(index: Index, q: Query, scored: Scored):
     role_of = {id(r): role for role, r in tasks}
     named = Counter(r.task for _, r in tasks)
     shared = {task for task, n in named.items() if n > 1}
-    groups = by_document([r for _, r in tasks] + indicators, index)
+    every = [r for _, r in tasks] + indicators
+    groups = by_document(every, index)
     cities = len({index.documents[d].city for d in groups})
+    relevance = document_relevance(index, scored)
+    shown = set(sorted(groups, key=lambda d: -relevance.get(d, 0.0))[:MAX_DOCUMENTS])  # stable sort: ties keep order
+    groups = {d: facts for d, facts in groups.items() if d in shown}
     for doc_id, facts in groups.items():
         doc = index.documents[doc_id]
         city = f"{doc.city}：" if cities > 1 and doc.city else ""
@@ -310,8 +326,11 @@ def answer_department_tasks(index: Index, q: Query, scored: Scored):
         name = f"《{doc.title}》" + (f"（{doc.doc_number}）" if doc.doc_number else "")
         parts.append(f"{city}{name}中{dept}{'牵头' if q.role == 'lead' and all(role_of.get(id(f)) == '牵头' for f in facts if isinstance(f, Responsibility)) else '负责'}"
                      f"的共 {len(items)} 项：{'；'.join(items)}。")
-    rows = [i for f in [r for _, r in tasks] + indicators for i in fact_rows(index, f)[:1]]  # one hit per fact
-    facts = [r for _, r in tasks] + indicators
+    facts = [f for f in every if f.doc_id in shown]
+    if len(facts) < len(every):
+        rest = {f.doc_id for f in every} - shown
+        parts.append(f"另有 {len(rest)} 份文件中也有{dept}的任务（共 {len(every) - len(facts)} 项），可在“责任分工”中按单位查看。")
+    rows = [i for f in facts for i in fact_rows(index, f)[:1]]  # one hit per fact
     return Answer("department_tasks", "".join(parts), tuple(fact_dict(f) for f in facts)), rows
 
 
@@ -321,6 +340,11 @@ def answer_district_targets(index: Index, q: Query, scored: Scored):
              and (q.year is None or t.year in (None, q.year))]
     if not facts:
         return None
+    documents = list(dict.fromkeys(t.doc_id for t in facts))
+    if len(documents) > 1:  # one table answers: the most relevant document's
+        relevance = document_relevance(index, scored)
+        chosen = max(documents, key=lambda d: relevance.get(d, 0.0))
+        facts = [t for t in facts if t.doc_id == chosen]
     given = [t for t in facts if t.value is not None or t.value_text not in ("", "--", "—", "/", "-")]
     years = sorted({t.year for t in facts if t.year})
     when = f"{years[0]}年" if len(years) == 1 else ""
@@ -328,6 +352,8 @@ def answer_district_targets(index: Index, q: Query, scored: Scored):
     text = f"{district}{when}目标（{source(index, facts[0].doc_id, facts[0].clause)}，共 {len(given)} 项）：{items}。"
     if len(given) < len(facts):
         text += f"另有 {len(facts) - len(given)} 项未划分到{district}。"
+    if len(documents) > 1:
+        text += f"另有 {len(documents) - 1} 份文件也为{district}分解了目标。"
     return Answer("district_targets", text, tuple(fact_dict(t) for t in facts)), \
         [i for t in given for i in fact_rows(index, t)]
 
