@@ -13,7 +13,7 @@ import json
 import math
 import re
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -78,9 +78,9 @@ class Index:
         """(indicator, its targets) for the indicators whose name (with its unit) shares a gram with `text`."""
         return self.facts.indicators_sharing(text)
 
-    def citywide_sharing(self, text: str) -> list[Target]:
-        """City-wide targets whose indicator shares a gram with `text`."""
-        return self.facts.citywide_sharing(text)
+    def citywide_sharing(self, text: str, named: Callable[[str], bool] = bool) -> list[Target]:
+        """City-wide targets whose indicator shares a gram with `text` (and passes `named`)."""
+        return self.facts.citywide_sharing(text, named)
 
     def citywide_of_unit(self, unit: str) -> list[Target]:
         """City-wide table targets whose 责任单位 lists `unit`."""

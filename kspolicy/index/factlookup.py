@@ -11,7 +11,7 @@ name, responsibilities by the clause labels they were read from.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -22,6 +22,8 @@ from .store import indicator_key
 from .lazy import LazyList
 from ..models import Document, Responsibility, Target
 from ..scoring import grams
+
+NAMED_LIMIT = 1000  # responsibilities scored by name for one question, at most
 
 
 class NameGrams:
@@ -34,10 +36,18 @@ class NameGrams:
                 lists[gram].append(item)
         self.lists = {g: np.asarray(items, dtype=np.int32) for g, items in lists.items()}
 
-    def sharing(self, text: str) -> np.ndarray:
-        """Items (ascending) with a name that shares at least one gram with `text`."""
-        found = [self.lists[g] for g in grams(text) if g in self.lists]
-        return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int32)
+    def sharing(self, text: str, limit: int | None = None) -> np.ndarray:
+        """Items (ascending) with a name that shares at least one gram with `text`; with `limit`, when
+        more share one, the `limit` sharing the most (grams weighted by rarity; ties: first items)."""
+        found = [self.lists[g] for g in sorted(grams(text)) if g in self.lists]
+        if not found:
+            return np.zeros(0, dtype=np.int32)
+        items = np.unique(np.concatenate(found))
+        if limit is None or len(items) <= limit:
+            return items
+        weight = np.concatenate([np.full(len(f), 1.0 / len(f)) for f in found])
+        shared = np.bincount(np.concatenate(found), weights=weight)[items]
+        return np.sort(items[np.lexsort((items, -shared))[:limit]])
 
 
 class FactLookup:
@@ -80,10 +90,11 @@ class FactLookup:
         return [(name, LazyList(lambda name=name: self.by_indicator(name), first=lambda name=name: self.first_of(name)))
                 for name in (self.indicators[i] for i in self.indicator_grams.sharing(text))]
 
-    def citywide_sharing(self, text: str) -> list[Target]:
-        """City-wide (全市) targets whose indicator shares a gram with `text`, in fact order."""
+    def citywide_sharing(self, text: str, named: Callable[[str], bool] = bool) -> list[Target]:
+        """City-wide (全市) targets whose indicator shares a gram with `text` (and passes `named`), in fact order."""
         wanted = grams(text)
-        names = [self.indicators[i] for i in self.indicator_grams.sharing(text) if grams(self.indicators[i]) & wanted]
+        names = [name for i in self.indicator_grams.sharing(text)
+                 if grams(name := self.indicators[i]) & wanted and named(name)]
         if not names:
             return []
         keys = sorted({indicator_key(n) for n in names})
@@ -123,5 +134,6 @@ class FactLookup:
         return self.responsibilities_at(self.catalog.by_unit("r", sorted(set(names))))
 
     def named_like(self, text: str) -> list[tuple[str, int]]:
-        """Keys of the responsibilities whose task or content shares a gram with `text`."""
-        return [self.responsibility_keys[i] for i in self.responsibility_grams.sharing(text)]
+        """Keys of the responsibilities whose task or content shares a gram with `text` (the NAMED_LIMIT
+        sharing most, in a library where more do)."""
+        return [self.responsibility_keys[i] for i in self.responsibility_grams.sharing(text, NAMED_LIMIT)]
