@@ -220,3 +220,32 @@ def test_segments_above_the_threshold_search_an_ivf_index(tmp_path, hashing, mon
     build(corpus, flat, hashing)
     assert [s["vectors"] for s in read_manifest(flat)["segments"]] == ["flat"]
     assert answers(index_dir, hashing) == answers(flat, hashing)  # few lists, all probed: exact
+
+
+def test_a_unit_or_district_in_many_documents_is_answered_from_the_most_relevant(tmp_path, hashing):
+    """Twelve documents give 市科技局 tasks and 张浦镇 targets: the answer lists the ten most relevant
+    documents (one table for a district) and counts the rest, instead of growing with the library."""
+    from kspolicy.answer.fromfacts import MAX_DOCUMENTS
+
+    corpus = make_corpus(tmp_path / "corpus", SEED)
+    for n in range(1, 12):
+        (corpus / f"政策{n}.txt").write_text(variant(n), encoding="utf-8")
+    index_dir = tmp_path / "index"
+    build(corpus, index_dir, hashing)
+    index = load_index(index_dir, embedder=hashing)
+    answer, _ = ask(index, "市科技局负责哪些工作？")
+    assert answer.kind == "department_tasks"
+    assert answer.text.count("中市科技局负责的共") == MAX_DOCUMENTS and "另有 2 份文件中也有市科技局的任务" in answer.text
+    assert len({f["doc_id"] for f in answer.facts}) == MAX_DOCUMENTS
+    answer, _ = ask(index, "张浦镇在目标分解表里承担哪些指标？")
+    assert answer.kind == "district_targets" and "另有 11 份文件也为张浦分解了目标" in answer.text
+    assert len({f["doc_id"] for f in answer.facts}) == 1 and answer.text.count("昆政办发") == 1
+
+
+def test_name_lookup_keeps_the_names_sharing_most_when_a_limit_is_set():
+    from kspolicy.index.factlookup import NameGrams
+
+    names = NameGrams([("人才引进",), ("人才公寓",), ("人才住房",), ("引进外资",), ("公共服务平台",)])
+    assert names.sharing("人才引进工作").tolist() == [0, 1, 2, 3]
+    assert names.sharing("人才引进工作", limit=1).tolist() == [0]  # shares 人才, 才引 and 引进
+    assert names.sharing("人才引进工作", limit=2).tolist() == [0, 3]  # 引进 is rarer than 人才
