@@ -256,12 +256,7 @@ class MilvusRetriever:
         self.local, self.client, self.collection = local, client, collection
         self.hnsw = index_type == "HNSW"  # its search list (ef) must be at least the results asked for
         self.opened: SegmentSet = local.opened
-        self.base: dict[str, tuple[str, int]] = {}  # doc_id -> (live version, index row of its first chunk)
-        for segment, part, live in zip(self.opened.segments, self.opened.parts, self.opened.live):
-            for doc_id in live:
-                first = segment.spans[doc_id][0]
-                self.base[doc_id] = (version_of(documents[doc_id]["sha256"]),
-                                     int(part.to_global(np.array([first]))[0]))
+        self.versions = {doc_id: version_of(documents[doc_id]["sha256"]) for doc_id in self.opened.documents.ids}
         self.client.load_collection(collection)
 
     # The local parts of retrieval (answer/search.py): character grams and the BM25 vocabulary.
@@ -285,20 +280,16 @@ class MilvusRetriever:
 
     def row(self, doc_id: str, version: str, ordinal: int) -> int | None:
         """The index row of a Milvus row, or None when its version is not live."""
-        live = self.base.get(doc_id)
-        return live[1] + ordinal if live and live[0] == version else None
+        number = self.opened.documents.number.get(doc_id)
+        if number is None or self.versions[doc_id] != version:
+            return None
+        return int(self.opened.documents.starts[number]) + ordinal
 
     def keys(self, rows: Sequence[int]) -> list[str]:
         """Milvus keys of index rows."""
-        out = []
-        for row in map(int, rows):
-            position, local = self.opened.locate(row)
-            segment = self.opened.segments[position]
-            i = int(np.searchsorted(segment.span_first, local, side="right")) - 1
-            doc_id = segment.span_docs[i]
-            version, base = self.base[doc_id]
-            out.append(key(doc_id, version, row - base))
-        return out
+        docs = self.opened.documents
+        return [key(docs.ids[n], self.versions[docs.ids[n]], int(row) - int(docs.starts[n]))
+                for row, n in zip(rows, self.opened.document_numbers(rows))]
 
     def search(self, tokens: Sequence[str], vector: np.ndarray, k: int,
                allowed: np.ndarray | None = None) -> Candidates:

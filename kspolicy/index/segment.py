@@ -122,13 +122,10 @@ class Segment:
     gram_df: np.ndarray
     spans: dict[str, tuple[int, int]]  # doc_id -> (first row, count)
     facts: dict[str, tuple[int, int]]  # doc_id -> rowids of its first responsibility and first target
-    span_first: np.ndarray = None  # first rows of the documents, ascending
-    span_docs: tuple[str, ...] = ()  # their ids, in the same order
+    span_docs: tuple[str, ...] = ()  # the documents' ids in row order
 
     def __post_init__(self) -> None:
-        order = sorted(self.spans.items(), key=lambda item: item[1][0])
-        self.span_first = np.array([first for _, (first, _) in order], dtype=np.int64)
-        self.span_docs = tuple(doc for doc, _ in order)
+        self.span_docs = tuple(sorted(self.spans, key=lambda doc: self.spans[doc][0]))
 
     @classmethod
     def open(cls, folder: Path, name: str, parts: tuple[str, ...] = (VECTORS, BM25, GRAMS)) -> "Segment":
@@ -227,30 +224,42 @@ class SegmentSet:
             segment.close()
 
     @cached_property
-    def _documents(self) -> tuple[np.ndarray, dict[str, int]]:
-        """The index row where each live document with chunks begins, ascending, and each one's
-        number: its place in that order (a document's chunks are consecutive rows)."""
+    def documents(self) -> "DocumentRows":
+        """The live documents with chunks in row order (a document's chunks are consecutive rows)."""
         found: list[tuple[int, str]] = []
         for segment, part, live in zip(self.segments, self.parts, self.live):
             docs = [(first, d) for d, (first, n) in segment.spans.items() if n and d in live]
             firsts = part.to_global(np.array([f for f, _ in docs], np.int64)).tolist()
             found += zip(firsts, (d for _, d in docs))
         found.sort()
-        return np.array([f for f, _ in found], np.int64), {d: i for i, (_, d) in enumerate(found)}
+        starts = np.array([f for f, _ in found] + [self.count], np.int64)
+        return DocumentRows(starts[:-1], starts[1:], tuple(d for _, d in found))
 
     def document_numbers(self, rows: np.ndarray) -> np.ndarray:
-        """Number of the document of each index row."""
-        return np.searchsorted(self._documents[0], np.asarray(rows, dtype=np.int64), side="right") - 1
+        """Number of the document of each index row (its place in `documents`)."""
+        return np.searchsorted(self.documents.starts, np.asarray(rows, dtype=np.int64), side="right") - 1
 
     def holding(self, numbers: np.ndarray, rows: np.ndarray) -> np.ndarray:
         """The document numbers (of `numbers`) with at least one of `rows` (ascending index rows)."""
-        starts = self._documents[0]
-        ends = np.append(starts[1:], self.count)[numbers]
-        at = np.searchsorted(rows, starts[numbers])
-        return numbers[(at < len(rows)) & (rows[np.minimum(at, max(len(rows) - 1, 0))] < ends)] if len(rows) \
-            else numbers[:0]
+        if not len(rows):
+            return numbers[:0]
+        at = np.searchsorted(rows, self.documents.starts[numbers])
+        return numbers[(at < len(rows)) & (rows[np.minimum(at, len(rows) - 1)] < self.documents.ends[numbers])]
 
     def numbers_of(self, doc_ids: Iterable[str]) -> np.ndarray:
         """Numbers (ascending) of the live documents with chunks among `doc_ids`."""
-        number = self._documents[1]
+        number = self.documents.number
         return np.array(sorted(number[d] for d in doc_ids if d in number), dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class DocumentRows:
+    """Document number i (of a SegmentSet) holds index rows starts[i] … ends[i] - 1."""
+
+    starts: np.ndarray
+    ends: np.ndarray
+    ids: tuple[str, ...]
+
+    @cached_property
+    def number(self) -> dict[str, int]:
+        return {d: i for i, d in enumerate(self.ids)}
