@@ -11,6 +11,7 @@ scored with global statistics.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
@@ -50,17 +51,15 @@ def top_lists(postings: Postings, norm: np.ndarray, terms: Sequence[tuple[int, n
     rarest first until the IDF left unread is below the k-th best score found; the common
     terms' long lists are then only probed at the rows found. Scores are the exhaustive ones,
     bit for bit (each row's float32 sum in query-token order)."""
-    idf_of = dict(terms)
-    bound: dict[int, float] = {}
-    for term, term_idf in terms:
-        bound[term] = bound.get(term, 0.0) + float(term_idf)
+    idf_of, times = dict(terms), Counter(term for term, _ in terms)
+    bound = {term: n * float(idf_of[term]) for term, n in times.items()}  # what a term adds at most
     unread, reached = sum(bound.values()), floor
     partial = np.zeros(len(norm), dtype=np.float32)  # lower bounds of the scores (pages touched lazily)
     found: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # term -> (rows, weight of one occurrence)
 
     def add(term: int, rows: np.ndarray, tf: np.ndarray) -> float:
         found[term] = rows, weights(tf, norm[rows], idf_of[term])
-        partial[rows] += found[term][1] * np.float32(round(bound[term] / float(idf_of[term])))
+        partial[rows] += found[term][1] * np.float32(times[term])
         return unread - bound.pop(term)
 
     def kth(rows: np.ndarray) -> float:

@@ -56,6 +56,7 @@ class LocalRetriever:
                           for s, p in zip(self.segments, self.parts))
         self.avgdl = live_length / self.count if self.count else 1.0
         self.norms = [bm25.norms(s.lengths, self.avgdl) for s in self.segments]
+        self.alive = [None if p.dead is None else ~p.dead for p in self.parts]  # per segment: rows not deleted
 
     def _grams(self) -> None:
         """The segments' character keys under one numbering, with live counts of IDF rows."""
@@ -139,9 +140,9 @@ class LocalRetriever:
         for position, (segment, part) in enumerate(zip(self.segments, self.parts)):
             table = self.local_term[position]
             terms = [(int(table[i]), f) for i, f in zip(ids, idfs) if table[i] >= 0]
-            keep = self._mask(position, allowed)
-            if part.dead is not None:
-                keep = ~part.dead if keep is None else keep & ~part.dead
+            keep, alive = self._mask(position, allowed), self.alive[position]
+            if alive is not None:
+                keep = alive if keep is None else keep & alive
             if not terms or (keep is not None and not keep.any()):
                 continue
             rows, scores = bm25.top_lists(segment.terms, self.norms[position], terms, keep, k, floor)
