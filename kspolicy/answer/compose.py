@@ -26,6 +26,7 @@ from .fromfacts import (
     answer_responsibility,
     answer_document,
     answer_target,
+    document_relevance,
     source,
 )
 from .passages import Quote, covered, quote, split_sentences
@@ -199,7 +200,7 @@ def about_city(index: Index, doc_id: str, cities: tuple[str, ...]) -> bool:
 def named_document(index: Index, terms, scored: Scored) -> str | None:
     """The document a question names by its title or 文号: of the documents retrieved, the one whose
     title and number hold most of the question's key terms (at least half of their weight)."""
-    retrieved = sorted({index.chunks[r].doc_id for r in scored.by_row})
+    retrieved = sorted(document_relevance(index, scored))
     best = max(((covered(terms, f"{d.title} {d.doc_number}"), doc_id) for doc_id in retrieved
                 for d in [index.documents[doc_id]]), default=(0.0, None))
     return best[1] if best[0] >= 0.5 else None

@@ -207,6 +207,14 @@ def responsibility_name(r: Responsibility) -> str:
     return f"{r.task}（{r.content[:60]}…）" if r.content and r.content[:20] not in r.task else r.task
 
 
+def document_relevance(index: Index, scored: Scored) -> dict[str, float]:
+    """Each retrieved document's best candidate score."""
+    relevance: dict[str, float] = {}
+    for c in scored.candidates:
+        relevance.setdefault(index.chunks[c.row].doc_id, c.score)
+    return relevance
+
+
 def best_responsibility(index: Index, q: Query, scored: Scored) -> tuple[float, Responsibility] | None:
     """The responsibility that best answers: 0.5 · its name's match + 0.3 · its clause's recall of the
     question + 0.2 · retrieval. Candidates are scored in order of their upper bound (clause recall 1),
@@ -221,7 +229,7 @@ def best_responsibility(index: Index, q: Query, scored: Scored) -> tuple[float, 
     def matched(text: str) -> tuple[float, float]:
         return seen.get(text) or seen.setdefault(text, match(index, q.topic, text))
 
-    retrieved = {index.chunks[row].doc_id for row in scored.by_row}
+    retrieved = document_relevance(index, scored)
     bounded = []
     for order, r in enumerate(candidates):
         name = max(f_score(*matched(r.task)), f_score(*matched(r.content)) if r.content else 0)
@@ -278,14 +286,6 @@ def by_document(facts: Iterable, index: Index) -> dict[str, list]:
     for f in facts:
         out.setdefault(f.doc_id, []).append(f)
     return out
-
-
-def document_relevance(index: Index, scored: Scored) -> dict[str, float]:
-    """Each retrieved document's best candidate score."""
-    relevance: dict[str, float] = {}
-    for c in scored.candidates:
-        relevance.setdefault(index.chunks[c.row].doc_id, c.score)
-    return relevance
 
 
 def answer_department_tasks(index: Index, q: Query, scored: Scored):
