@@ -118,3 +118,12 @@ def test_real_dev_set_meets_the_bar(index):
     result = evaluate(index, REAL / "dev_questions.jsonl")["metrics"]
     assert result["overall"]["accuracy"] >= 0.9 and result["overall"]["hit@5"] >= 0.95
     assert result["overall"]["wrong_refusals"] <= 1
+
+
+def test_items_announced_by_their_clause_are_answered_together(index):
+    """"第十二条 见习单位不得有下列行为：" announces four items, each its own clause: a question
+    answered by one of them gets all four, cited as 第十二条."""
+    answer, _ = ask(index, "就业见习基地不得有哪些行为？")
+    assert answer.kind == "passage"
+    assert all(item in answer.text for item in ("（一）", "高毒", "（二）", "（三）", "（四）", "30%"))
+    assert "第十二条）" in answer.text

@@ -66,3 +66,31 @@ def test_query_analysis(index):
     assert analyse("淀山湖镇的高企目标", index.places, index.departments).unknown_place == "淀山湖镇"
     assert analyse("东接嘉定串联了哪几个区镇", index.places, index.departments).unknown_place == ""
     assert expand_abbreviations("超50亿企业") == "超50亿元企业"
+
+
+def test_what_a_question_asks_for():
+    """"哪些措施" asks for a list of measures; any other "哪些X" for the things named; "哪些部门"
+    for units, which the facts answer."""
+    from kspolicy.answer.query import asked
+
+    assert asked("有哪些支持措施？")[0] == "list"
+    assert asked("智能电梯主攻哪些技术？")[0] == "items"
+    assert asked("见习单位不能安排见习人员干哪些活")[0] == "items"
+    assert asked("人才引进由哪些部门负责？")[0] == ""
+    assert asked("哪些单位配合？") == ("", "partner", "")
+
+
+def test_a_list_answer_spans_its_items():
+    """An item may run over several sentences ("a.…；…。b.…"); the answer runs from the item that
+    holds the best sentence to the last item, and a sentence that enumerates stands alone."""
+    from kspolicy.answer.passages import list_span, split_sentences
+
+    text = ("申请时提交以下材料。a.病历资料：住院的，提供出院记录；门诊的，提供门诊病历。"
+            "未满4个月的，提供休假意见。b.《信息采集表》。另行通知的事项，以通知为准。")
+    sentences = split_sentences(text)
+    span = list_span(sentences, sentences.index("未满4个月的，提供休假意见。"))
+    quoted = "".join(sentences[j] for j in span)
+    assert quoted.startswith("a.病历资料") and quoted.endswith("b.《信息采集表》。")
+    lone = ["重点发展智能电梯，主攻PLC技术、传感技术、人工神经网络。", "支持张浦培育模具企业。"]
+    assert list_span(lone, 0, paragraph=False) == [0]
+    assert list_span(lone, 0) == [0, 1]

@@ -29,7 +29,7 @@ from .fromfacts import (
     document_relevance,
     source,
 )
-from .passages import Quote, covered, quote, split_sentences
+from .passages import LISTS, Quote, covered, quote, split_sentences
 from .query import Query, analyse, correct_typos, cues, expand_abbreviations
 from .search import Index, Scored, quoted_phrases, score, to_hit
 
@@ -53,19 +53,20 @@ def best_quote(index: Index, q: Query, scored: Scored, terms) -> Quote | None:
         if found is None:
             continue
         value = found.score + 0.15 * candidate.score - 0.01 * rank
-        if chunk.label in FRONT_MATTER and q.asks in ("list", "number", "time"):
+        if chunk.label in FRONT_MATTER and q.asks in (*LISTS, "number", "time"):
             value -= PREVIEW  # an introduction names what the body sets out ("申请渠道、办理流程")
         if best is None or value > best[0]:
             best = (value, found)
     if best is None:
         return None
     found = best[1]
-    return with_siblings(index, found, terms) if q.asks == "list" else found
+    return with_siblings(index, found, terms, q.asks) if q.asks in LISTS else found
 
 
-def with_siblings(index: Index, found: Quote, terms) -> Quote:
-    """A list question answered by one item ("2.“穗好办”APP…") whose heading, not the item, is what
-    was asked about ("二、申报渠道") gets every item under that heading, each in its first sentence.
+def with_siblings(index: Index, found: Quote, terms, asks: str) -> Quote:
+    """A list question answered by one item gets every item under that heading, each in its first
+    sentence, when the heading announces a list ("不得有下列行为："), or, for a list of measures or
+    channels, when the heading, not the item ("2.“穗好办”APP…"), is what was asked about ("二、申报渠道").
     Siblings are found by the clause tree (clause ids "S2.I1", "S2.I2"), not by the heading text,
     which may itself hold the path separator."""
     chunk = index.chunks[found.row]
@@ -79,10 +80,15 @@ def with_siblings(index: Index, found: Quote, terms) -> Quote:
     parent = os.path.commonprefix([index.chunks[r].heading for r in rows]).rsplit(" > ", 1)[0]
     title = parent.split(" > ")[-1]
     item = chunk.heading[len(parent):]
-    if not parent or covered(terms, f"{title} {item}") <= covered(terms, item):  # the heading adds what was asked
+    if not parent:
         return found
+    lead_in = title.endswith(("：", ":")) or any(w in title for w in cues().lead_in)
+    if not lead_in and (asks != "list" or covered(terms, f"{title} {item}") <= covered(terms, item)):
+        return found  # "哪些载体" under "三、重点领域 > 2. 工程机械" asks about this item's clause
     items = [split_sentences(index.chunks[r].text)[0] for r in rows if split_sentences(index.chunks[r].text)]
-    return Quote(found.row, f"{title}：" + "".join(items), found.score, found.coverage, found.numbered)
+    whole = next((r for r in index.doc_rows.get(chunk.doc_id, []) if index.chunks[r].clause_id == parent_id
+                  and index.chunks[r].kind == "text"), found.row)  # cited as the clause that holds the items
+    return Quote(whole, f"{title.rstrip('：:')}：" + "".join(items), found.score, found.coverage, found.numbered)
 
 
 def answer_passage(index: Index, found: Quote) -> Answer:

@@ -49,7 +49,7 @@ class Evidence:
             return cls(0.0, 1.0, scored.best_dense, False, "")
         chunk = index.chunks[found.row]
         doc = index.documents[chunk.doc_id]
-        context = f"{chunk.embed_text} {doc.title} {doc.issuer} {doc.city} {doc.doc_number}"
+        context = f"{chunk.embed_text} {found.text} {doc.title} {doc.issuer} {doc.city} {doc.doc_number}"
         known = [(forms, w) for forms, w in terms if forms[0] in index.token_idf]
         flat = fold(context)
         lacking = sum(w for forms, w in known if not any(fold(f) in flat for f in forms))

@@ -22,6 +22,7 @@ SENTENCE = re.compile(r"[^。；！？!?\n]+[。；！？!?]?")
 QUANTITY_WORDS = re.compile(r"[一二两三四五六七八九十百千万]+(?:个|倍|年|月|日|名|人|家)")
 DATE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*月[初底中]|\d+\s*个?(?:工作)?日|\d+\s*个?月|"
                   r"\d{1,2}[:：]\d{2}|次月|当月|每月|每年|前|以前|之日起|期间|时限")
+LISTS = ("list", "items")  # a list of measures, materials or requirements; "哪些X": the things named
 MEASURES = {  # a quote answers a question about money, a share or an age only if it states one
     "money": re.compile(r"\d[\d.,]*\s*(?:万|亿|千)?元"),
     "percent": re.compile(r"\d+(?:\.\d+)?\s*[%‰]|百分之|[一二三四五六七八九]成|\d+(?:\.\d+)?\s*倍"),
@@ -29,7 +30,7 @@ MEASURES = {  # a quote answers a question about money, a share or an age only i
 }
 NOTE_ONLY = re.compile(r"^[（(][^（）()]*[)）]。?$")
 ADDRESSEES = re.compile(r"^[^。！？!?]{6,}[:：]$")  # the list of recipients at the top of a notice
-ITEM = re.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|\d+\s*[.．、]|[①-⑳])")
+ITEM = re.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|\d+\s*[.．、]|[a-hA-H]\s*[.．、]|[①-⑳])")
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def wants(q: Query, text: str) -> float:
         return 0.25 if states_quantity(q, text) else -0.2
     if q.asks == "time":
         return 0.25 if DATE.search(text) else -0.1
-    if q.asks == "list" or "哪几" in q.text or "哪些" in q.text:
+    if q.asks in LISTS or "哪几" in q.text:
         return 0.15 if text.count("、") >= 2 or ITEM.match(text) else 0.0  # an enumeration answers "哪些"
     return 0.0
 
@@ -118,26 +119,25 @@ def quote(chunk: Chunk, row: int, q: Query, terms, question_grams: frozenset[str
     if not scored:
         return None
     best, i, _ = max(scored)
-    picked = [i - 1, i] if i and len(sentences[i]) < 20 and q.asks != "list" else [i]
-    if q.asks == "list":
-        picked = list_span(sentences, i)
+    picked = [i - 1, i] if i and len(sentences[i]) < 20 and q.asks not in LISTS else [i]
+    if q.asks in LISTS:
+        picked = list_span(sentences, i, paragraph=q.asks == "list")
     elif len(sentences[i]) < 30 and i + 1 < len(sentences) and not ITEM.match(sentences[i + 1]):
         picked = [i, i + 1]  # too short to stand alone: the next sentence completes it
     text = "".join(sentences[j] for j in picked)
     return Quote(row, text, best, covered(terms, f"{title} {text}"), states_quantity(q, text))
 
 
-def list_span(sentences: list[str], i: int, limit: int = 8) -> list[int]:
-    """A list answer: the numbered items that follow (or hold) the best sentence, else the
-    sentence with its next ones while they continue the same paragraph."""
-    items = [j for j in range(i, min(len(sentences), i + limit + 1)) if j == i or ITEM.match(sentences[j])]
-    if len(items) > 1:
-        run = [items[0]]
-        for j in items[1:]:
-            if j != run[-1] + 1:
-                break
-            run.append(j)
-        if len(run) > 1:
-            return run
+def list_span(sentences: list[str], i: int, limit: int = 8, paragraph: bool = True) -> list[int]:
+    """A list answer: from the item that holds the best sentence (an item may run over several
+    sentences: "a.病历资料：…；…。b.…") to the last item that follows within `limit` sentences; else,
+    for a list of measures or materials (`paragraph`), the sentence with its next ones while they
+    continue the same paragraph, and for "哪些技术" the sentence alone (it enumerates them)."""
+    first = next((j for j in range(i, max(-1, i - limit), -1) if ITEM.match(sentences[j])), i)
+    items = [j for j in range(first + 1, min(len(sentences), first + limit + 1)) if ITEM.match(sentences[j])]
+    if items:
+        return list(range(first, items[-1] + 1))
+    if not paragraph:
+        return [i]
     following = [j for j in range(i, min(len(sentences), i + 4))]
     return following if len("".join(sentences[j] for j in following)) <= 400 else [i, i + 1][: len(sentences) - i]

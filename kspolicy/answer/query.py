@@ -34,6 +34,8 @@ class Cues:
     number: tuple[str, ...]
     time: tuple[str, ...]
     list: tuple[str, ...]
+    list_not: tuple[str, ...]
+    lead_in: tuple[str, ...]
     lead: tuple[str, ...]
     partner: tuple[str, ...]
     leader: tuple[str, ...]
@@ -72,7 +74,7 @@ class Query:
     extreme: str = ""  # "max" / "min": which district has the most / least
     excluded: tuple[str, ...] = ()  # districts named after 除…外: "除开发区、高新区外，哪个区镇最多"
     doc_id: str = ""  # answer only from this document (the user's document filter)
-    asks: str = ""  # number | time | list | '' (what the answer must hold)
+    asks: str = ""  # number | time | list | items | '' (what the answer must hold; items: "哪些技术")
     role: str = ""  # lead | partner | leader | '' (which role of a responsibility is asked about)
     measure: str = ""  # money | percent | age | '' (the kind of quantity a number question wants)
     about_document: bool = False  # who issued the document, when, its 文号: answered from its metadata
@@ -209,7 +211,10 @@ def asked(text: str) -> tuple[str, str, str]:
         return "time", role, measure
     if any(w in flat for w in c.number):
         return "number", role, measure
-    return ("list" if any(w in flat for w in c.list) else ""), role, measure
+    if any(w in flat for w in c.list):
+        return "list", role, measure
+    things = any(not flat.startswith(c.list_not, m.end()) for m in re.finditer("哪些", flat))
+    return ("items" if things else ""), role, measure
 
 
 def classify(text: str, districts: list[str], depts: list[str], names: dict[str, str], topic: str,
