@@ -123,7 +123,7 @@ def test_real_dev_set_meets_the_bar(index):
 def test_items_announced_by_their_clause_are_answered_together(index):
     """"第十二条 见习单位不得有下列行为：" announces four items, each its own clause: a question
     answered by one of them gets all four, cited as 第十二条."""
-    answer, _ = ask(index, "就业见习基地不得有哪些行为？")
+    answer, _ = ask(index, "见习单位有哪些不允许的行为？")
     assert answer.kind == "passage"
     assert all(item in answer.text for item in ("（一）", "高毒", "（二）", "（三）", "（四）", "30%"))
     assert "第十二条）" in answer.text
