@@ -94,3 +94,21 @@ def test_a_list_answer_spans_its_items():
     lone = ["重点发展智能电梯，主攻PLC技术、传感技术、人工神经网络。", "支持张浦培育模具企业。"]
     assert list_span(lone, 0, paragraph=False) == [0]
     assert list_span(lone, 0) == [0, 1]
+
+
+def test_one_character_fillers_go_only_where_they_stand_alone():
+    """"本" of "本文件" carries no topic; "本" of "基本养老保险" and "本市户籍" does."""
+    from kspolicy.answer.query import strip_question
+
+    assert "基本养老保险" in strip_question("灵活就业人员基本养老保险怎么交？")
+    assert "本市户籍" in strip_question("本市户籍孩子上小学是哪几天报名？")
+    assert strip_question("这个文件里本单位负责什么？") == ""
+
+
+def test_a_negated_word_is_not_the_word():
+    from kspolicy.answer.passages import covered, holds
+
+    assert not holds("非本市户籍适龄儿童", "本市户籍") and holds("非本市户籍适龄儿童", "非本市户籍")
+    assert holds("非本市户籍的，或具有本市户籍的", "本市户籍")
+    terms = [(("本市",), 2.0), (("户籍",), 2.0)]
+    assert covered(terms, "具有本市户籍的适龄儿童") == 1.0 and covered(terms, "非本市户籍适龄儿童") == 0.5

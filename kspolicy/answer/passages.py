@@ -28,6 +28,7 @@ MEASURES = {  # a quote answers a question about money, a share or an age only i
     "percent": re.compile(r"\d+(?:\.\d+)?\s*[%‰]|百分之|[一二三四五六七八九]成|\d+(?:\.\d+)?\s*倍"),
     "age": re.compile(r"\d+\s*周?岁"),
 }
+NEGATIONS = ("非",)  # a prefix that turns a word into its opposite: 非本市户籍, 非营利
 NOTE_ONLY = re.compile(r"^[（(][^（）()]*[)）]。?$")
 ADDRESSEES = re.compile(r"^[^。！？!?]{6,}[:：]$")  # the list of recipients at the top of a notice
 ITEM = re.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|\d+\s*[.．、]|[a-hA-H]\s*[.．、]|[①-⑳])")
@@ -48,6 +49,16 @@ def split_sentences(text: str) -> list[str]:
     return [s.strip() for s in SENTENCE.findall(text) if len(s.strip()) > 1]
 
 
+def holds(flat: str, key: str) -> bool:
+    """`key` occurs in `flat` other than negated: "非本市户籍" does not hold 本市户籍."""
+    start = flat.find(key)
+    while start >= 0:
+        if flat[start - 1:start] not in NEGATIONS or start == 0:
+            return True
+        start = flat.find(key, start + 1)
+    return False
+
+
 def covered(terms: list[tuple[tuple[str, ...], float]], text: str) -> float:
     """IDF-weighted share of the key terms found in `text` (any form of a term, or most of its
     character pairs)."""
@@ -58,7 +69,7 @@ def covered(terms: list[tuple[tuple[str, ...], float]], text: str) -> float:
     got = 0.0
     for forms, w in terms:
         keys = [fold(f) for f in forms]
-        if any(key in flat for key in keys):
+        if any(holds(flat, key) for key in keys):
             got += w
         elif len(keys[0]) >= 3:
             pairs = [keys[0][i:i + 2] for i in range(len(keys[0]) - 1)]

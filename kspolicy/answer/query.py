@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 import tomllib
+
+import jieba
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -41,7 +43,8 @@ class Cues:
     leader: tuple[str, ...]
     most: tuple[str, ...]
     least: tuple[str, ...]
-    filler: re.Pattern[str]
+    filler: re.Pattern[str]  # words of two or more characters that carry no topic
+    filler_chars: frozenset[str]  # one-character ones, removed only where they stand alone
     measure: dict[str, tuple[str, ...]]
     asking: frozenset[str]  # words of asking: never key terms
     document: dict[str, tuple[str, ...]]
@@ -55,9 +58,11 @@ def cues() -> Cues:
     measure = {k: tuple(v) for k, v in data.pop("measure").items()}
     document = {k: tuple(v) for k, v in data.pop("document").items()}
     words = {k: tuple(v) for k, v in data.items()}
-    filler = re.compile("|".join(map(re.escape, sorted(words.pop("filler"), key=len, reverse=True))))
-    asking = frozenset(words.pop("asking")) | set(filler.pattern.split("|"))
-    return Cues(**words, filler=filler, measure=measure, asking=frozenset(w.replace("\\", "") for w in asking),
+    fillers = words.pop("filler")
+    filler = re.compile("|".join(map(re.escape, sorted((w for w in fillers if len(w) > 1), key=len, reverse=True))))
+    filler_chars = frozenset(w for w in fillers if len(w) == 1)
+    asking = frozenset(words.pop("asking")) | set(fillers) | set(words["time"])
+    return Cues(**words, filler=filler, filler_chars=filler_chars, measure=measure, asking=frozenset(w.replace("\\", "") for w in asking),
                 document=document)
 
 
@@ -185,7 +190,11 @@ def correct_typos(text: str, seen, patterns: dict[str, str], keep: frozenset[str
 
 
 def strip_question(text: str) -> str:
-    return re.sub(r"\s+", " ", cues().filler.sub(" ", PUNCTUATION.sub(" ", text))).strip()
+    """The question without punctuation and words that carry no topic. A one-character filler goes
+    only where jieba cuts it as a word of its own: "本" of "本文件", not of "基本" or "本市"."""
+    c = cues()
+    words = jieba.lcut(c.filler.sub(" ", PUNCTUATION.sub(" ", text)))
+    return re.sub(r"\s+", " ", "".join(" " if w in c.filler_chars else w for w in words)).strip()
 
 
 def says(text: str, cue: str) -> bool:
@@ -206,9 +215,9 @@ def asked(text: str) -> tuple[str, str, str]:
                     and any(says(flat, w) for w in words)), "")
     if not measure and re.search(r"多少\S{0,6}?(" + "|".join(c.measure["money_after"]) + ")", flat):
         measure = "money"
-    flat = re.sub(r"哪几|哪一|几种", "", flat)  # "哪几个区镇" asks which ones, not how many
     if any(w in flat for w in c.time):
         return "time", role, measure
+    flat = re.sub(r"哪几|哪一|几种", "", flat)  # "哪几个区镇" asks which ones, not how many
     if any(w in flat for w in c.number):
         return "number", role, measure
     if any(w in flat for w in c.list):
