@@ -112,3 +112,14 @@ def test_a_negated_word_is_not_the_word():
     assert holds("非本市户籍的，或具有本市户籍的", "本市户籍")
     terms = [(("本市",), 2.0), (("户籍",), 2.0)]
     assert covered(terms, "具有本市户籍的适龄儿童") == 1.0 and covered(terms, "非本市户籍适龄儿童") == 0.5
+
+
+def test_a_question_that_asks_two_things():
+    """Two parts by "？" or, when each clause asks for something else, by "，"; a part without a
+    subject of its own is asked about the first part's subject."""
+    from kspolicy.answer.compose import split_question
+
+    assert split_question("推进会是哪天开的，来了多少人") == ["推进会是哪天开的", "推进会是来了多少人"]
+    assert split_question("花桥的高企目标是多少？远期目标呢") == ["花桥的高企目标是多少", "花桥的高企目标是多少，远期目标呢"]
+    assert split_question("如果是外地户籍，需要哪些材料") == ["如果是外地户籍，需要哪些材料"]
+    assert split_question("高企目标是多少，科技型中小企业是多少") == ["高企目标是多少，科技型中小企业是多少"]

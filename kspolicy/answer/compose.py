@@ -30,7 +30,7 @@ from .fromfacts import (
     source,
 )
 from .passages import LISTS, Quote, covered, quote, split_sentences
-from .query import Query, analyse, correct_typos, cues, expand_abbreviations
+from .query import Query, analyse, asked, correct_typos, cues, expand_abbreviations
 from .search import Index, Scored, quoted_phrases, score, to_hit
 
 PASSAGES = 12  # retrieved chunks whose sentences are read for a quote
@@ -226,11 +226,18 @@ def split_question(question: str) -> list[str]:
     is asked about the first part's subject."""
     parts = [p.strip(" ，,") for p in re.split(r"[？?；;]+", question) if len(p.strip(" ，,")) >= 4]
     parts = [p for p in parts if ASKING.search(p)]
+    if len(parts) == 1:  # "推进会是哪天开的，来了多少人": two clauses that each ask for something
+        parts = [p.strip() for p in re.split(r"[，,]", parts[0]) if p.strip()]
+        if len(parts) != 2 or not all(asked(p)[0] for p in parts) or asked(parts[0])[0] == asked(parts[1])[0]:
+            return [question]
     if len(parts) != 2:
         return [question]
     first, second = parts
     if len(second) < 10 and not re.search(r"[\u4e00-\u9fff]{2,}(?:局|委|办|区|镇|率|费|额|数)", second):
-        second = f"{first}，{second}"
+        if asked(second)[0] and asked(second)[0] != asked(first)[0]:
+            second = f"{first[:ASKING.search(first).start()]}{second}"  # the first's subject, asked otherwise
+        else:
+            second = f"{first}，{second}"
     return [first, second]
 
 
