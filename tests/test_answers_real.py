@@ -127,3 +127,11 @@ def test_items_announced_by_their_clause_are_answered_together(index):
     assert answer.kind == "passage"
     assert all(item in answer.text for item in ("（一）", "高毒", "（二）", "（三）", "（四）", "30%"))
     assert "第十二条）" in answer.text
+
+
+def test_who_is_answered_with_the_subject_of_a_continued_sentence(index):
+    """"区级残联组织会同…负责…；制定…，组织开展…需求调查…补贴拨付": the sentence that answers continues
+    after "；" and is quoted with the part that names who does it."""
+    answer, _ = ask(index, "残疾人辅助器具需求调查和补贴拨付由谁组织开展？")
+    assert answer.kind == "passage" and "补贴拨付" in answer.text
+    assert answer.text.startswith("区级残联组织会同同级有关部门")

@@ -123,3 +123,13 @@ def test_a_question_that_asks_two_things():
     assert split_question("花桥的高企目标是多少？远期目标呢") == ["花桥的高企目标是多少", "花桥的高企目标是多少，远期目标呢"]
     assert split_question("如果是外地户籍，需要哪些材料") == ["如果是外地户籍，需要哪些材料"]
     assert split_question("高企目标是多少，科技型中小企业是多少") == ["高企目标是多少，科技型中小企业是多少"]
+
+
+def test_a_continued_sentence_brings_its_subject():
+    from kspolicy.answer.passages import with_subject
+
+    sentences = ["甲局负责规划；", "制定预算，组织开展调查。", "丙局负责宣传；", "（二）乙局负责监督；", "开展检查。"]
+    assert with_subject(sentences, [1]) == [0, 1]
+    assert with_subject(sentences, [2]) == [2]  # after "。" a sentence starts afresh
+    assert with_subject(sentences, [3]) == [3]  # so does a numbered item
+    assert with_subject(sentences, [4, 5]) == [3, 4, 5]

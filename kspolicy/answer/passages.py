@@ -135,8 +135,20 @@ def quote(chunk: Chunk, row: int, q: Query, terms, question_grams: frozenset[str
         picked = list_span(sentences, i, paragraph=q.asks == "list")
     elif len(sentences[i]) < 30 and i + 1 < len(sentences) and not ITEM.match(sentences[i + 1]):
         picked = [i, i + 1]  # too short to stand alone: the next sentence completes it
+    if q.intent == "responsibility" or "谁" in q.text:
+        picked = with_subject(sentences, picked)
     text = "".join(sentences[j] for j in picked)
     return Quote(row, text, best, covered(terms, f"{title} {text}"), states_quantity(q, text))
+
+
+def with_subject(sentences: list[str], picked: list[int], limit: int = 2) -> list[int]:
+    """For "谁…": a sentence that continues its predecessor after "；" shares its subject ("区级残联组织
+    会同…负责…；制定…，组织开展…"), which is quoted with it (a numbered item starts afresh)."""
+    first = picked[0]
+    while first > 0 and picked[0] - first < limit and sentences[first - 1].endswith("；") \
+            and not ITEM.match(sentences[first]):
+        first -= 1
+    return list(range(first, picked[0])) + picked
 
 
 def list_span(sentences: list[str], i: int, limit: int = 8, paragraph: bool = True) -> list[int]:
