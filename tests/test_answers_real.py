@@ -135,3 +135,14 @@ def test_who_is_answered_with_the_subject_of_a_continued_sentence(index):
     answer, _ = ask(index, "残疾人辅助器具需求调查和补贴拨付由谁组织开展？")
     assert answer.kind == "passage" and "补贴拨付" in answer.text
     assert answer.text.startswith("区级残联组织会同同级有关部门")
+
+
+def test_a_miscut_unknown_word_is_not_a_key_term(index):
+    """jieba cuts "医保费在哪里交" into 医保 / 费在 / 哪里 / 交: the unknown 费在 is the particle 在
+    stuck to 费, and 哪里 only asks; neither is a word a quote must hold."""
+    from kspolicy.answer.evidence import key_terms
+    from kspolicy.answer.query import analyse
+
+    q = analyse("城乡居民医保费在哪里交", index.places, index.departments, index.cities, index.token_idf)
+    words = [forms[0] for forms, _ in key_terms(index, q)]
+    assert "医保" in words and "费在" not in words and "哪里" not in words
