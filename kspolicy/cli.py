@@ -75,7 +75,7 @@ def make_parser() -> argparse.ArgumentParser:
     e.add_argument("--model", default=os.environ.get("KSPOLICY_MODEL"))
     e.add_argument("--questions", type=Path, default=None, help="只评测这个问题文件")
     e.add_argument("--realdocs", type=Path, default=None,
-                   help="真实文件目录（如 ../shared/realdocs）：与 --corpus 一起建立评测库，评测 tests/eval/real")
+                   help="真实文件目录（如 ../shared/realdocs）：与 --corpus 一起建立评测库，评测其旁的 eval/real_dev_questions.jsonl 和 tests/eval/real")
     e.add_argument("--corpus", type=Path, default=Path(os.environ.get("KSPOLICY_CORPUS", "corpus")))
     e.add_argument("--json", action="store_true")
     return parser
@@ -230,7 +230,7 @@ def cmd_eval(args) -> int:
     """Seed question sets on --index; with --realdocs, the real sets on a library of the real
     documents plus the corpus, built (incrementally) into --index."""
     from .answer.search import load_index
-    from .evaluate import REAL_SETS, SEED_SETS, evaluate, question_files, real_library, report_text
+    from .evaluate import SEED_SETS, evaluate, question_files, real_library, real_sets, report_text
     from .index.build import build, no_progress
     from .index.embed import load_embedder
 
@@ -240,7 +240,7 @@ def cmd_eval(args) -> int:
         embedder = load_embedder(args.model)
         corpus = real_library(args.realdocs, args.corpus, args.index)
         build(corpus, args.index / "index", embedder, progress=no_progress if args.json else stderr_progress)
-        index, default = load_index(args.index / "index", embedder=embedder), question_files(REAL_SETS)
+        index, default = load_index(args.index / "index", embedder=embedder), real_sets(args.realdocs)
     else:
         index, default = None, question_files(SEED_SETS)
     files = [args.questions] if args.questions else default

@@ -7,8 +7,8 @@ compared with whitespace removed, so "超 100 亿元" in a text file and "超100
 PDF count the same.
 
 Two libraries are evaluated: the seed (tests/eval/seed, on the index given) and the real
-documents of ../shared/realdocs plus the seed (tests/eval/real, on an index `real_library`
-builds from them).
+documents of ../shared/realdocs plus the seed (the shared ../shared/eval/real_dev_questions.jsonl,
+read where it is, and our own tests/eval/real sets, on an index `real_library` builds from them).
 """
 
 from __future__ import annotations
@@ -28,6 +28,17 @@ REAL_SETS = Path("tests/eval/real")
 def question_files(folder: Path) -> list[Path]:
     """Every question file of a set folder."""
     return sorted(folder.glob("*_questions.jsonl"))
+
+
+def shared_questions(realdocs: Path) -> Path:
+    """The shared questions on the real documents, beside them (../shared/eval/)."""
+    return realdocs.parent / "eval" / "real_dev_questions.jsonl"
+
+
+def real_sets(realdocs: Path) -> list[Path]:
+    """The question sets on the real documents: the shared one and ours."""
+    shared = shared_questions(realdocs)
+    return [shared] * shared.is_file() + question_files(REAL_SETS)
 
 
 def real_library(realdocs: Path, corpus: Path, folder: Path) -> Path:

@@ -28,8 +28,9 @@ from kspolicy.answer.search import load_index, score  # noqa: E402
 from kspolicy.evaluate import judge, load_questions  # noqa: E402
 from kspolicy.index.embed import CALIBRATION  # noqa: E402
 
-TUNING = {"real": ["real/dev_questions.jsonl", "real/extra_questions.jsonl"],
-          "seed": ["seed/dev_questions.jsonl", "seed/extra_questions.jsonl"]}  # held-out sets are never used
+EVAL = ROOT / "tests/eval"
+TUNING = {"real": [ROOT.parent / "shared/eval/real_dev_questions.jsonl", EVAL / "real/extra_questions.jsonl"],
+          "seed": [EVAL / "seed/dev_questions.jsonl", EVAL / "seed/extra_questions.jsonl"]}  # held-out sets are never used
 COVERAGE = [x / 100 for x in range(0, 81, 5)]
 MISSING = [x / 100 for x in range(20, 101, 5)]
 FLOOR = [x / 100 for x in range(0, 36, 3)]
@@ -71,7 +72,7 @@ def main() -> int:
     rows = []
     for name, folder in (("real", args.real_index), ("seed", args.seed_index)):
         index = load_index(folder)
-        rows += replayable(index, [ROOT / "tests/eval" / p for p in TUNING[name]])
+        rows += replayable(index, TUNING[name])
     base = index.thresholds
     scored = []
     for c in COVERAGE:

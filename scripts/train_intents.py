@@ -24,7 +24,7 @@ from kspolicy.answer.intent import DATA, INTENTS, normalise, train  # noqa: E402
 
 ASKS_ONE = re.compile(r"多少|几|是多少|定的|怎么定|目标是")
 TRAIN = [*sorted((ROOT / "tests/eval/seed").glob("*_questions.jsonl")), ROOT / "tests/eval/real/extra_questions.jsonl"]
-UNSEEN = [ROOT / "tests/eval/real/dev_questions.jsonl", ROOT / "tests/eval/real/holdout_questions.jsonl"]
+UNSEEN = [ROOT.parent / "shared/eval/real_dev_questions.jsonl", ROOT / "tests/eval/real/holdout_questions.jsonl"]
 
 
 def route(item: dict) -> str:

@@ -143,6 +143,7 @@ def seed_index(tmp_path_factory, embedder):
 
 
 REALDOCS = ROOT.parent / "shared" / "realdocs"
+REAL_DEV = ROOT.parent / "shared" / "eval" / "real_dev_questions.jsonl"  # read there, never copied
 
 
 def real_corpus(folder: Path) -> Path:

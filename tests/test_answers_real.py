@@ -9,12 +9,10 @@ the shared real dev set.
 from __future__ import annotations
 
 import pytest
-from conftest import ROOT
+from conftest import REAL_DEV
 
 from kspolicy.answer.compose import ask
 from kspolicy.evaluate import evaluate
-
-REAL = ROOT / "tests" / "eval" / "real"
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +113,7 @@ def test_document_filter_still_applies(index):
 
 
 def test_real_dev_set_meets_the_bar(index):
-    result = evaluate(index, REAL / "dev_questions.jsonl")["metrics"]
+    result = evaluate(index, REAL_DEV)["metrics"]
     assert result["overall"]["accuracy"] >= 0.9 and result["overall"]["hit@5"] >= 0.95
     assert result["overall"]["wrong_refusals"] <= 1
 

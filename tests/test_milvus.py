@@ -12,7 +12,7 @@ import json
 
 import numpy as np
 import pytest
-from conftest import ROOT, SEED, make_corpus, real_corpus, run_cli, variant
+from conftest import REAL_DEV, ROOT, SEED, make_corpus, real_corpus, run_cli, variant
 
 import kspolicy.index.milvus as milvus
 from kspolicy.answer.compose import ask
@@ -121,7 +121,7 @@ def test_seed_sets_within_one_point(seed_pair):
 def test_real_dev_set_within_one_point(tmp_path, small):
     """The real library built locally, then moved into Milvus (rows and vectors copied, nothing re-parsed)."""
     corpus = real_corpus(tmp_path / "corpus")
-    dev = ROOT / "tests" / "eval" / "real" / "dev_questions.jsonl"
+    dev = REAL_DEV
     build(corpus, tmp_path / "index", small)
     local = evaluate(load_index(tmp_path / "index", embedder=small), dev)
     report = build(corpus, tmp_path / "index", small, store=Store(str(tmp_path / "real.db")))
