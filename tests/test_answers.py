@@ -121,3 +121,10 @@ def test_pdf_corpus_scores_within_five_points(index, fixture, request, tmp_path,
     from_text = evaluate(index, DEV)["metrics"]["overall"]
     for metric in ("accuracy", "hit@1", "hit@5"):
         assert from_pdf[metric] >= from_text[metric] - 0.05, metric
+
+
+def test_materials_the_text_does_not_list_are_refused(index):
+    """The seed says who may apply to be a 文化和旅游装备技术研发中心, not what to hand in: a question
+    for materials is refused rather than answered with the sentence that mentions the application."""
+    answer, _ = ask(index, "申报省级文化和旅游装备技术研发中心要准备什么材料")
+    assert answer.kind == "none"

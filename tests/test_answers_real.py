@@ -144,3 +144,12 @@ def test_a_miscut_unknown_word_is_not_a_key_term(index):
     q = analyse("城乡居民医保费在哪里交", index.places, index.departments, index.cities, index.token_idf)
     words = [forms[0] for forms, _ in key_terms(index, q)]
     assert "医保" in words and "费在" not in words and "哪里" not in words
+
+
+def test_materials_announced_two_levels_up_are_listed(index):
+    """"三、申请材料 需要申请材料如下：" heads items 1–3; item 3 has notes (1)–(3) of its own. A question
+    for materials gets items 1–3, cited as 三, whichever note matched best."""
+    answer, _ = ask(index, "办理房屋租赁登记备案需要哪些材料")
+    assert answer.kind == "passage"
+    assert all(item in answer.text for item in ("租赁双方当事人身份证明", "房屋权属证明", "3、房屋租赁合同"))
+    assert "可以网办吗？您想了解的在这里！》三）" in answer.text

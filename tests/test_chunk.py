@@ -37,3 +37,12 @@ def test_seed_chunks():
                         "2025年：300；开发区：135；高新区：68；花桥：12；旅度区：19；张浦：13；周市：14；陆家：12；巴城：16；"
                         "千灯：11｜责任单位：市科技局")
     assert next(c for c in rows if c.label == "附件2 第8项").record.endswith("责任单位：市委人才办、市人社局、市科技局、各区镇")
+
+
+def test_a_short_clause_without_sub_clauses_is_content():
+    """"三、申请材料" with items under it is a bare heading; the items "1、租赁双方当事人身份证明;" are
+    as short, but hold the answer and must be chunked (they were once dropped as headings)."""
+    clauses = (Clause("d", "S3", "三", "三、申请材料", "三、申请材料"),
+               Clause("d", "S3.I1", "三、1", "三、申请材料 > 1、身份证明", "1、租赁双方当事人身份证明;", parent="S3"),
+               Clause("d", "S3.I2", "三、2", "三、申请材料 > 2、权属证明", "2、房屋权属证明;", parent="S3"))
+    assert [c.label for c in document_chunks(clauses, ())] == ["三、1", "三、2"]

@@ -49,9 +49,12 @@ def best_quote(index: Index, q: Query, scored: Scored, terms) -> Quote | None:
     for rank, candidate in enumerate(diverse(index, scored.candidates, PASSAGES)):
         chunk = index.chunks[candidate.row]
         doc = index.documents[chunk.doc_id]
-        found = quote(chunk, candidate.row, q, terms, question, f"{doc.city} {doc.title}")
+        listed = with_items(index, chunk) if q.asks in LISTS else chunk
+        found = quote(listed, candidate.row, q, terms, question, f"{doc.city} {doc.title}")
         if found is None:
             continue
+        if listed is not chunk:  # the announced list is the answer, whichever item matched best
+            found = replace(found, text="".join(split_sentences(listed.text)))
         value = found.score + 0.15 * candidate.score - 0.01 * rank
         if chunk.label in FRONT_MATTER and q.asks in (*LISTS, "number", "time"):
             value -= PREVIEW  # an introduction names what the body sets out ("申请渠道、办理流程")
@@ -63,32 +66,46 @@ def best_quote(index: Index, q: Query, scored: Scored, terms) -> Quote | None:
     return with_siblings(index, found, terms, q.asks) if q.asks in LISTS else found
 
 
-def with_siblings(index: Index, found: Quote, terms, asks: str) -> Quote:
-    """A list question answered by one item gets every item under that heading, each in its first
-    sentence, when the heading announces a list ("不得有下列行为："), or, for a list of measures or
-    channels, when the heading, not the item ("2.“穗好办”APP…"), is what was asked about ("二、申报渠道").
-    Siblings are found by the clause tree (clause ids "S2.I1", "S2.I2"), not by the heading text,
-    which may itself hold the path separator."""
+def children(index: Index, doc_id: str, clause_id: str) -> list[int]:
+    """Text chunk rows of the clauses directly under `clause_id` (clause ids "S2.I1", "S2.I2")."""
+    return [r for r in index.doc_rows.get(doc_id, []) if index.chunks[r].kind == "text"
+            and index.chunks[r].clause_id.rpartition(".")[0] == clause_id]
+
+
+def with_items(index: Index, chunk):
+    """A clause that announces a list ("需要申请材料如下：") with its items (each a clause of its own,
+    in its first sentence), read as one text for a list question."""
+    if chunk.kind != "text" or not chunk.text.rstrip().endswith(("：", ":")):
+        return chunk
+    items = [split_sentences(index.chunks[r].text)[0] for r in children(index, chunk.doc_id, chunk.clause_id)
+             if split_sentences(index.chunks[r].text)]
+    return replace(chunk, text="\n".join([chunk.text, *items])) if items else chunk
+
+
+def with_siblings(index: Index, found: Quote, terms, asks: str, levels: int = 2) -> Quote:
+    """A list question answered by one item gets every item under a heading above it (its own, or
+    the one above that), each in its first sentence, when the heading announces a list ("不得有下列
+    行为："), or, for a list of measures, materials or channels, when the heading, not the item, is
+    what was asked about ("二、申报渠道" over "2.“穗好办”APP…"; "三、申请材料" over "3、房屋租赁合同 >
+    （2）…"). The clause tree gives the items, not the heading text, which may hold the separator."""
     chunk = index.chunks[found.row]
-    if chunk.kind != "text" or "." not in chunk.clause_id:
+    if chunk.kind != "text":
         return found
-    parent_id = chunk.clause_id.rsplit(".", 1)[0]
-    rows = [r for r in index.doc_rows.get(chunk.doc_id, []) if index.chunks[r].kind == "text"
-            and index.chunks[r].clause_id.rsplit(".", 1)[0] == parent_id and "." in index.chunks[r].clause_id]
-    if not 2 <= len(rows) <= 12:
-        return found
-    parent = os.path.commonprefix([index.chunks[r].heading for r in rows]).rsplit(" > ", 1)[0]
-    title = parent.split(" > ")[-1]
-    item = chunk.heading[len(parent):]
-    if not parent:
-        return found
-    lead_in = title.endswith(("：", ":")) or any(w in title for w in cues().lead_in)
-    if not lead_in and (asks != "list" or covered(terms, f"{title} {item}") <= covered(terms, item)):
-        return found  # "哪些载体" under "三、重点领域 > 2. 工程机械" asks about this item's clause
-    items = [split_sentences(index.chunks[r].text)[0] for r in rows if split_sentences(index.chunks[r].text)]
-    whole = next((r for r in index.doc_rows.get(chunk.doc_id, []) if index.chunks[r].clause_id == parent_id
-                  and index.chunks[r].kind == "text"), found.row)  # cited as the clause that holds the items
-    return Quote(whole, f"{title.rstrip('：:')}：" + "".join(items), found.score, found.coverage, found.numbered)
+    parts = chunk.clause_id.split(".")
+    for depth in range(1, min(levels, len(parts) - 1) + 1):
+        parent_id = ".".join(parts[:-depth])
+        rows = children(index, chunk.doc_id, parent_id)
+        parent = os.path.commonprefix([index.chunks[r].heading for r in rows]).rsplit(" > ", 1)[0]
+        if not 2 <= len(rows) <= 12 or not parent:
+            continue
+        title, item = parent.split(" > ")[-1], chunk.heading[len(parent):]
+        lead_in = title.endswith(("：", ":")) or any(w in title for w in cues().lead_in)
+        if lead_in or (asks == "list" and covered(terms, f"{title} {item}") > covered(terms, item)):
+            items = [split_sentences(index.chunks[r].text)[0] for r in rows if split_sentences(index.chunks[r].text)]
+            whole = next((r for r in index.doc_rows.get(chunk.doc_id, []) if index.chunks[r].clause_id == parent_id
+                          and index.chunks[r].kind == "text"), found.row)  # cited as the clause holding the items
+            return Quote(whole, f"{title.rstrip('：:')}：" + "".join(items), found.score, found.coverage, found.states)
+    return found  # "哪些载体" under "三、重点领域 > 2. 工程机械" asks about this item's clause
 
 
 def answer_passage(index: Index, found: Quote) -> Answer:

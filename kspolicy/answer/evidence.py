@@ -3,7 +3,7 @@
 Evidence is the best quote's coverage of the question's key terms (jieba words weighted
 by IDF; a word the corpus never has weighs most) and the cosine of the closest chunk.
 A question is refused when the coverage is under a threshold, when it asks for a number
-and the quote states none, or — for a question in another language, which has no words
+(or for materials to hand in) and the quote states none, or — for a question in another language, which has no words
 to look up — when the cosine is under a threshold. Thresholds depend on the embedder;
 they are calibrated by scripts/calibrate.py on in- and out-of-corpus questions over the
 multi-document corpus, kept in index/calibration.toml, and recorded in each index's manifest.
@@ -40,7 +40,7 @@ class Evidence:
     coverage: float  # key-term coverage of the quoted sentences
     missing: float  # share (by weight) of the key terms the corpus knows that the quote's context lacks
     dense: float  # cosine of the closest chunk
-    numbered: bool  # the quote states the kind of quantity asked for
+    states: bool  # the quote states the kind of thing asked for (a quantity, a material)
     text: str  # the quote with its context: chunk, heading, document title, issuer, city
 
     @classmethod
@@ -54,7 +54,7 @@ class Evidence:
         flat = fold(context)
         lacking = sum(w for forms, w in known if not any(fold(f) in flat for f in forms))
         missing = lacking / sum(w for _, w in known) if known else 0.0
-        return cls(found.coverage, missing, scored.best_dense, found.numbered, context)
+        return cls(found.coverage, missing, scored.best_dense, found.states, context)
 
 
 def key_terms(index, q: Query) -> list[tuple[tuple[str, ...], float]]:
@@ -87,7 +87,7 @@ def judge(q: Query, evidence: Evidence, limits: Thresholds) -> bool:
     """Whether the evidence supports quoting an answer."""
     if not any(is_cjk(ch) for ch in q.text):
         return evidence.dense >= limits.dense
-    if q.asks == "number" and not evidence.numbered:
+    if (q.asks == "number" or q.measure == "material") and not evidence.states:
         return False
     if q.year and str(q.year) not in evidence.text:
         return False  # "到2030年…": a quote about another year does not answer it

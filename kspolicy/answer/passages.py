@@ -16,7 +16,7 @@ from ..scoring import grams
 from ..text import fold, squash
 from ..understand.targets import masked, quantity_pattern
 from ..understand.vocab import load_vocabulary
-from .query import Query
+from .query import Query, cues
 
 SENTENCE = re.compile(r"[^。；！？!?\n]+[。；！？!?]?")
 QUANTITY_WORDS = re.compile(r"[一二两三四五六七八九十百千万]+(?:个|倍|年|月|日|名|人|家)")
@@ -42,7 +42,7 @@ class Quote:
     text: str
     score: float  # key-term coverage of the quoted sentences in [0, 1] (with what is asked for)
     coverage: float  # key-term coverage alone
-    numbered: bool  # the quote holds a quantity
+    states: bool  # the quote states the kind of thing asked for (a quantity, a material)
 
 
 def split_sentences(text: str) -> list[str]:
@@ -77,9 +77,12 @@ def covered(terms: list[tuple[tuple[str, ...], float]], text: str) -> float:
     return got / total
 
 
-def states_quantity(q: Query, text: str) -> bool:
-    """The text states the kind of quantity the question asks for (any quantity with a unit when no
-    kind is asked; dates, 文号 and clause numbers are not quantities)."""
+def states_asked(q: Query, text: str) -> bool:
+    """The text states the kind of thing the question asks for: a document to hand in for "哪些材料",
+    else the kind of quantity (any quantity with a unit when no kind is asked; dates, 文号 and
+    clause numbers are not quantities)."""
+    if q.measure == "material":
+        return any(w in text for w in cues().materials)
     text = masked(squash(text))
     if q.measure in MEASURES:
         return bool(MEASURES[q.measure].search(text))
@@ -89,12 +92,13 @@ def states_quantity(q: Query, text: str) -> bool:
 def wants(q: Query, text: str) -> float:
     """Bonus for a sentence that holds what the question asks for."""
     if q.asks == "number":
-        return 0.25 if states_quantity(q, text) else -0.2
+        return 0.25 if states_asked(q, text) else -0.2
     if q.asks == "time":
         return 0.25 if DATE.search(text) else -0.1
+    named = 0.0 if q.measure != "material" else 0.15 if states_asked(q, text) else -0.1  # "身份证明、租赁合同"
     if q.asks in LISTS or "哪几" in q.text:
-        return 0.15 if text.count("、") >= 2 or ITEM.match(text) else 0.0  # an enumeration answers "哪些"
-    return 0.0
+        return named + (0.15 if text.count("、") >= 2 or ITEM.match(text) else 0.0)  # an enumeration answers "哪些"
+    return named
 
 
 def quote(chunk: Chunk, row: int, q: Query, terms, question_grams: frozenset[str] = frozenset(),
@@ -109,7 +113,7 @@ def quote(chunk: Chunk, row: int, q: Query, terms, question_grams: frozenset[str
         value = covered(terms, chunk.embed_text)
         penalty = 0.0 if q.asks == "number" else 0.15
         record = chunk.embed_text  # the unit may be in the header: "增幅(%)"
-        return Quote(row, chunk.text, value + wants(q, record) - penalty, value, states_quantity(q, record))
+        return Quote(row, chunk.text, value + wants(q, record) - penalty, value, states_asked(q, record))
     title = squash(chunk.heading.replace(" > ", " ")) if chunk.heading else ""  # the whole heading path
     sentences = split_sentences(chunk.text)
     if not sentences:
@@ -138,7 +142,7 @@ def quote(chunk: Chunk, row: int, q: Query, terms, question_grams: frozenset[str
     if q.intent == "responsibility" or "谁" in q.text:
         picked = with_subject(sentences, picked)
     text = "".join(sentences[j] for j in picked)
-    return Quote(row, text, best, covered(terms, f"{title} {text}"), states_quantity(q, text))
+    return Quote(row, text, best, covered(terms, f"{title} {text}"), states_asked(q, text))
 
 
 def with_subject(sentences: list[str], picked: list[int], limit: int = 2) -> list[int]:

@@ -37,6 +37,7 @@ class Cues:
     time: tuple[str, ...]
     list: tuple[str, ...]
     list_not: tuple[str, ...]
+    materials: tuple[str, ...]
     lead_in: tuple[str, ...]
     lead: tuple[str, ...]
     partner: tuple[str, ...]
@@ -81,7 +82,7 @@ class Query:
     doc_id: str = ""  # answer only from this document (the user's document filter)
     asks: str = ""  # number | time | list | items | '' (what the answer must hold; items: "哪些技术")
     role: str = ""  # lead | partner | leader | '' (which role of a responsibility is asked about)
-    measure: str = ""  # money | percent | age | '' (the kind of quantity a number question wants)
+    measure: str = ""  # money | percent | age | material | '' (the kind of thing the answer must state)
     about_document: bool = False  # who issued the document, when, its 文号: answered from its metadata
     every_year: bool = False  # "…2023年要达到多少？远期目标呢": every year of the target
     cities: tuple[str, ...] = ()  # cities or districts the question names (昆山, 广州)

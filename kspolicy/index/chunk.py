@@ -1,8 +1,9 @@
 """Clause-aware chunks: a clause is one chunk; a table row is a self-describing record.
 
 Only clauses longer than `MAX_CHARS` are split, with langchain-text-splitters
-at Chinese sentence boundaries. Bare headings ("三、重点领域") carry no content
-of their own and are not chunked; their text is in every child's heading path.
+at Chinese sentence boundaries. Bare headings ("三、重点领域") with sub-clauses carry
+no content of their own and are not chunked; their text is in every child's heading
+path. A short clause without sub-clauses ("1、租赁双方当事人身份证明;") is content.
 """
 
 from __future__ import annotations
@@ -33,8 +34,8 @@ def is_bare_heading(text: str) -> bool:
     return "\n" not in text.strip() and len(squash(text)) <= 30 and not any(p in text for p in "。；！？：")
 
 
-def clause_chunks(clause: Clause) -> list[Chunk]:
-    if clause.kind == "footer" or is_bare_heading(clause.text):
+def clause_chunks(clause: Clause, has_children: bool = False) -> list[Chunk]:
+    if clause.kind == "footer" or (has_children and is_bare_heading(clause.text)):
         return []
     parts = split_long(clause.text)
     return [Chunk(f"{clause.doc_id}#{clause.clause_id}" + (f"/{i}" if len(parts) > 1 else ""),
@@ -83,8 +84,9 @@ def table_chunks(table: Table, doc_id: str, clause_id: str) -> list[Chunk]:
 def document_chunks(clauses: tuple[Clause, ...], tables: tuple[Table, ...]) -> list[Chunk]:
     """Every chunk of one document, in document order (rows after their clause)."""
     chunks: list[Chunk] = []
+    parents = {clause.parent for clause in clauses}
     for clause in clauses:
-        chunks += clause_chunks(clause)
+        chunks += clause_chunks(clause, clause.clause_id in parents)
         for t_index, table in enumerate(t for t in tables if t.label == clause.label):
             clause_id = clause.clause_id + (f".T{t_index + 1}" if t_index else "")
             chunks += table_chunks(table, clause.doc_id, clause_id)
