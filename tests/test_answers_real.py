@@ -153,3 +153,15 @@ def test_materials_announced_two_levels_up_are_listed(index):
     assert answer.kind == "passage"
     assert all(item in answer.text for item in ("租赁双方当事人身份证明", "房屋权属证明", "3、房屋租赁合同"))
     assert "可以网办吗？您想了解的在这里！》三）" in answer.text
+
+
+def test_everyday_words_count_in_their_official_forms(index):
+    """别人 is written 他人 and 帮忙 代办 in the documents (cues.toml [colloquial]): the sentence that
+    says so answers, and is not refused for lacking the everyday words."""
+    from kspolicy.answer.evidence import key_terms
+    from kspolicy.answer.query import analyse
+
+    q = analyse("外地户籍的人怎么参保", index.places, index.departments, index.cities, index.token_idf)
+    assert ("外地", "非本市", "外市", "市外", "异地") in [forms for forms, _ in key_terms(index, q)]
+    answer, _ = ask(index, "社保卡照片可以找别人帮忙传吗")
+    assert answer.kind == "passage" and "可由他人代办" in answer.text

@@ -49,6 +49,7 @@ class Cues:
     measure: dict[str, tuple[str, ...]]
     asking: frozenset[str]  # words of asking: never key terms
     document: dict[str, tuple[str, ...]]
+    colloquial: dict[str, tuple[str, ...]]  # everyday word -> the official words documents use
     later: tuple[str, ...]
     particles: tuple[str, ...]
 
@@ -58,12 +59,13 @@ def cues() -> Cues:
     data = tomllib.loads(CUES.read_text(encoding="utf-8"))
     measure = {k: tuple(v) for k, v in data.pop("measure").items()}
     document = {k: tuple(v) for k, v in data.pop("document").items()}
+    colloquial = {k: tuple(v) for k, v in data.pop("colloquial").items()}
     words = {k: tuple(v) for k, v in data.items()}
     fillers = words.pop("filler")
     filler = re.compile("|".join(map(re.escape, sorted((w for w in fillers if len(w) > 1), key=len, reverse=True))))
     filler_chars = frozenset(w for w in fillers if len(w) == 1)
     asking = frozenset(words.pop("asking")) | set(fillers) | set(words["time"])
-    return Cues(**words, filler=filler, filler_chars=filler_chars, measure=measure, asking=frozenset(w.replace("\\", "") for w in asking),
+    return Cues(**words, filler=filler, filler_chars=filler_chars, measure=measure, colloquial=colloquial, asking=frozenset(w.replace("\\", "") for w in asking),
                 document=document)
 
 
