@@ -30,14 +30,9 @@ def question_files(folder: Path) -> list[Path]:
     return sorted(folder.glob("*_questions.jsonl"))
 
 
-def shared_questions(realdocs: Path) -> Path:
-    """The shared questions on the real documents, beside them (../shared/eval/)."""
-    return realdocs.parent / "eval" / "real_dev_questions.jsonl"
-
-
 def real_sets(realdocs: Path) -> list[Path]:
-    """The question sets on the real documents: the shared one and ours."""
-    shared = shared_questions(realdocs)
+    """The question sets on the real documents: the shared one beside them (../shared/eval/) and ours."""
+    shared = realdocs.parent / "eval" / "real_dev_questions.jsonl"
     return [shared] * shared.is_file() + question_files(REAL_SETS)
 
 

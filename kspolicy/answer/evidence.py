@@ -3,8 +3,8 @@
 Evidence is the best quote's coverage of the question's key terms (jieba words weighted
 by IDF; a word the corpus never has weighs most) and the cosine of the closest chunk.
 A question is refused when the coverage is under a threshold, when it asks for a number
-(or for materials to hand in) and the quote states none, or — for a question in another language, which has no words
-to look up — when the cosine is under a threshold. Thresholds depend on the embedder;
+(or for materials to hand in) and the quote states none, or — for a question in another
+language, which has no words to look up — when the cosine is under a threshold. Thresholds depend on the embedder;
 they are calibrated by scripts/calibrate.py on in- and out-of-corpus questions over the
 multi-document corpus, kept in index/calibration.toml, and recorded in each index's manifest.
 """

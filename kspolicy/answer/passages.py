@@ -53,7 +53,7 @@ def holds(flat: str, key: str) -> bool:
     """`key` occurs in `flat` other than negated: "非本市户籍" does not hold 本市户籍."""
     start = flat.find(key)
     while start >= 0:
-        if flat[start - 1:start] not in NEGATIONS or start == 0:
+        if start == 0 or flat[start - 1] not in NEGATIONS:
             return True
         start = flat.find(key, start + 1)
     return False

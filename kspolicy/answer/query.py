@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 import tomllib
-
-import jieba
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+import jieba
 
 from ..text import fold
 from ..understand.vocab import load_vocabulary
@@ -65,8 +65,8 @@ def cues() -> Cues:
     filler = re.compile("|".join(map(re.escape, sorted((w for w in fillers if len(w) > 1), key=len, reverse=True))))
     filler_chars = frozenset(w for w in fillers if len(w) == 1)
     asking = frozenset(words.pop("asking")) | set(fillers) | set(words["time"])
-    return Cues(**words, filler=filler, filler_chars=filler_chars, measure=measure, colloquial=colloquial, asking=frozenset(w.replace("\\", "") for w in asking),
-                document=document)
+    return Cues(**words, filler=filler, filler_chars=filler_chars, measure=measure, colloquial=colloquial,
+                asking=frozenset(w.replace("\\", "") for w in asking), document=document)
 
 
 @dataclass(frozen=True)
