@@ -259,7 +259,7 @@ def keep_filter_in_url() -> None:
 def answer_entry(index: Index, library: browse.Library, question: str, doc_id: str) -> dict:
     """Ask, and keep what the card, the exports and the history need."""
     answer, hits = ask(index, question, k=5, doc_id=doc_id or None)
-    q = analyse(question, index.places, index.departments)
+    q = analyse(question, index.places, index.departments, cut=index.tokenizer.words)
     terms = present.highlight_terms(q, index.places, index.departments, index.tokenizer.tokens(q.content))
     department = q.departments[-1] if q.departments else ""
     names = set(index.departments.get(department, [department])) | {department} if department else set()

@@ -41,7 +41,8 @@ def replayable(index, paths: list[Path]) -> list[tuple[dict, object, object, boo
     out = []
     for item in load_questions(paths):
         question = prepare(index, item["q"])
-        q = analyse(question, index.places, index.departments, index.cities, index.token_idf)
+        q = analyse(question, index.places, index.departments, index.cities, index.token_idf,
+                    index.tokenizer.words)
         o = options(index, q, score(index, question, index.embedder.encode_query(question)))
         facts_ok = o.facts is not None and judge(item, o.facts[0], [])["correct"]
         quote_ok = o.quote is not None and judge(item, answer_passage(index, o.quote), [])["correct"]

@@ -262,7 +262,8 @@ def ask_one(index: Index, question: str, k: int = 5, doc_id: str | None = None) 
     """Answer one question of one part."""
     asked = question
     question = prepare(index, question)
-    q = replace(analyse(question, index.places, index.departments, index.cities, index.token_idf), doc_id=doc_id or "")
+    q = replace(analyse(question, index.places, index.departments, index.cities, index.token_idf,
+                        index.tokenizer.words), doc_id=doc_id or "")
     scored = score(index, question, index.embedder.encode_query(question), doc_id)
     hits = top_hits(index, scored, k)
     if q.unknown_place and not index.mentions(q.unknown_place):

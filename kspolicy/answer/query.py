@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -192,11 +193,12 @@ def correct_typos(text: str, seen, patterns: dict[str, str], keep: frozenset[str
     return text
 
 
-def strip_question(text: str) -> str:
+def strip_question(text: str, cut: Callable[[str], list[str]] | None = None) -> str:
     """The question without punctuation and words that carry no topic. A one-character filler goes
-    only where jieba cuts it as a word of its own: "本" of "本文件", not of "基本" or "本市"."""
+    only where jieba (`cut`, the index's own) cuts it as a word of its own: "本" of "本文件", not of
+    "基本" or "本市"."""
     c = cues()
-    words = jieba.lcut(c.filler.sub(" ", PUNCTUATION.sub(" ", text)))
+    words = (cut or jieba.lcut)(c.filler.sub(" ", PUNCTUATION.sub(" ", text)))
     return re.sub(r"\s+", " ", "".join(" " if w in c.filler_chars else w for w in words)).strip()
 
 
@@ -257,8 +259,9 @@ def names_a_document(text: str) -> bool:
 
 
 def analyse(text: str, places: Aliases, departments: Aliases, cities: tuple[str, ...] = (),
-            known: set[str] | None = None) -> Query:
-    """`known`: words of the corpus (a question about an unknown thing is not a unit's task list)."""
+            known: set[str] | None = None, cut: Callable[[str], list[str]] | None = None) -> Query:
+    """`known`: words of the corpus (a question about an unknown thing is not a unit's task list);
+    `cut`: the index's jieba (Tokenizer.words), else jieba's default dictionary is loaded."""
     excluding = EXCLUDING.search(text)
     excluded = tuple(find_names(excluding.group("names"), places)[0]) if excluding else ()
     districts, rest = find_names(EXCLUDING.sub(" ", text) if excluded else text, places)
@@ -278,8 +281,8 @@ def analyse(text: str, places: Aliases, departments: Aliases, cities: tuple[str,
     what, role, measure = asked(text)
     about = any(w in text for w in c.document["about"]) and (
         any(w in text for w in c.document["refers"]) or names_a_document(text))
-    topic = strip_question(rest)
+    topic = strip_question(rest, cut)
     return Query(text, classify(text, districts, depts, names, topic, known), tuple(districts), tuple(depts), year,
-                 topic, strip_question(canonical(text, places, departments)), unknown, extreme, excluded, asks=what,
+                 topic, strip_question(canonical(text, places, departments), cut), unknown, extreme, excluded, asks=what,
                  role=role, cities=named_cities, measure=measure, about_document=about,
                  every_year=any(w in text for w in c.later))

@@ -42,6 +42,10 @@ class Tokenizer:
             found = self._recent[text] = self._tokenise(text)
         return found
 
+    def words(self, text: str) -> list[str]:
+        """Precise-mode jieba words of `text`, every character kept (a question's own words)."""
+        return self._jieba.lcut(text)
+
     def _tokenise(self, text: str) -> tuple[str, ...]:
         out = []
         for token in self._jieba.cut_for_search(text.lower()):
