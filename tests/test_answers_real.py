@@ -165,3 +165,9 @@ def test_everyday_words_count_in_their_official_forms(index):
     assert ("外地", "非本市", "外市", "市外", "异地") in [forms for forms, _ in key_terms(index, q)]
     answer, _ = ask(index, "社保卡照片可以找别人帮忙传吗")
     assert answer.kind == "passage" and "可由他人代办" in answer.text
+
+
+def test_a_sentence_that_announces_options_brings_them(index):
+    """"…可在以下两种方式中任选其一" is followed by "第一种方式为…；第二种方式为…": both are quoted."""
+    answer, _ = ask(index, "多胞胎参加区教育部门办幼儿园电脑派位怎么报")
+    assert "以下两种方式" in answer.text and "一号派位，同园录取" in answer.text and "多号派位，按实录取" in answer.text

@@ -133,3 +133,10 @@ def test_a_continued_sentence_brings_its_subject():
     assert with_subject(sentences, [2]) == [2]  # after "。" a sentence starts afresh
     assert with_subject(sentences, [3]) == [3]  # so does a numbered item
     assert with_subject(sentences, [4, 5]) == [3, 4, 5]
+
+
+def test_spoken_forms_are_read_as_written():
+    from kspolicy.answer.query import asked, expand_abbreviations
+
+    assert expand_abbreviations("第一次办社保卡要带啥") == "第一次办社保卡要带什么"
+    assert asked(expand_abbreviations("申请要交啥材料"))[::2] == ("list", "material")

@@ -31,7 +31,8 @@ MEASURES = {  # a quote answers a question about money, a share or an age only i
 NEGATIONS = ("非",)  # a prefix that turns a word into its opposite: 非本市户籍, 非营利
 NOTE_ONLY = re.compile(r"^[（(][^（）()]*[)）]。?$")
 ADDRESSEES = re.compile(r"^[^。！？!?]{6,}[:：]$")  # the list of recipients at the top of a notice
-ITEM = re.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|\d+\s*[.．、]|[a-hA-H]\s*[.．、]|[①-⑳])")
+ITEM = re.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|\d+\s*[.．、]|[a-hA-H]\s*[.．、]|[①-⑳]|"
+                  r"第[一二三四五六七八九十]+[种类步项])")
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,9 @@ def quote(chunk: Chunk, row: int, q: Query, terms, question_grams: frozenset[str
         picked = list_span(sentences, i, paragraph=q.asks == "list")
     elif len(sentences[i]) < 30 and i + 1 < len(sentences) and not ITEM.match(sentences[i + 1]):
         picked = [i, i + 1]  # too short to stand alone: the next sentence completes it
+    last = picked[-1]
+    if any(w in sentences[last] for w in cues().lead_in) and last + 1 < len(sentences) and ITEM.match(sentences[last + 1]):
+        picked = picked + [j for j in list_span(sentences, last + 1, paragraph=False) if j > last]  # "以下两种方式"
     if q.intent == "responsibility" or "谁" in q.text:
         picked = with_subject(sentences, picked)
     text = "".join(sentences[j] for j in picked)

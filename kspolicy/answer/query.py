@@ -51,6 +51,7 @@ class Cues:
     asking: frozenset[str]  # words of asking: never key terms
     document: dict[str, tuple[str, ...]]
     colloquial: dict[str, tuple[str, ...]]  # everyday word -> the official words documents use
+    spoken: dict[str, str]  # spoken form -> written form ("啥" -> "什么")
     later: tuple[str, ...]
     particles: tuple[str, ...]
 
@@ -61,12 +62,13 @@ def cues() -> Cues:
     measure = {k: tuple(v) for k, v in data.pop("measure").items()}
     document = {k: tuple(v) for k, v in data.pop("document").items()}
     colloquial = {k: tuple(v) for k, v in data.pop("colloquial").items()}
+    spoken = data.pop("spoken")
     words = {k: tuple(v) for k, v in data.items()}
     fillers = words.pop("filler")
     filler = re.compile("|".join(map(re.escape, sorted((w for w in fillers if len(w) > 1), key=len, reverse=True))))
     filler_chars = frozenset(w for w in fillers if len(w) == 1)
     asking = frozenset(words.pop("asking")) | set(fillers) | set(words["time"])
-    return Cues(**words, filler=filler, filler_chars=filler_chars, measure=measure, colloquial=colloquial,
+    return Cues(**words, filler=filler, filler_chars=filler_chars, measure=measure, colloquial=colloquial, spoken=spoken,
                 asking=frozenset(w.replace("\\", "") for w in asking), document=document)
 
 
@@ -137,7 +139,10 @@ def canonical(text: str, *tables: Aliases) -> str:
 
 
 def expand_abbreviations(text: str) -> str:
-    """"花桥高企目标" -> "花桥高新技术企业目标" (vocab/names.toml [terms]), "超50亿企业" -> "超50亿元企业"."""
+    """"花桥高企目标" -> "花桥高新技术企业目标" (vocab/names.toml [terms]), "超50亿企业" -> "超50亿元企业",
+    "要带啥" -> "要带什么" (cues.toml [spoken])."""
+    for spoken, written in cues().spoken.items():
+        text = text.replace(spoken, written)
     for short, full in load_vocabulary().terms.items():
         if full not in text:  # not inside a longer word: 提高企业 stays
             text = re.sub(rf"(?<!提){short}(?!业)", full, text)
