@@ -77,6 +77,7 @@ def test_what_a_question_asks_for():
     assert asked("智能电梯主攻哪些技术？")[0] == "items"
     assert asked("见习单位不能安排见习人员干哪些活")[0] == "items"
     assert asked("人才引进由哪些部门负责？")[0] == ""
+    assert asked("小学网上报名是哪几天？")[0] == "time" and asked("串联了哪几个区镇")[0] == ""
     assert asked("哪些单位配合？") == ("", "partner", "")
 
 
