@@ -72,13 +72,17 @@ def children(index: Index, doc_id: str, clause_id: str) -> list[int]:
             and index.chunks[r].clause_id.rpartition(".")[0] == clause_id]
 
 
+def first_sentences(index: Index, rows: list[int]) -> list[str]:
+    """Each item's first sentence (items without one left out)."""
+    return [s[0] for s in (split_sentences(index.chunks[r].text) for r in rows) if s]
+
+
 def with_items(index: Index, chunk):
     """A clause that announces a list ("需要申请材料如下：") with its items (each a clause of its own,
     in its first sentence), read as one text for a list question."""
     if chunk.kind != "text" or not chunk.text.rstrip().endswith(("：", ":")):
         return chunk
-    items = [split_sentences(index.chunks[r].text)[0] for r in children(index, chunk.doc_id, chunk.clause_id)
-             if split_sentences(index.chunks[r].text)]
+    items = first_sentences(index, children(index, chunk.doc_id, chunk.clause_id))
     return replace(chunk, text="\n".join([chunk.text, *items])) if items else chunk
 
 
@@ -101,7 +105,7 @@ def with_siblings(index: Index, found: Quote, terms, asks: str, levels: int = 2)
         title, item = parent.split(" > ")[-1], chunk.heading[len(parent):]
         lead_in = title.endswith(("：", ":")) or any(w in title for w in cues().lead_in)
         if lead_in or (asks == "list" and covered(terms, f"{title} {item}") > covered(terms, item)):
-            items = [split_sentences(index.chunks[r].text)[0] for r in rows if split_sentences(index.chunks[r].text)]
+            items = first_sentences(index, rows)
             whole = next((r for r in index.doc_rows.get(chunk.doc_id, []) if index.chunks[r].clause_id == parent_id
                           and index.chunks[r].kind == "text"), found.row)  # cited as the clause holding the items
             return Quote(whole, f"{title.rstrip('：:')}：" + "".join(items), found.score, found.coverage, found.states)

@@ -142,7 +142,7 @@ def quote(chunk: Chunk, row: int, q: Query, terms, question_grams: frozenset[str
         picked = [i, i + 1]  # too short to stand alone: the next sentence completes it
     last = picked[-1]
     if any(w in sentences[last] for w in cues().lead_in) and last + 1 < len(sentences) and ITEM.match(sentences[last + 1]):
-        picked = picked + [j for j in list_span(sentences, last + 1, paragraph=False) if j > last]  # "以下两种方式"
+        picked = picked + list_span(sentences, last + 1, paragraph=False)  # "以下两种方式" and the items that follow
     if q.intent == "responsibility" or "谁" in q.text:
         picked = with_subject(sentences, picked)
     text = "".join(sentences[j] for j in picked)
