@@ -171,3 +171,11 @@ def test_a_sentence_that_announces_options_brings_them(index):
     """"…可在以下两种方式中任选其一" is followed by "第一种方式为…；第二种方式为…": both are quoted."""
     answer, _ = ask(index, "多胞胎参加区教育部门办幼儿园电脑派位怎么报")
     assert "以下两种方式" in answer.text and "一号派位，同园录取" in answer.text and "多号派位，按实录取" in answer.text
+
+
+def test_a_quote_that_ends_announcing_steps_brings_them(index):
+    """"…请按以下步骤操作：" is not an answer by itself: the steps, each a clause of its own, follow it
+    whatever the question asks for."""
+    answer, _ = ask(index, "学历型人才入户申报时系统查不到毕业院校和专业怎么处理")
+    assert "请按以下步骤操作：" in answer.text
+    assert "1.完整输入查询" in answer.text and "2.手动添加" in answer.text

@@ -53,6 +53,8 @@ def best_quote(index: Index, q: Query, scored: Scored, terms) -> Quote | None:
         found = quote(listed, candidate.row, q, terms, question, f"{doc.city} {doc.title}")
         if found is None:
             continue
+        if listed is chunk and found.text.rstrip().endswith(("：", ":")):
+            listed = with_items(index, chunk)  # the quote announces what follows ("请按以下步骤操作：")
         if listed is not chunk:  # the announced list is the answer, whichever item matched best
             found = replace(found, text="".join(split_sentences(listed.text)))
         value = found.score + 0.15 * candidate.score - 0.01 * rank
