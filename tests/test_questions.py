@@ -141,3 +141,15 @@ def test_spoken_forms_are_read_as_written():
 
     assert expand_abbreviations("第一次办社保卡要带啥") == "第一次办社保卡要带什么"
     assert asked(expand_abbreviations("申请要交啥材料"))[::2] == ("list", "material")
+
+
+def test_questions_are_cut_with_the_index_jieba(index):
+    """analyse uses the jieba it is given (the index's, Tokenizer.words), not a second dictionary."""
+    calls = []
+
+    def cut(text):
+        calls.append(text)
+        return index.tokenizer.words(text)
+
+    q = analyse("本市户籍孩子上小学是哪几天报名？", index.places, index.departments, cut=cut)
+    assert calls and "本市户籍" in q.content
