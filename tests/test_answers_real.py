@@ -179,3 +179,38 @@ def test_a_quote_that_ends_announcing_steps_brings_them(index):
     answer, _ = ask(index, "学历型人才入户申报时系统查不到毕业院校和专业怎么处理")
     assert "请按以下步骤操作：" in answer.text
     assert "1.完整输入查询" in answer.text and "2.手动添加" in answer.text
+
+
+def test_a_question_heading_is_answered_by_its_reply(index):
+    """On a question-and-answer page the clause opens with the question ("九、…需要个人缴纳医疗保险
+    吗？"); it is never the answer: the reply that follows it is."""
+    answer, _ = ask(index, "领取失业保险金期间还要自己缴医保吗")
+    assert answer.kind == "passage" and "个人不缴费" in answer.text
+    assert "吗？" not in answer.text
+
+
+def test_a_question_for_the_most_is_answered_by_the_limit(index):
+    """"最多/最长…几个月" is answered by the sentence that states the limit, not by the first number."""
+    for question in ("失业金最多能领几个月", "失业保险金最长可以领多久"):
+        answer, _ = ask(index, question)
+        assert "最长为二十四个月" in answer.text, question
+
+
+def test_the_document_title_is_context_for_every_sentence(index):
+    """A news page titled "…天河区…网上报名" need not repeat 天河区 and 网上 in the sentence that
+    answers; the sentence about 非本市户籍 children does not answer for 本市户籍 ones."""
+    answer, _ = ask(index, "天河本市户籍小孩读小学什么时候网上报名")
+    assert "具有本市户籍的适龄儿童" in answer.text and "5月7日至11日" in answer.text
+
+
+def test_a_period_named_is_not_a_time_asked(index):
+    """"领失业金那段时间…吗" talks about a period; it does not ask for a date."""
+    from kspolicy.answer.query import asked
+    assert asked("领失业金那段时间医保要自己交钱吗")[0] == ""
+    assert asked("失业金什么时间发")[0] == "time"
+
+
+def test_one_month_counts_as_per_month(index):
+    """"一个月多少钱" is answered by "每人每月1309元", not refused for lacking 一个月."""
+    answer, _ = ask(index, "广州现在低保标准一个月多少钱")
+    assert answer.kind == "passage" and "每人每月1309元" in answer.text

@@ -46,6 +46,10 @@ class Quote:
     states: bool  # the quote states the kind of thing asked for (a quantity, a material)
 
 
+def is_question(sentence: str) -> bool:
+    return sentence.rstrip().endswith(("？", "?"))
+
+
 def split_sentences(text: str) -> list[str]:
     return [s.strip() for s in SENTENCE.findall(text) if len(s.strip()) > 1]
 
@@ -91,9 +95,10 @@ def states_asked(q: Query, text: str) -> bool:
 
 
 def wants(q: Query, text: str) -> float:
-    """Bonus for a sentence that holds what the question asks for."""
+    """Bonus for a sentence that holds what the question asks for (for "最多…多少", a limit)."""
     if q.asks == "number":
-        return 0.25 if states_asked(q, text) else -0.2
+        bound = 0.1 if q.extreme and any(w in text for w in cues().bounds) else 0.0
+        return bound + (0.25 if states_asked(q, text) else -0.2)
     if q.asks == "time":
         return 0.25 if DATE.search(text) else -0.1
     named = 0.0 if q.measure != "material" else 0.15 if states_asked(q, text) else -0.1  # "身份证明、租赁合同"
@@ -124,17 +129,23 @@ def quote(chunk: Chunk, row: int, q: Query, terms, question_grams: frozenset[str
     about = sum(w for _, w in rest) < 0.3 * sum(w for _, w in terms)  # the title is what the question is about
     rest = rest or terms
     scored = []
+    asked_back = all(is_question(s) for s in sentences)
+    step = 0.045 if is_question(title) else 0.0  # the reply to a question heading comes first
     for i, sentence in enumerate(sentences):
-        if ADDRESSEES.match(sentence) or NOTE_ONLY.match(sentence):
+        addressees = ADDRESSEES.match(sentence) and not any(w in sentence for w in cues().lead_in)
+        if addressees or NOTE_ONLY.match(sentence):
             continue  # "各区政府，市各委办局：" addresses the document; "（责任单位：…）" annotates the clause
+        if is_question(sentence) and not asked_back:
+            continue  # "九、…需要个人缴纳医疗保险吗？" heads the answer of a question-and-answer page
         own = 1.0 if about else covered(rest, sentence)
         before = sentences[i - 1] if i and len(sentence) < 20 else ""  # "(共118项)" under its heading
-        context = covered(terms, f"{title} {before} {sentence}")
+        context = covered(terms, f"{document} {title} {before} {sentence}")
         focus = len(grams(sentence) & question_grams) / max(1, len(grams(sentence)))  # fewer other words
-        scored.append((0.5 * own + 0.5 * context + 0.2 * focus + wants(q, sentence) - 0.005 * i, i, context))
+        value = 0.5 * own + 0.5 * context + 0.2 * focus + wants(q, sentence) - 0.005 * i
+        scored.append((value - step * i, value, i))
     if not scored:
         return None
-    best, i, _ = max(scored)
+    _, best, i = max(scored)
     picked = [i - 1, i] if i and len(sentences[i]) < 20 and q.asks not in LISTS else [i]
     if q.asks in LISTS:
         picked = list_span(sentences, i, paragraph=q.asks == "list")

@@ -36,6 +36,7 @@ Aliases = dict[str, list[str]]
 class Cues:
     number: tuple[str, ...]
     time: tuple[str, ...]
+    period: tuple[str, ...]
     list: tuple[str, ...]
     list_not: tuple[str, ...]
     materials: tuple[str, ...]
@@ -45,6 +46,7 @@ class Cues:
     leader: tuple[str, ...]
     most: tuple[str, ...]
     least: tuple[str, ...]
+    bounds: tuple[str, ...]
     filler: re.Pattern[str]  # words of two or more characters that carry no topic
     filler_chars: frozenset[str]  # one-character ones, removed only where they stand alone
     measure: dict[str, tuple[str, ...]]
@@ -225,7 +227,7 @@ def asked(text: str) -> tuple[str, str, str]:
                     and any(says(flat, w) for w in words)), "")
     if not measure and re.search(r"多少\S{0,6}?(" + "|".join(c.measure["money_after"]) + ")", flat):
         measure = "money"
-    if any(w in flat for w in c.time):
+    if any(w in re.sub("|".join(c.period), "", flat) for w in c.time):
         return "time", role, measure
     flat = re.sub(r"哪几|哪一|几种", "", flat)  # "哪几个区镇" asks which ones, not how many
     if any(w in flat for w in c.number):
