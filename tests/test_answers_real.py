@@ -214,3 +214,10 @@ def test_one_month_counts_as_per_month(index):
     """"一个月多少钱" is answered by "每人每月1309元", not refused for lacking 一个月."""
     answer, _ = ask(index, "广州现在低保标准一个月多少钱")
     assert answer.kind == "passage" and "每人每月1309元" in answer.text
+
+
+def test_a_parallel_item_retrieval_missed_is_read(index):
+    """"（一）本市户籍…可凭…；（二）非本市户籍…可凭…": retrieval ranks (一) and may miss (二); the
+    siblings of the best chunks are read too, and the one about 外地 (非本市) people answers."""
+    answer, _ = ask(index, "外地人在广州做灵活就业，参加养老保险要带什么证明")
+    assert "非本市户籍" in answer.text and "我省就业登记证明" in answer.text

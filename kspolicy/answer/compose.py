@@ -31,7 +31,7 @@ from .fromfacts import (
 )
 from .passages import LISTS, Quote, covered, quote, split_sentences
 from .query import Query, analyse, asked, correct_typos, cues, expand_abbreviations
-from .search import Index, Scored, quoted_phrases, score, to_hit
+from .search import Candidate, Index, Scored, quoted_phrases, score, to_hit
 
 PASSAGES = 12  # retrieved chunks whose sentences are read for a quote
 ROWS_PER_TABLE = 3  # supporting hits from one table at most (a table's rows crowd out the clauses)
@@ -46,7 +46,7 @@ def best_quote(index: Index, q: Query, scored: Scored, terms) -> Quote | None:
     """The best sentences among the top retrieved chunks (rank breaks near-ties)."""
     best = None
     question = grams(q.content)
-    for rank, candidate in enumerate(diverse(index, scored.candidates, PASSAGES)):
+    for rank, candidate in with_parallel_items(index, diverse(index, scored.candidates, PASSAGES)):
         chunk = index.chunks[candidate.row]
         doc = index.documents[chunk.doc_id]
         listed = with_items(index, chunk) if q.asks in LISTS else chunk
@@ -66,6 +66,23 @@ def best_quote(index: Index, q: Query, scored: Scored, terms) -> Quote | None:
         return None
     found = best[1]
     return with_siblings(index, found, terms, q.asks) if q.asks in LISTS else found
+
+
+def with_parallel_items(index: Index, pool: list, top: int = 3, discount: float = 0.6) -> list[tuple[int, Candidate]]:
+    """(rank, candidate) of the retrieved chunks, plus the sibling items of the best few at their rank:
+    parallel items differ by a qualifier ("（一）本市户籍…可凭…；（二）非本市户籍…可凭…") that
+    retrieval may not weigh."""
+    ranked = list(enumerate(pool))
+    seen = {c.row for c in pool}
+    for rank, c in ranked[:top]:
+        chunk = index.chunks[c.row]
+        if chunk.kind != "text" or "." not in chunk.clause_id:
+            continue
+        for row in children(index, chunk.doc_id, chunk.clause_id.rpartition(".")[0]):
+            if row not in seen:
+                seen.add(row)
+                ranked.append((rank, Candidate(row, c.score * discount, c.bm25, c.dense)))
+    return ranked
 
 
 def children(index: Index, doc_id: str, clause_id: str) -> list[int]:
