@@ -221,3 +221,15 @@ def test_a_parallel_item_retrieval_missed_is_read(index):
     siblings of the best chunks are read too, and the one about 外地 (非本市) people answers."""
     answer, _ = ask(index, "外地人在广州做灵活就业，参加养老保险要带什么证明")
     assert "非本市户籍" in answer.text and "我省就业登记证明" in answer.text
+
+
+def test_an_authority_named_机关_is_a_responsible_unit(index):
+    """"各区公安机关负责…应届毕业生入户的审核办理" assigns a duty like "…部门负责…" does (机关 is a
+    unit ending, units.toml): the question about graduates gets 公安机关, not the sentence before it."""
+    from kspolicy.understand.roles import prose_roles
+    from kspolicy.understand.vocab import load_vocabulary
+    roles, task = prose_roles("各区公安机关负责在本市行政区域内的用人单位接收普通高校应届毕业生入户的审核办理。",
+                              load_vocabulary())
+    assert roles.departments == ("各区公安机关",) and task.endswith("审核办理")
+    answer, _ = ask(index, "普通高校应届毕业生入户由哪个部门审核")
+    assert "各区公安机关" in answer.text and "各区人力资源社会保障部门" not in answer.text
