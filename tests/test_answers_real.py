@@ -233,3 +233,17 @@ def test_an_authority_named_机关_is_a_responsible_unit(index):
     assert roles.departments == ("各区公安机关",) and task.endswith("审核办理")
     answer, _ = ask(index, "普通高校应届毕业生入户由哪个部门审核")
     assert "各区公安机关" in answer.text and "各区人力资源社会保障部门" not in answer.text
+
+
+def test_pieces_of_an_everyday_word_count_once_with_it(index):
+    """jieba cuts 零花钱 into 零花钱, 零花 and 花钱; the pieces are not key terms of their own, and the
+    word counts in its official form (零用钱): the clause on 零用钱 answers."""
+    from kspolicy.answer.evidence import key_terms
+    from kspolicy.answer.query import analyse
+
+    q = analyse("集中供养的特困人员每月零花钱按什么标准给", index.places, index.departments, index.cities,
+                index.token_idf, index.tokenizer.words)
+    terms = [forms[0] for forms, _ in key_terms(index, q)]
+    assert "零花钱" in terms and "零花" not in terms and "花钱" not in terms
+    answer, _ = ask(index, "集中供养的特困人员每月零花钱按什么标准给")
+    assert "20%" in answer.text and "零用钱" in answer.text

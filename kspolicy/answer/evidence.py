@@ -67,16 +67,16 @@ def key_terms(index, q: Query) -> list[tuple[tuple[str, ...], float]]:
     asking = cues().asking
     terms: dict[tuple[str, ...], float] = {}
     tokens = index.tokenizer.tokens(q.content)
-    named = [t for t in tokens if t in forms]
-    particles = "".join(cues().particles)
     colloquial = cues().colloquial  # 外地 counts in 非本市
+    named = [t for t in tokens if t in forms or t in colloquial]
+    particles = "".join(cues().particles)
     for token in tokens:
         if token not in index.token_idf and token not in forms:
             token = token.strip(particles)  # jieba's cut of an unknown phrase: "医保费在哪里交" gives 费在
             if len(token) < 2:
                 continue
-        if token in asking or (token not in forms and any(token in name for name in named)):
-            continue  # a piece of a name the question uses counts once, with the name
+        if token in asking or (token not in forms and any(token in name and token != name for name in named)):
+            continue  # a piece of a name or everyday word the question uses counts once, with it ("零花" of 零花钱)
         weight = index.token_idf.get(token, index.token_idf_max)
         terms[forms.get(token, (token, *colloquial.get(token, ())))] = weight
     for phrase in quoted_phrases(q.text):
