@@ -247,3 +247,18 @@ def test_pieces_of_an_everyday_word_count_once_with_it(index):
     assert "零花钱" in terms and "零花" not in terms and "花钱" not in terms
     answer, _ = ask(index, "集中供养的特困人员每月零花钱按什么标准给")
     assert "20%" in answer.text and "零用钱" in answer.text
+
+
+def test_materials_under_a_heading_that_names_them(index):
+    """"要带什么/哪些证件" is answered by the items under "二、申领所需材料" (a heading that names what
+    is asked), all of them; 社保卡 is written 社会保障卡, and 第一次 is a word of asking, not a topic
+    (nor is its piece 第一, which would match "第一部分")."""
+    from kspolicy.answer.evidence import key_terms
+    from kspolicy.answer.query import analyse
+
+    for question in ("第一次办社保卡要带啥", "办社保卡要带哪些证件"):
+        answer, _ = ask(index, question)
+        assert "申领人本人有效身份证件原件" in answer.text and "相片回执号" in answer.text, question
+    q = analyse("第一次办社保卡要带啥", index.places, index.departments, index.cities, index.token_idf,
+                index.tokenizer.words)
+    assert [forms for forms, _ in key_terms(index, q)] == [("社保卡", "社会保障卡")]

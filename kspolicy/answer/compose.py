@@ -29,7 +29,7 @@ from .fromfacts import (
     document_relevance,
     source,
 )
-from .passages import LISTS, Quote, covered, quote, split_sentences
+from .passages import LISTS, Quote, covered, quote, split_sentences, states_asked
 from .query import Query, analyse, asked, correct_typos, cues, expand_abbreviations
 from .search import Candidate, Index, Scored, quoted_phrases, score, to_hit
 
@@ -65,7 +65,7 @@ def best_quote(index: Index, q: Query, scored: Scored, terms) -> Quote | None:
     if best is None:
         return None
     found = best[1]
-    return with_siblings(index, found, terms, q.asks) if q.asks in LISTS else found
+    return with_siblings(index, found, terms, q) if q.asks in LISTS else found
 
 
 def with_parallel_items(index: Index, pool: list, top: int = 3, discount: float = 0.6) -> list[tuple[int, Candidate]]:
@@ -105,16 +105,18 @@ def with_items(index: Index, chunk):
     return replace(chunk, text="\n".join([chunk.text, *items])) if items else chunk
 
 
-def with_siblings(index: Index, found: Quote, terms, asks: str, levels: int = 2) -> Quote:
+def with_siblings(index: Index, found: Quote, terms, q: Query, levels: int = 2) -> Quote:
     """A list question answered by one item gets every item under a heading above it (its own, or
     the one above that), each in its first sentence, when the heading announces a list ("不得有下列
-    行为："), or, for a list of measures, materials or channels, when the heading, not the item, is
-    what was asked about ("二、申报渠道" over "2.“穗好办”APP…"; "三、申请材料" over "3、房屋租赁合同 >
-    （2）…"). The clause tree gives the items, not the heading text, which may hold the separator."""
+    行为：", or, for a question of materials, names one: "二、申领所需材料", the highest that does), or,
+    for a list of measures, materials or channels, when the heading, not the item, is what was asked
+    about ("二、申报渠道" over "2.“穗好办”APP…"; "三、申请材料" over "3、房屋租赁合同 > （2）…"). The
+    clause tree gives the items, not the heading text, which may hold the separator."""
     chunk = index.chunks[found.row]
     if chunk.kind != "text":
         return found
     parts = chunk.clause_id.split(".")
+    lists = []
     for depth in range(1, min(levels, len(parts) - 1) + 1):
         parent_id = ".".join(parts[:-depth])
         rows = children(index, chunk.doc_id, parent_id)
@@ -123,12 +125,16 @@ def with_siblings(index: Index, found: Quote, terms, asks: str, levels: int = 2)
             continue
         title, item = parent.split(" > ")[-1], chunk.heading[len(parent):]
         lead_in = title.endswith(("：", ":")) or any(w in title for w in cues().lead_in)
-        if lead_in or (asks == "list" and covered(terms, f"{title} {item}") > covered(terms, item)):
-            items = first_sentences(index, rows)
-            whole = next((r for r in index.doc_rows.get(chunk.doc_id, []) if index.chunks[r].clause_id == parent_id
-                          and index.chunks[r].kind == "text"), found.row)  # cited as the clause holding the items
-            return Quote(whole, f"{title.rstrip('：:')}：" + "".join(items), found.score, found.coverage, found.states)
-    return found  # "哪些载体" under "三、重点领域 > 2. 工程机械" asks about this item's clause
+        materials = q.measure == "material" and states_asked(q, title)
+        if lead_in or materials or (q.asks == "list" and covered(terms, f"{title} {item}") > covered(terms, item)):
+            lists.append((materials, parent_id, title, rows))
+    if not lists:
+        return found  # "哪些载体" under "三、重点领域 > 2. 工程机械" asks about this item's clause
+    _, parent_id, title, rows = next((x for x in reversed(lists) if x[0]), lists[0])
+    items = first_sentences(index, rows)
+    whole = next((r for r in index.doc_rows.get(chunk.doc_id, []) if index.chunks[r].clause_id == parent_id
+                  and index.chunks[r].kind == "text"), found.row)  # cited as the clause holding the items
+    return Quote(whole, f"{title.rstrip('：:')}：" + "".join(items), found.score, found.coverage, found.states)
 
 
 def answer_passage(index: Index, found: Quote) -> Answer:

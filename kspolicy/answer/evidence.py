@@ -68,7 +68,7 @@ def key_terms(index, q: Query) -> list[tuple[tuple[str, ...], float]]:
     terms: dict[tuple[str, ...], float] = {}
     tokens = index.tokenizer.tokens(q.content)
     colloquial = cues().colloquial  # 外地 counts in 非本市
-    named = [t for t in tokens if t in forms or t in colloquial]
+    named = [t for t in tokens if t in forms or t in colloquial or (t in asking and len(t) > 2)]
     particles = "".join(cues().particles)
     for token in tokens:
         if token not in index.token_idf and token not in forms:
@@ -76,7 +76,8 @@ def key_terms(index, q: Query) -> list[tuple[tuple[str, ...], float]]:
             if len(token) < 2:
                 continue
         if token in asking or (token not in forms and any(token in name and token != name for name in named)):
-            continue  # a piece of a name or everyday word the question uses counts once, with it ("零花" of 零花钱)
+            continue  # a piece of a name or everyday word counts once, with it ("零花" of 零花钱); none of a
+            # word of asking ("第一" of 第一次)
         weight = index.token_idf.get(token, index.token_idf_max)
         terms[forms.get(token, (token, *colloquial.get(token, ())))] = weight
     for phrase in quoted_phrases(q.text):

@@ -131,6 +131,7 @@ def quote(chunk: Chunk, row: int, q: Query, terms, question_grams: frozenset[str
     scored = []
     asked_back = all(is_question(s) for s in sentences)
     step = 0.045 if is_question(title) else 0.0  # the reply to a question heading comes first
+    headed = 0.1 if q.measure == "material" and states_asked(q, title) else 0.0  # under "二、申领所需材料"
     for i, sentence in enumerate(sentences):
         addressees = ADDRESSEES.match(sentence) and not any(w in sentence for w in cues().lead_in)
         if addressees or NOTE_ONLY.match(sentence):
@@ -141,7 +142,7 @@ def quote(chunk: Chunk, row: int, q: Query, terms, question_grams: frozenset[str
         before = sentences[i - 1] if i and len(sentence) < 20 else ""  # "(共118项)" under its heading
         context = covered(terms, f"{document} {title} {before} {sentence}")
         focus = len(grams(sentence) & question_grams) / max(1, len(grams(sentence)))  # fewer other words
-        value = 0.5 * own + 0.5 * context + 0.2 * focus + wants(q, sentence) - 0.005 * i
+        value = 0.5 * own + 0.5 * context + 0.2 * focus + wants(q, sentence) + headed - 0.005 * i
         scored.append((value - step * i, value, i))
     if not scored:
         return None
