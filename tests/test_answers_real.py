@@ -262,3 +262,14 @@ def test_materials_under_a_heading_that_names_them(index):
     q = analyse("第一次办社保卡要带啥", index.places, index.departments, index.cities, index.token_idf,
                 index.tokenizer.words)
     assert [forms for forms, _ in key_terms(index, q)] == [("社保卡", "社会保障卡")]
+
+
+def test_a_step_before_the_subject_is_not_part_of_its_name(index):
+    """"复核后南方人才市场管委办将…报市人力资源社会保障局": the unit is 南方人才市场管委办 (steps are data,
+    roles.toml), and the items of a list answer are among its hits (the answer rests on them)."""
+    from kspolicy.understand.roles import prose_roles
+    from kspolicy.understand.vocab import load_vocabulary
+    roles, _ = prose_roles("复核后南方人才市场管委办将符合认定条件的单位报市人力资源社会保障局。", load_vocabulary())
+    assert roles.departments == ("南方人才市场管委办",)
+    answer, hits = ask(index, "第一次办社保卡要带啥")
+    assert any("相片回执号" in h.text for h in hits[:3]) and any("有效身份证件原件" in h.text for h in hits[:3])

@@ -56,7 +56,8 @@ def best_quote(index: Index, q: Query, scored: Scored, terms) -> Quote | None:
         if listed is chunk and found.text.rstrip().endswith(("：", ":")):
             listed = with_items(index, chunk)  # the quote announces what follows ("请按以下步骤操作：")
         if listed is not chunk:  # the announced list is the answer, whichever item matched best
-            found = replace(found, text="".join(split_sentences(listed.text)))
+            found = replace(found, text="".join(split_sentences(listed.text)),
+                            items=tuple(children(index, chunk.doc_id, chunk.clause_id)))
         value = found.score + 0.15 * candidate.score - 0.01 * rank
         if chunk.label in FRONT_MATTER and q.asks in (*LISTS, "number", "time"):
             value -= PREVIEW  # an introduction names what the body sets out ("申请渠道、办理流程")
@@ -134,7 +135,8 @@ def with_siblings(index: Index, found: Quote, terms, q: Query, levels: int = 2) 
     items = first_sentences(index, rows)
     whole = next((r for r in index.doc_rows.get(chunk.doc_id, []) if index.chunks[r].clause_id == parent_id
                   and index.chunks[r].kind == "text"), found.row)  # cited as the clause holding the items
-    return Quote(whole, f"{title.rstrip('：:')}：" + "".join(items), found.score, found.coverage, found.states)
+    return Quote(whole, f"{title.rstrip('：:')}：" + "".join(items), found.score, found.coverage, found.states,
+                 tuple(rows))
 
 
 def answer_passage(index: Index, found: Quote) -> Answer:
@@ -308,7 +310,7 @@ def ask_one(index: Index, question: str, k: int = 5, doc_id: str | None = None) 
         if about:  # "这个办法有效期几年": the document's own metadata answers it
             return answer_with_citation(index, about[0], about[1], hits, scored, doc_id, question, k)
         return none_answer(asked), hits
-    answer, rows = o.facts if choice == "facts" else (answer_passage(index, o.quote), [o.quote.row])
+    answer, rows = o.facts if choice == "facts" else (answer_passage(index, o.quote), [o.quote.row, *o.quote.items])
     if q.about_document and about_doc:  # "这个方案是什么时候、由谁印发的": its metadata first
         about = answer_document(index, q, about_doc)
         if about and only_about_document(index, key_terms(index, q), about_doc):  # the metadata is the answer

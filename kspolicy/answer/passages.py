@@ -44,6 +44,7 @@ class Quote:
     score: float  # key-term coverage of the quoted sentences in [0, 1] (with what is asked for)
     coverage: float  # key-term coverage alone
     states: bool  # the quote states the kind of thing asked for (a quantity, a material)
+    items: tuple[int, ...] = ()  # rows of the items quoted with the clause that announces them
 
 
 def is_question(sentence: str) -> bool:

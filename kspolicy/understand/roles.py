@@ -58,6 +58,7 @@ def _patterns(vocab: Vocabulary) -> dict[str, re.Pattern[str]]:
                               rf"(?:{tail}|(?(by)|(?!)))(?P<task>.{{4,}})$"),
         "by": re.compile(rf"(?:具体)?由(?P<units>{units})(?P<verb>牵头负责|负责|牵头)$"),
         "unit": re.compile(rf"^{unit}$"),
+        "after_step": re.compile(rf"^(?:{vocab.alternation(vocab.steps)})(?:通过)?(?:之后|以后|后)[，,]?"),
     }
 
 
@@ -199,8 +200,8 @@ def inherited_units(note: str, vocab: Vocabulary) -> list[str]:
 def prose_roles(sentence: str, vocab: Vocabulary) -> tuple[Roles, str] | None:
     """(roles, task) of a sentence that assigns a duty: "市民政部门负责审查…", "X会同Y制定…",
     "…，具体由市发改委牵头负责"; None for other sentences."""
-    sentence = squash(sentence).strip("。；;")
     patterns = _patterns(vocab)
+    sentence = patterns["after_step"].sub("", squash(sentence).strip("。；;"))  # "复核后X将…": X is the subject
     by = patterns["by"].search(sentence)
     if by:
         units = split_units(by.group("units"), vocab)
