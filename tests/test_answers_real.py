@@ -273,3 +273,12 @@ def test_a_step_before_the_subject_is_not_part_of_its_name(index):
     assert roles.departments == ("南方人才市场管委办",)
     answer, hits = ask(index, "第一次办社保卡要带啥")
     assert any("相片回执号" in h.text for h in hits[:3]) and any("有效身份证件原件" in h.text for h in hits[:3])
+
+
+def test_materials_under_a_heading_that_lists_them_not_a_step_naming_a_form(index):
+    """"一、办理材料 a.病历资料…b.《信息采集表》" answers "要交什么材料"; "二、办理步骤 > 4.完成《信息采集表》
+    上传" names a form but is a step. 准备 is a word of asking ("要准备什么材料")."""
+    for question in ("申请生育津贴需要提交什么材料", "现在自己申请生育津贴要准备什么材料"):
+        answer, _ = ask(index, question)
+        assert "病历资料" in answer.text and "《信息采集表》" in answer.text and "办理步骤" not in answer.text, question
+        assert answer.text.endswith("》一）"), question

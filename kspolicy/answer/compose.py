@@ -29,7 +29,7 @@ from .fromfacts import (
     document_relevance,
     source,
 )
-from .passages import LISTS, Quote, covered, quote, split_sentences, states_asked
+from .passages import LISTS, Quote, covered, lists_materials, quote, split_sentences
 from .query import Query, analyse, asked, correct_typos, cues, expand_abbreviations
 from .search import Candidate, Index, Scored, quoted_phrases, score, to_hit
 
@@ -126,7 +126,7 @@ def with_siblings(index: Index, found: Quote, terms, q: Query, levels: int = 2) 
             continue
         title, item = parent.split(" > ")[-1], chunk.heading[len(parent):]
         lead_in = title.endswith(("：", ":")) or any(w in title for w in cues().lead_in)
-        materials = q.measure == "material" and states_asked(q, title)
+        materials = lists_materials(q, title)
         if lead_in or materials or (q.asks == "list" and covered(terms, f"{title} {item}") > covered(terms, item)):
             lists.append((materials, parent_id, title, rows))
     if not lists:

@@ -95,6 +95,11 @@ def states_asked(q: Query, text: str) -> bool:
     return bool(quantity_pattern(load_vocabulary()).search(text) or QUANTITY_WORDS.search(text))
 
 
+def lists_materials(q: Query, heading: str) -> bool:
+    """A question of materials, and a heading that lists them ("二、申领所需材料", not "4.完成《信息采集表》上传")."""
+    return q.measure == "material" and any(w in heading for w in cues().material_kinds)
+
+
 def wants(q: Query, text: str) -> float:
     """Bonus for a sentence that holds what the question asks for (for "最多…多少", a limit)."""
     if q.asks == "number":
@@ -132,7 +137,8 @@ def quote(chunk: Chunk, row: int, q: Query, terms, question_grams: frozenset[str
     scored = []
     asked_back = all(is_question(s) for s in sentences)
     step = 0.045 if is_question(title) else 0.0  # the reply to a question heading comes first
-    headed = 0.1 if q.measure == "material" and states_asked(q, title) else 0.0  # under "二、申领所需材料"
+    path = chunk.heading.split(" > ")
+    headed = 0.1 if lists_materials(q, " ".join(path[:-1] or path)) else 0.0  # under "二、申领所需材料"
     for i, sentence in enumerate(sentences):
         addressees = ADDRESSEES.match(sentence) and not any(w in sentence for w in cues().lead_in)
         if addressees or NOTE_ONLY.match(sentence):

@@ -40,6 +40,7 @@ class Cues:
     list: tuple[str, ...]
     list_not: tuple[str, ...]
     materials: tuple[str, ...]
+    material_kinds: tuple[str, ...]
     lead_in: tuple[str, ...]
     lead: tuple[str, ...]
     partner: tuple[str, ...]
