@@ -282,3 +282,11 @@ def test_materials_under_a_heading_that_lists_them_not_a_step_naming_a_form(inde
         answer, _ = ask(index, question)
         assert "病历资料" in answer.text and "《信息采集表》" in answer.text and "办理步骤" not in answer.text, question
         assert answer.text.endswith("》一）"), question
+
+
+def test_what_to_prepare_asks_for_materials(index):
+    """"要准备些什么" asks for materials as "要带哪些材料" does (cues.toml measure.material)."""
+    from kspolicy.answer.query import asked
+    assert asked("第一次办广州社保卡要准备些什么？")[2] == "material"
+    answer, _ = ask(index, "第一次办广州社保卡要准备些什么？")
+    assert "有效身份证件原件" in answer.text and "相片回执号" in answer.text
