@@ -290,3 +290,9 @@ def test_what_to_prepare_asks_for_materials(index):
     assert asked("第一次办广州社保卡要准备些什么？")[2] == "material"
     answer, _ = ask(index, "第一次办广州社保卡要准备些什么？")
     assert "有效身份证件原件" in answer.text and "相片回执号" in answer.text
+
+
+def test_everyday_words_for_renting_and_signing(index):
+    """租房 is written 房屋租赁 and 签完 订立; 以后 is a word of asking: the 30-day rule answers."""
+    answer, _ = ask(index, "租房合同签完以后多长时间内要去办备案？")
+    assert answer.kind == "passage" and "30日内" in answer.text
