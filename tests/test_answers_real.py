@@ -296,3 +296,10 @@ def test_everyday_words_for_renting_and_signing(index):
     """租房 is written 房屋租赁 and 签完 订立; 以后 is a word of asking: the 30-day rule answers."""
     answer, _ = ask(index, "租房合同签完以后多长时间内要去办备案？")
     assert answer.kind == "passage" and "30日内" in answer.text
+
+
+def test_the_city_a_plan_is_about_is_its_whole_area(index):
+    """In a library with a Suzhou table that has a 昆山 column, 昆山 is also the city of the Kunshan
+    plan: its 全市 target is 昆山's, not "昆山未单列该指标"."""
+    answer, _ = ask(index, "昆山装备制造产业到2025年规模目标是多少亿？")
+    assert answer.kind == "target" and "4000" in answer.text and "未单列" not in answer.text

@@ -171,7 +171,8 @@ def answer_target(index: Index, q: Query, scored: Scored):
     note = ""
     if not ranked and q.districts:  # not broken down to the district: give the city-wide target
         ranked = ranked_targets(index, q, scored, {"全市"})
-        note = f"{'、'.join(q.districts)}未单列该指标；"
+        own = ranked and index.documents[ranked[0][1].doc_id].city in q.districts  # 昆山's own plan: 全市 is 昆山
+        note = "" if own else f"{'、'.join(q.districts)}未单列该指标；"
     if not ranked:
         return None
     best = ranked[0][1]
