@@ -303,3 +303,17 @@ def test_the_city_a_plan_is_about_is_its_whole_area(index):
     plan: its 全市 target is 昆山's, not "昆山未单列该指标"."""
     answer, _ = ask(index, "昆山装备制造产业到2025年规模目标是多少亿？")
     assert answer.kind == "target" and "4000" in answer.text and "未单列" not in answer.text
+
+
+def test_days_and_points_must_be_stated(index):
+    """"多少天" is answered by a sentence that states days ("30日内"), "加几分" by one that states
+    points; a sentence with only other numbers (a loan of 30万元, a plan of 563 places) is no
+    answer: the questions about details the documents lack are refused."""
+    from kspolicy.answer.query import asked
+    assert asked("创业担保贷款从申请到银行放款大概要多少天？")[2] == "days"
+    assert asked("天河积分入学，交一年社保能加几分？")[2] == "points"
+    answer, _ = ask(index, "房子租出去后多少天内要办租赁备案")
+    assert "30日内" in answer.text
+    for question in ("创业担保贷款从申请到银行放款大概要多少天？", "积分入学，持居住证一年能加几分"):
+        answer, _ = ask(index, question)
+        assert answer.kind == "none", question
