@@ -317,3 +317,12 @@ def test_days_and_points_must_be_stated(index):
     for question in ("创业担保贷款从申请到银行放款大概要多少天？", "积分入学，持居住证一年能加几分"):
         answer, _ = ask(index, question)
         assert answer.kind == "none", question
+
+
+def test_a_question_about_an_attachment_is_answered_from_it(index):
+    """"附件2任务分解表里…": the Suzhou excerpt has no 附件2, so its body's 责任单位 is no answer; the
+    Kunshan plan's 附件2 answers a question about it."""
+    answer, _ = ask(index, "附件2任务分解表里科技创新方面的任务由哪个部门牵头？")
+    assert answer.kind == "none"
+    answer, _ = ask(index, "附件2里打造一批行业领军企业由哪个部门牵头")
+    assert answer.kind == "responsibility" and "市工信局" in answer.text and "附件2" in answer.text

@@ -39,6 +39,7 @@ MAX_QUESTION = 500  # characters of a question that are read
 ASKING = re.compile(r"谁|多少|几|哪|什么|吗|呢|是否|怎么|如何|何时|多久|多大")
 PREVIEW = 0.2  # how much less an introduction's sentence answers a question of detail than the body's
 FRONT_MATTER = ("引言", "通知")  # labels of what precedes the first numbered clause (structure.py)
+ATTACHMENT = re.compile(r"附件\s*([一二三四五六七八九\d]+)")  # "附件2任务分解表里…": the question names an attachment
 UNKNOWN_WORD = 4  # a word this long that the corpus never has names something it does not cover
 
 
@@ -289,6 +290,17 @@ def split_question(question: str) -> list[str]:
     return [first, second]
 
 
+def in_attachment(label: str, number: str) -> bool:
+    """A clause label ("附件2 第3项", "附件二") is in attachment `number` ("2" or "二")."""
+    named = re.match(r"附件\s*([一二三四五六七八九十\d]+)", label)
+    return bool(named) and cn_number(named.group(1)) == cn_number(number)
+
+
+def cn_number(text: str) -> str:
+    digits = "一二三四五六七八九"
+    return str(digits.index(text) + 1) if text in digits else text
+
+
 def ask_one(index: Index, question: str, k: int = 5, doc_id: str | None = None) -> tuple[Answer, list[Hit]]:
     """Answer one question of one part."""
     asked = question
@@ -303,6 +315,11 @@ def ask_one(index: Index, question: str, k: int = 5, doc_id: str | None = None) 
     choice = decide(q, o, index.thresholds)
     if choice == "passage" and q.cities and not about_city(index, index.chunks[o.quote.row].doc_id, q.cities):
         choice = "none"  # a quote from another city's document does not answer "苏州…"
+    attachment = ATTACHMENT.search(question)
+    if choice != "none" and attachment:
+        rows = o.facts[1] if choice == "facts" else [o.quote.row]
+        if not any(in_attachment(index.chunks[r].label, attachment.group(1)) for r in rows):
+            choice = "none"  # "附件2任务分解表里…": an answer from outside that attachment does not answer
     about_doc = doc_id or (named_document(index, key_terms(index, q), scored) or (o.quote and index.chunks[o.quote.row].doc_id)
                            if q.about_document else None)
     if choice == "none":
