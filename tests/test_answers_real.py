@@ -326,3 +326,20 @@ def test_a_question_about_an_attachment_is_answered_from_it(index):
     assert answer.kind == "none"
     answer, _ = ask(index, "附件2里打造一批行业领军企业由哪个部门牵头")
     assert answer.kind == "responsibility" and "市工信局" in answer.text and "附件2" in answer.text
+
+
+def test_a_units_duties_listed_after_semicolons_are_each_its_own(index):
+    """"市人力资源社会保障部门负责…统筹协调…；…；审核确认本市高技能人才；会同市发展改革部门制定…": every
+    part is a duty of the unit (with 市发展改革部门 as partner where it says 会同); asked about
+    引进人才入户, the 人社 department's tasks come from the documents on that first."""
+    from kspolicy.understand.facts import prose_responsibilities
+    from kspolicy.understand.vocab import load_vocabulary
+
+    text = ("市人力资源社会保障部门负责引进人才工作的统筹协调；审核确认本市高技能人才；"
+            "会同市发展改革部门制定我市引进技术技能人才职业目录。")
+    facts = prose_responsibilities(text, "第四条", "d", load_vocabulary())
+    assert [f.task for f in facts] == ["引进人才工作的统筹协调", "审核确认本市高技能人才", "制定我市引进技术技能人才职业目录"]
+    assert facts[1].departments == ("市人力资源社会保障部门",)
+    assert facts[2].lead == ("市人力资源社会保障部门",) and facts[2].partners == ("市发展改革部门",)
+    answer, _ = ask(index, "引进人才入户这块市人社部门负责哪些事")
+    assert answer.text.startswith("广州：《广州市引进人才入户管理办法") and "审核确认本市高技能人才" in answer.text

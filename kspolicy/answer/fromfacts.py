@@ -310,8 +310,14 @@ def answer_department_tasks(index: Index, q: Query, scored: Scored):
     groups = by_document(every, index)
     cities = len({index.documents[d].city for d in groups})
     relevance = document_relevance(index, scored)
-    shown = set(sorted(groups, key=lambda d: -relevance.get(d, 0.0))[:MAX_DOCUMENTS])  # stable sort: ties keep order
-    groups = {d: facts for d, facts in groups.items() if d in shown}
+    topic = grams(q.topic)  # "引进人才入户这块…": the documents whose title names the topic first
+
+    def rank(d: str) -> tuple[float, float]:
+        return -len(topic & grams(index.documents[d].title)), -relevance.get(d, 0.0)
+
+    order = sorted(groups, key=rank)  # stable sort: ties keep order
+    shown = set(order[:MAX_DOCUMENTS])
+    groups = {d: groups[d] for d in order if d in shown}
     for doc_id, facts in groups.items():
         doc = index.documents[doc_id]
         city = f"{doc.city}：" if cities > 1 and doc.city else ""

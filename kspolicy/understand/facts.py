@@ -59,10 +59,25 @@ def clause_responsibilities(clauses: list[Clause], vocab: Vocabulary, first_is_l
             out.append(fact(task_name(before if n else clause.text), roles, clause.label, clause.doc_id))
             inherited += [u for u in inherited_units(note.group(0), vocab) if u not in inherited]
         if not notes:
-            for sentence in re.split(r"[。；;\n]", strip_marker(clause.text)):
-                found = prose_roles(sentence, vocab)
-                if found and found[0]:
-                    out.append(fact(task_name(found[1]), found[0], clause.label, clause.doc_id, content=squash(sentence)))
+            out += prose_responsibilities(strip_marker(clause.text), clause.label, clause.doc_id, vocab)
+    return out
+
+
+def prose_responsibilities(text: str, label: str, doc_id: str, vocab: Vocabulary) -> list[Responsibility]:
+    """Duties stated in sentences ("市民政部门负责…"); in a sentence that lists a unit's duties after
+    "；" ("X负责统筹协调…；审核确认本市高技能人才；…"), a part without a subject of its own is X's too."""
+    out = []
+    for sentence in re.split(r"[。\n]", text):
+        subject: Roles | None = None
+        for part in re.split(r"[；;]", sentence):
+            found = prose_roles(part, vocab)
+            if not (found and found[0]) and subject and len(squash(part)) >= 6:
+                units = "、".join(subject.lead or subject.departments)
+                found = prose_roles(units + part, vocab) or (Roles(subject.lead or subject.departments), squash(part))
+                part = units + part  # "…；会同市发展改革部门制定…": X leads and Y partners; "…；审核确认…": X's
+            if found and found[0]:
+                subject = found[0]
+                out.append(fact(task_name(found[1]), found[0], label, doc_id, content=squash(part)))
     return out
 
 
