@@ -341,5 +341,8 @@ def test_a_units_duties_listed_after_semicolons_are_each_its_own(index):
     assert [f.task for f in facts] == ["引进人才工作的统筹协调", "审核确认本市高技能人才", "制定我市引进技术技能人才职业目录"]
     assert facts[1].departments == ("市人力资源社会保障部门",)
     assert facts[2].lead == ("市人力资源社会保障部门",) and facts[2].partners == ("市发展改革部门",)
+    other = prose_responsibilities("复核后南方人才市场管委办将符合认定条件的单位报市人力资源社会保障局；经市人力资源社会保障局"
+                                   "复核通过的单位，将在网站公示。", "2", "d", load_vocabulary())
+    assert len(other) == 1  # "经…复核通过的单位，将…" is another actor's step, not the 管委办's duty
     answer, _ = ask(index, "引进人才入户这块市人社部门负责哪些事")
     assert answer.text.startswith("广州：《广州市引进人才入户管理办法") and "审核确认本市高技能人才" in answer.text

@@ -71,7 +71,8 @@ def prose_responsibilities(text: str, label: str, doc_id: str, vocab: Vocabulary
         subject: Roles | None = None
         for part in re.split(r"[；;]", sentence):
             found = prose_roles(part, vocab)
-            if not (found and found[0]) and subject and len(squash(part)) >= 6:
+            if not (found and found[0]) and subject and len(squash(part)) >= 6 \
+                    and not squash(part).startswith(vocab.other_actor):
                 units = "、".join(subject.lead or subject.departments)
                 found = prose_roles(units + part, vocab) or (Roles(subject.lead or subject.departments), squash(part))
                 part = units + part  # "…；会同市发展改革部门制定…": X leads and Y partners; "…；审核确认…": X's
