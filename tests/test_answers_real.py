@@ -346,3 +346,11 @@ def test_a_units_duties_listed_after_semicolons_are_each_its_own(index):
     assert len(other) == 1  # "经…复核通过的单位，将…" is another actor's step, not the 管委办's duty
     answer, _ = ask(index, "引进人才入户这块市人社部门负责哪些事")
     assert answer.text.startswith("广州：《广州市引进人才入户管理办法") and "审核确认本市高技能人才" in answer.text
+
+
+def test_a_sentence_opening_with_其中_is_quoted_with_the_one_before(index):
+    """"断保后" is 断保 and the particle 后 (an unknown cut is stripped of particles); the sentence that
+    holds 断保 opens with "其中", which refers to the 3-month waiting period before it: both are quoted."""
+    for question in ("断保后再参加居民医保要等多久才有待遇", "断保后重新参保多久才能享受医保待遇"):
+        answer, _ = ask(index, question)
+        assert "固定待遇等待期3个月；其中" in answer.text, question

@@ -166,6 +166,8 @@ def quote(chunk: Chunk, row: int, q: Query, terms, question_grams: frozenset[str
         picked = picked + list_span(sentences, last + 1, paragraph=False)  # "以下两种方式" and the items that follow
     if q.intent == "responsibility" or "谁" in q.text:
         picked = with_subject(sentences, picked)
+    if picked[0] > 0 and sentences[picked[0]].startswith(cues().continuing):
+        picked = [picked[0] - 1, *picked]  # "…等待期3个月；其中，…": "其中" refers to the sentence before
     text = "".join(sentences[j] for j in picked)
     return Quote(row, text, best, covered(terms, f"{title} {text}"), states_asked(q, text))
 

@@ -56,6 +56,7 @@ class Cues:
     colloquial: dict[str, tuple[str, ...]]  # everyday word -> the official words documents use
     spoken: dict[str, str]  # spoken form -> written form ("啥" -> "什么")
     later: tuple[str, ...]
+    continuing: tuple[str, ...]
     particles: tuple[str, ...]
 
 
