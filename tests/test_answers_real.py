@@ -354,3 +354,10 @@ def test_a_sentence_opening_with_其中_is_quoted_with_the_one_before(index):
     for question in ("断保后再参加居民医保要等多久才有待遇", "断保后重新参保多久才能享受医保待遇"):
         answer, _ = ask(index, question)
         assert "固定待遇等待期3个月；其中" in answer.text, question
+
+
+def test_a_dictionary_word_the_quote_has_in_parts_is_not_unknown(index):
+    """"取消资格" is no word of the corpus, but the clause says "取消其见习基地资格": the question is
+    answered, not refused as being about something no document mentions."""
+    answer, _ = ask(index, "广州就业见习基地评估不合格，由哪个部门取消资格？")
+    assert answer.kind != "none" and "市人力资源社会保障局" in answer.text

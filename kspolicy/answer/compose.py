@@ -202,9 +202,16 @@ def options(index: Index, q: Query, scored: Scored) -> Options:
     if result is not None and topic and any(map(is_cjk, q.text)):
         answer, rows = result  # facts answer only a question their own text covers (names aside)
         stated = covered(topic, answer.text + " " + " ".join(index.chunks[i].embed_text for i in rows[:8]))
+    evidence = Evidence.of(index, found, scored, terms)
     unknown = tuple(t for t in index.tokenizer.tokens(q.content) if len(t) >= UNKNOWN_WORD
-                    and all(map(is_cjk, t)) and t not in index.token_idf)
-    return Options(result, stated, found, Evidence.of(index, found, scored, terms), unknown)
+                    and all(map(is_cjk, t)) and t not in index.token_idf and not in_parts(t, fold(evidence.text)))
+    return Options(result, stated, found, evidence, unknown)
+
+
+def in_parts(word: str, text: str) -> bool:
+    """A word the corpus never has whole is in `text` in parts: "取消资格" in "取消其见习基地资格"."""
+    halves = {word[:len(word) // 2], word[len(word) // 2:]}
+    return all(h in text for h in halves)
 
 
 def names_of(index: Index, q: Query) -> set[str]:
