@@ -361,3 +361,9 @@ def test_a_dictionary_word_the_quote_has_in_parts_is_not_unknown(index):
     answered, not refused as being about something no document mentions."""
     answer, _ = ask(index, "广州就业见习基地评估不合格，由哪个部门取消资格？")
     assert answer.kind != "none" and "市人力资源社会保障局" in answer.text
+
+
+def test_money_paid_into_an_account_is_划入(index):
+    """"钱啥时候打到卡上" is answered by "…将于审核通过的次月10日前通过受托银行划入…账户" (打到 = 划入)."""
+    answer, _ = ask(index, "广州企业职工养老金审核通过后，钱啥时候打到卡上？")
+    assert "次月10日前" in answer.text
