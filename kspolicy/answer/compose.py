@@ -299,7 +299,7 @@ def split_question(question: str) -> list[str]:
 
 def in_attachment(label: str, number: str) -> bool:
     """A clause label ("附件2 第3项", "附件二") is in attachment `number` ("2" or "二")."""
-    named = re.match(r"附件\s*([一二三四五六七八九十\d]+)", label)
+    named = ATTACHMENT.match(label)
     return bool(named) and cn_number(named.group(1)) == cn_number(number)
 
 
