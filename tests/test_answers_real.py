@@ -367,3 +367,13 @@ def test_money_paid_into_an_account_is_划入(index):
     """"钱啥时候打到卡上" is answered by "…将于审核通过的次月10日前通过受托银行划入…账户" (打到 = 划入)."""
     answer, _ = ask(index, "广州企业职工养老金审核通过后，钱啥时候打到卡上？")
     assert "次月10日前" in answer.text
+
+
+def test_the_hits_hold_what_the_answer_rests_on(index):
+    """A list answer's items are among its hits even where a quoted phrase ("“赢在广州”") is in the
+    clause and not in each item; a unit's tasks come with hits in the order of the documents shown."""
+    answer, hits = ask(index, "“赢在广州”获奖项目想拿优秀创业项目资助，对招人有啥要求？")
+    assert "吸纳就业3人或以上" in answer.text
+    assert any("吸纳就业3人或以上" in h.text for h in hits)
+    answer, hits = ask(index, "引进人才入户这块市人社部门负责哪些事")
+    assert hits[0].doc_title == "广州市引进人才入户管理办法"

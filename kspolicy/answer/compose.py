@@ -349,8 +349,9 @@ def answer_with_citation(index: Index, answer: Answer, rows: list[int], hits: li
     """The chunks the answer rests on come first among the hits; the answer cites the first."""
     phrases = [fold(p) for p in quoted_phrases(question)]
     top = max((h.score for h in hits), default=0.0)  # what the answer rests on ranks first: its score is the top one
-    lead = [to_hit(index, i, max(scored.score(i), top)) for i in rows
-            if (not doc_id or index.chunks[i].doc_id == doc_id) and all(p in index.folded[i] for p in phrases)]
+    rows = [i for i in rows if not doc_id or index.chunks[i].doc_id == doc_id]
+    held = "".join(index.folded[i] for i in rows)  # a quoted phrase may be in the clause, not in each of its items
+    lead = [to_hit(index, i, max(scored.score(i), top)) for i in rows if all(p in held for p in phrases)]
     merged = list({h.chunk_id: h for h in [*lead, *hits]}.values())[:k]
     if not answer.citation and merged:
         answer = Answer(answer.kind, answer.text, answer.facts, merged[0].citation, merged[0].text)

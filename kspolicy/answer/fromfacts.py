@@ -333,7 +333,7 @@ def answer_department_tasks(index: Index, q: Query, scored: Scored):
         name = f"《{doc.title}》" + (f"（{doc.doc_number}）" if doc.doc_number else "")
         parts.append(f"{city}{name}中{dept}{'牵头' if q.role == 'lead' and all(role_of.get(id(f)) == '牵头' for f in facts if isinstance(f, Responsibility)) else '负责'}"
                      f"的共 {len(items)} 项：{'；'.join(items)}。")
-    facts = [f for f in every if f.doc_id in shown]
+    facts = [f for d in groups for f in groups[d]]  # in the order shown
     if len(facts) < len(every):
         rest = {f.doc_id for f in every} - shown
         parts.append(f"另有 {len(rest)} 份文件中也有{dept}的任务（共 {len(every) - len(facts)} 项），可在“责任分工”中按单位查看。")
