@@ -376,4 +376,4 @@ def test_the_hits_hold_what_the_answer_rests_on(index):
     assert "吸纳就业3人或以上" in answer.text
     assert any("吸纳就业3人或以上" in h.text for h in hits)
     answer, hits = ask(index, "引进人才入户这块市人社部门负责哪些事")
-    assert hits[0].doc_title == "广州市引进人才入户管理办法"
+    assert hits[0].doc_title.startswith("广州市引进人才入户管理办法")  # 办法 or its 实施细则, not the family-doctor plan

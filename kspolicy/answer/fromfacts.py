@@ -312,12 +312,11 @@ def answer_department_tasks(index: Index, q: Query, scored: Scored):
     relevance = document_relevance(index, scored)
     topic = grams(q.topic)  # "引进人才入户这块…": the documents whose title names the topic first
 
-    def rank(d: str) -> tuple[float, float]:
-        return -len(topic & grams(index.documents[d].title)), -relevance.get(d, 0.0)
+    def named(d: str) -> int:
+        return -len(topic & grams(index.documents[d].title))
 
-    order = sorted(groups, key=rank)  # stable sort: ties keep order
-    shown = set(order[:MAX_DOCUMENTS])
-    groups = {d: groups[d] for d in order if d in shown}
+    shown = set(sorted(groups, key=lambda d: (named(d), -relevance.get(d, 0.0)))[:MAX_DOCUMENTS])
+    groups = {d: groups[d] for d in sorted(groups, key=named) if d in shown}  # stable sort: ties keep order
     for doc_id, facts in groups.items():
         doc = index.documents[doc_id]
         city = f"{doc.city}：" if cities > 1 and doc.city else ""
