@@ -377,3 +377,13 @@ def test_the_hits_hold_what_the_answer_rests_on(index):
     assert any("吸纳就业3人或以上" in h.text for h in hits)
     answer, hits = ask(index, "引进人才入户这块市人社部门负责哪些事")
     assert hits[0].doc_title.startswith("广州市引进人才入户管理办法")  # 办法 or its 实施细则, not the family-doctor plan
+
+
+def test_the_hits_after_the_answer_are_the_chunks_that_answer_best(index):
+    """After the answer's own chunks, the hits are the chunks read for a quote, ordered by how well
+    they answer, not by retrieval alone: the clause stating the 低保 standard and the penalty clause
+    are among the first five even where retrieval ranked them 7th and 11th."""
+    _, hits = ask(index, "广州现在低保一个人一个月能拿多少钱？")
+    assert any("全市城乡最低生活保障标准为每人每月1309元" in h.text for h in hits[:5])
+    answer, hits = ask(index, "虚构劳动关系补缴社保骗待遇，被查到要罚多少？")
+    assert any("二倍以上五倍以下" in h.text for h in hits[:5])

@@ -43,9 +43,11 @@ ATTACHMENT = re.compile(r"附件\s*([一二三四五六七八九\d]+)")  # "附�
 UNKNOWN_WORD = 4  # a word this long that the corpus never has names something it does not cover
 
 
-def best_quote(index: Index, q: Query, scored: Scored, terms) -> Quote | None:
-    """The best sentences among the top retrieved chunks (rank breaks near-ties)."""
+def best_quote(index: Index, q: Query, scored: Scored, terms) -> tuple[Quote | None, tuple[int, ...]]:
+    """The best sentences among the top retrieved chunks (rank breaks near-ties), and the rows read,
+    best quote first (they order the hits after the answer's own)."""
     best = None
+    values: dict[int, float] = {}
     question = grams(q.content)
     for rank, candidate in with_parallel_items(index, diverse(index, scored.candidates, PASSAGES)):
         chunk = index.chunks[candidate.row]
@@ -62,12 +64,14 @@ def best_quote(index: Index, q: Query, scored: Scored, terms) -> Quote | None:
         value = found.score + 0.15 * candidate.score - 0.01 * rank
         if chunk.label in FRONT_MATTER and q.asks in (*LISTS, "number", "time"):
             value -= PREVIEW  # an introduction names what the body sets out ("申请渠道、办理流程")
+        values[candidate.row] = value
         if best is None or value > best[0]:
             best = (value, found)
+    ranked = tuple(sorted(values, key=lambda r: -values[r]))
     if best is None:
-        return None
+        return None, ranked
     found = best[1]
-    return with_siblings(index, found, terms, q) if q.asks in LISTS else found
+    return (with_siblings(index, found, terms, q) if q.asks in LISTS else found), ranked
 
 
 def with_parallel_items(index: Index, pool: list, top: int = 3, discount: float = 0.6) -> list[tuple[int, Candidate]]:
@@ -190,11 +194,12 @@ class Options:
     quote: Quote | None
     evidence: Evidence
     unknown: tuple[str, ...]  # words of four characters or more that the corpus never has ("集成电路")
+    read: tuple[int, ...] = ()  # the chunks read for a quote, best quote first
 
 
 def options(index: Index, q: Query, scored: Scored) -> Options:
     terms = key_terms(index, q)
-    found = best_quote(index, q, scored, terms)
+    found, read = best_quote(index, q, scored, terms)
     result = by_facts(index, q, scored)
     stated = 1.0
     topic = [(forms, w) for forms, w in terms  # names aside, and words no document has (no fact could hold them)
@@ -205,7 +210,7 @@ def options(index: Index, q: Query, scored: Scored) -> Options:
     evidence = Evidence.of(index, found, scored, terms)
     unknown = tuple(t for t in index.tokenizer.tokens(q.content) if len(t) >= UNKNOWN_WORD
                     and all(map(is_cjk, t)) and t not in index.token_idf and not in_parts(t, fold(evidence.text)))
-    return Options(result, stated, found, evidence, unknown)
+    return Options(result, stated, found, evidence, unknown, read)
 
 
 def in_parts(word: str, text: str) -> bool:
@@ -319,6 +324,7 @@ def ask_one(index: Index, question: str, k: int = 5, doc_id: str | None = None) 
     if q.unknown_place and not index.mentions(q.unknown_place):
         return none_answer(asked), hits  # a town the corpus never mentions
     o = options(index, q, scored)
+    hits = [to_hit(index, r, scored.score(r)) for r in o.read[:k]] or hits  # the chunks that answer best first
     choice = decide(q, o, index.thresholds)
     if choice == "passage" and q.cities and not about_city(index, index.chunks[o.quote.row].doc_id, q.cities):
         choice = "none"  # a quote from another city's document does not answer "苏州…"
