@@ -387,3 +387,17 @@ def test_the_hits_after_the_answer_are_the_chunks_that_answer_best(index):
     assert any("全市城乡最低生活保障标准为每人每月1309元" in h.text for h in hits[:5])
     answer, hits = ask(index, "虚构劳动关系补缴社保骗待遇，被查到要罚多少？")
     assert any("二倍以上五倍以下" in h.text for h in hits[:5])
+
+
+def test_a_chunk_retrieval_put_first_stays_among_the_hits(index):
+    """The rerank fuses retrieval rank with quote rank (RRF): the 异地就医 clause retrieval put first
+    stays in the first five though other chunks answer the yes/no question better by the quote score."""
+    from kspolicy.answer.compose import reranked
+    from kspolicy.answer.search import Candidate, Scored
+
+    candidates = tuple(Candidate(row, 1.0 - row / 10, 0.0, 0.0) for row in range(8))
+    scored = Scored(candidates, {c.row: c for c in candidates})
+    order = reranked(scored, (7, 6, 5, 4, 3, 2, 1, 0))  # quote order the reverse of retrieval
+    assert order.index(0) < 5 and order.index(7) < 5  # first by either ranking stays near the top
+    _, hits = ask(index, "办了异地就医备案，在外地看门诊还要先选定点医院吗")
+    assert any("无须选点就医" in h.text for h in hits[:5])
