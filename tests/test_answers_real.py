@@ -401,3 +401,9 @@ def test_a_chunk_retrieval_put_first_stays_among_the_hits(index):
     assert order.index(0) < 5 and order.index(7) < 5  # first by either ranking stays near the top
     _, hits = ask(index, "办了异地就医备案，在外地看门诊还要先选定点医院吗")
     assert any("无须选点就医" in h.text for h in hits[:5])
+
+
+def test_more_hits_than_chunks_read_are_given_when_asked(index):
+    """`-k 20` gets 20 hits: after the reranked chunks read for a quote come the next retrieved ones."""
+    _, hits = ask(index, "人才引进由哪些部门负责？", k=20)
+    assert len(hits) == 20 and len({h.chunk_id for h in hits}) == 20

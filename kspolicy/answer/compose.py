@@ -333,7 +333,8 @@ def ask_one(index: Index, question: str, k: int = 5, doc_id: str | None = None) 
     if q.unknown_place and not index.mentions(q.unknown_place):
         return none_answer(asked), hits  # a town the corpus never mentions
     o = options(index, q, scored)
-    hits = [to_hit(index, r, scored.score(r)) for r in reranked(scored, o.read)[:k]] or hits
+    rows = dict.fromkeys([*reranked(scored, o.read), *(c.row for c in diverse(index, scored.candidates, k))])
+    hits = [to_hit(index, r, scored.score(r)) for r in list(rows)[:k]]  # the chunks that answer best first
     choice = decide(q, o, index.thresholds)
     if choice == "passage" and q.cities and not about_city(index, index.chunks[o.quote.row].doc_id, q.cities):
         choice = "none"  # a quote from another city's document does not answer "苏州…"
