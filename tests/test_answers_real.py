@@ -407,3 +407,13 @@ def test_more_hits_than_chunks_read_are_given_when_asked(index):
     """`-k 20` gets 20 hits: after the reranked chunks read for a quote come the next retrieved ones."""
     _, hits = ask(index, "人才引进由哪些部门负责？", k=20)
     assert len(hits) == 20 and len({h.chunk_id for h in hits}) == 20
+
+
+def test_how_to_do_what_no_document_names_is_refused(index):
+    """"社保卡丢了怎么挂失": no document has 挂失, so none can say how it is done (the 申领 clauses are no
+    answer); asked how to do what the documents do name, the question is answered."""
+    from kspolicy.answer.compose import unknown_action
+    assert unknown_action(index, "社保卡丢了怎么挂失") == ("挂失",)
+    assert unknown_action(index, "社保卡怎么申领") == ()
+    assert ask(index, "社保卡丢了怎么挂失")[0].kind == "none"
+    assert ask(index, "社保卡怎么申领")[0].kind == "passage"

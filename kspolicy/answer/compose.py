@@ -40,6 +40,7 @@ ASKING = re.compile(r"谁|多少|几|哪|什么|吗|呢|是否|怎么|如何|何
 PREVIEW = 0.2  # how much less an introduction's sentence answers a question of detail than the body's
 FRONT_MATTER = ("引言", "通知")  # labels of what precedes the first numbered clause (structure.py)
 ATTACHMENT = re.compile(r"附件\s*([一二三四五六七八九\d]+)")  # "附件2任务分解表里…": the question names an attachment
+HOW = re.compile(r"(?:怎么|如何|怎样)(?:才能|才可以|去|来)?([\u4e00-\u9fff]{2,6})")  # "怎么挂失": what is asked how to do
 RRF_K = 10  # reciprocal-rank fusion of the hits' retrieval and quote ranks
 UNKNOWN_WORD = 4  # a word this long that the corpus never has names something it does not cover
 
@@ -211,7 +212,20 @@ def options(index: Index, q: Query, scored: Scored) -> Options:
     evidence = Evidence.of(index, found, scored, terms)
     unknown = tuple(t for t in index.tokenizer.tokens(q.content) if len(t) >= UNKNOWN_WORD
                     and all(map(is_cjk, t)) and t not in index.token_idf and not in_parts(t, fold(evidence.text)))
-    return Options(result, stated, found, evidence, unknown, read)
+    return Options(result, stated, found, evidence, unknown + unknown_action(index, q.text), read)
+
+
+def unknown_action(index: Index, question: str) -> tuple[str, ...]:
+    """The thing a "怎么/如何…" question asks how to do, when no document has the word ("社保卡丢了怎么
+    挂失"): documents that never name it cannot say how it is done."""
+    how = HOW.search(question)
+    if not how:
+        return ()
+    word = next((w for w in index.tokenizer.words(how.group(1)) if len(w) >= 2), "")
+    if not word or not all(map(is_cjk, word)) or word in index.token_idf or word in asking_words():
+        return ()
+    official = cues().colloquial.get(word, ())
+    return () if any(f in index.token_idf for f in official) else (word,)
 
 
 def in_parts(word: str, text: str) -> bool:
