@@ -343,12 +343,10 @@ def ask_one(index: Index, question: str, k: int = 5, doc_id: str | None = None) 
     q = replace(analyse(question, index.places, index.departments, index.cities, index.token_idf,
                         index.tokenizer.words), doc_id=doc_id or "")
     scored = score(index, question, index.embedder.encode_query(question), doc_id)
-    hits = top_hits(index, scored, k)
     if q.unknown_place and not index.mentions(q.unknown_place):
-        return none_answer(asked), hits  # a town the corpus never mentions
+        return none_answer(asked), top_hits(index, scored, k)  # a town the corpus never mentions
     o = options(index, q, scored)
-    rows = dict.fromkeys([*reranked(scored, o.read), *(c.row for c in diverse(index, scored.candidates, k))])
-    hits = [to_hit(index, r, scored.score(r)) for r in list(rows)[:k]]  # the chunks that answer best first
+    hits = top_hits(index, scored, k, reranked(scored, o.read))  # the chunks that answer best first
     choice = decide(q, o, index.thresholds)
     if choice == "passage" and q.cities and not about_city(index, index.chunks[o.quote.row].doc_id, q.cities):
         choice = "none"  # a quote from another city's document does not answer "苏州…"
@@ -404,8 +402,10 @@ def diverse(index: Index, candidates, k: int) -> list:
     return out
 
 
-def top_hits(index: Index, scored: Scored, k: int) -> list[Hit]:
-    return [to_hit(index, c.row, c.score) for c in diverse(index, scored.candidates, k)]
+def top_hits(index: Index, scored: Scored, k: int, first: list[int] | tuple[int, ...] = ()) -> list[Hit]:
+    """The k best hits: the rows `first` (reranked), then the retrieved chunks (diverse)."""
+    rows = dict.fromkeys([*first, *(c.row for c in diverse(index, scored.candidates, k))])
+    return [to_hit(index, r, scored.score(r)) for r in list(rows)[:k]]
 
 
 def none_answer(question: str) -> Answer:
