@@ -417,3 +417,32 @@ def test_how_to_do_what_no_document_names_is_refused(index):
     assert unknown_action(index, "社保卡怎么申领") == ()
     assert ask(index, "社保卡丢了怎么挂失")[0].kind == "none"
     assert ask(index, "社保卡怎么申领")[0].kind == "passage"
+
+
+def test_the_thing_whose_amount_is_asked_must_be_in_the_quote(index):
+    """"人才公寓租金能减免多少": the 港澳青年 rules name 人才公寓 among services but no 减免 of rent, so a
+    sentence on 100万元 for a service centre is no answer. The word right before the asking words
+    (hedges such as 一般 aside) is what the quote's context must hold."""
+    assert ask(index, "港澳青年住天河人才公寓租金能减免多少")[0].kind == "none"
+    assert "5万元" in ask(index, "港澳青年企业租金补贴一年最多多少")[0].text
+    assert "6个月" in ask(index, "广东省内跨市就医备案办好后，有效期一般多长？")[0].text
+
+
+def test_another_kind_of_the_thing_asked_about_is_no_answer(index):
+    """Asked about 失业保险, a sentence on the 养老保险 of 灵活就业人员 is no answer, though it states a
+    缴费比例; asked about 养老保险, it is the answer."""
+    from kspolicy.answer.evidence import other_kind
+    assert other_kind("失业保险费率", "灵活就业人员参加养老保险缴费基数和费率")
+    assert not other_kind("失业保险费率", "失业保险和养老保险的费率")
+    assert not other_kind("缴费比例", "灵活就业人员参加养老保险")
+    assert ask(index, "广州失业保险单位和个人缴费费率分别是多少")[0].kind == "none"
+    assert "20%" in ask(index, "灵活就业人员参加养老保险的缴费比例是多少")[0].text
+
+
+def test_whether_a_fee_is_due_needs_a_fee_or_an_amount(index):
+    """"要交手续费吗" is not answered by a sentence on the deadline of 备案 that names no fee; "医保要交钱吗"
+    is answered by the one saying who pays (所需资金…个人不缴费)."""
+    from kspolicy.answer.query import asked
+    assert asked("租房合同去备案要交手续费吗")[2] == "money"
+    assert ask(index, "租房合同去备案要交手续费吗")[0].kind == "none"
+    assert "个人不缴费" in ask(index, "领失业金那段时间医保要交钱吗")[0].text

@@ -209,7 +209,7 @@ def options(index: Index, q: Query, scored: Scored) -> Options:
     if result is not None and topic and any(map(is_cjk, q.text)):
         answer, rows = result  # facts answer only a question their own text covers (names aside)
         stated = covered(topic, answer.text + " " + " ".join(index.chunks[i].embed_text for i in rows[:8]))
-    evidence = Evidence.of(index, found, scored, terms)
+    evidence = Evidence.of(index, q, found, scored, terms)
     unknown = tuple(t for t in index.tokenizer.tokens(q.content) if len(t) >= UNKNOWN_WORD
                     and all(map(is_cjk, t)) and t not in index.token_idf and not in_parts(t, fold(evidence.text)))
     return Options(result, stated, found, evidence, unknown + unknown_action(index, q.text), read)

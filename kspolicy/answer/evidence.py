@@ -2,15 +2,18 @@
 
 Evidence is the best quote's coverage of the question's key terms (jieba words weighted
 by IDF; a word the corpus never has weighs most) and the cosine of the closest chunk.
-A question is refused when the coverage is under a threshold, when it asks for a number
-(or for materials to hand in) and the quote states none, or — for a question in another
-language, which has no words to look up — when the cosine is under a threshold. Thresholds depend on the embedder;
+A question is refused when the coverage is under a threshold; when it asks for a number (or
+for materials to hand in, or whether a fee is due) and the quote states none; when the quote's
+context lacks the word whose amount is asked ("租金能减免多少": 减免) or names another kind of the
+thing asked about (养老保险 for "失业保险…费率"); or — for a question in another language, which has
+no words to look up — when the cosine is under a threshold. Thresholds depend on the embedder;
 they are calibrated by scripts/calibrate.py on in- and out-of-corpus questions over the
 multi-document corpus, kept in index/calibration.toml, and recorded in each index's manifest.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..index.embed import calibration
@@ -42,9 +45,11 @@ class Evidence:
     dense: float  # cosine of the closest chunk
     states: bool  # the quote states the kind of thing asked for (a quantity, a material)
     text: str  # the quote with its context: chunk, heading, document title, issuer, city
+    lacks_asked: bool = False  # the context lacks the word whose amount is asked ("租金能减免多少": 减免)
+    other_kind: bool = False  # the context names another kind of what the question names (养老保险, not 失业保险)
 
     @classmethod
-    def of(cls, index, found: Quote | None, scored: Scored, terms) -> "Evidence":
+    def of(cls, index, q: Query, found: Quote | None, scored: Scored, terms) -> "Evidence":
         if found is None:
             return cls(0.0, 1.0, scored.best_dense, False, "")
         chunk = index.chunks[found.row]
@@ -54,7 +59,33 @@ class Evidence:
         flat = fold(context)
         lacking = sum(w for forms, w in known if not any(fold(f) in flat for f in forms))
         missing = lacking / sum(w for _, w in known) if known else 0.0
-        return cls(found.coverage, missing, scored.best_dense, found.states, context)
+        asked = asked_word(q, known) if q.asks == "number" else None
+        lacks_asked = asked is not None and not any(fold(f) in flat for f in asked)
+        return cls(found.coverage, missing, scored.best_dense, found.states, context, lacks_asked,
+                   other_kind(fold(q.text), flat))
+
+
+def asked_word(q: Query, terms) -> tuple[str, ...] | None:
+    """The forms of the key term right before the words asking for a number: the thing whose amount is
+    asked ("租金能减免多少" → 减免; "每月补贴多少" → 补贴; "有效期一般多长" → 有效期)."""
+    text = re.sub("|".join(map(re.escape, cues().hedges)), "", fold(q.text))
+    for cue in cues().number:
+        for m in re.finditer(re.escape(cue), text):
+            for forms, _ in terms:
+                if text.endswith(fold(forms[0]), 0, m.start()):
+                    return forms
+    return None
+
+
+def other_kind(question: str, context: str) -> bool:
+    """The question names kinds of one set (失业保险 of the social insurances) that the context never
+    names, while it names another kind of that set: the quote is about something else."""
+    for kinds in cues().kinds:
+        named = [forms for forms in kinds if any(f in question for f in forms)]
+        if named and not any(f in context for forms in named for f in forms) and \
+                any(f in context for forms in kinds if forms not in named for f in forms):
+            return True
+    return False
 
 
 def key_terms(index, q: Query) -> list[tuple[tuple[str, ...], float]]:
@@ -89,7 +120,10 @@ def judge(q: Query, evidence: Evidence, limits: Thresholds) -> bool:
     """Whether the evidence supports quoting an answer."""
     if not any(is_cjk(ch) for ch in q.text):
         return evidence.dense >= limits.dense
-    if (q.asks == "number" or q.measure == "material") and not evidence.states:
+    if (q.asks == "number" or q.measure == "material" or (q.measure == "money" and not q.asks)) \
+            and not evidence.states:
+        return False  # "要交手续费吗" is not answered by a sentence naming no fee or amount
+    if evidence.lacks_asked or evidence.other_kind:
         return False
     if q.year and str(q.year) not in evidence.text:
         return False  # "到2030年…": a quote about another year does not answer it

@@ -92,6 +92,8 @@ def states_asked(q: Query, text: str) -> bool:
     if q.measure == "material":
         return any(w in text for w in cues().materials)
     text = masked(squash(text))
+    if q.measure == "money" and not q.asks:  # "要交手续费吗": an amount, or a fee or fund named
+        return bool(MEASURES["money"].search(text)) or any(w in text for w in cues().measure["money_after"])
     if q.measure in MEASURES:
         return bool(MEASURES[q.measure].search(text))
     return bool(quantity_pattern(load_vocabulary()).search(text) or QUANTITY_WORDS.search(text))

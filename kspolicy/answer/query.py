@@ -58,6 +58,8 @@ class Cues:
     later: tuple[str, ...]
     continuing: tuple[str, ...]
     particles: tuple[str, ...]
+    hedges: tuple[str, ...]  # "一般" in "有效期一般多长": between the thing asked about and the asking words
+    kinds: tuple[tuple[tuple[str, ...], ...], ...]  # sets of kinds of one thing, each kind with its forms
 
 
 @lru_cache(maxsize=1)
@@ -67,13 +69,14 @@ def cues() -> Cues:
     document = {k: tuple(v) for k, v in data.pop("document").items()}
     colloquial = {k: tuple(v) for k, v in data.pop("colloquial").items()}
     spoken = data.pop("spoken")
+    kinds = tuple(tuple(tuple(forms) for forms in group) for group in data.pop("kinds"))
     words = {k: tuple(v) for k, v in data.items()}
     fillers = words.pop("filler")
     filler = re.compile("|".join(map(re.escape, sorted((w for w in fillers if len(w) > 1), key=len, reverse=True))))
     filler_chars = frozenset(w for w in fillers if len(w) == 1)
     asking = frozenset(words.pop("asking")) | set(fillers) | set(words["time"])
     return Cues(**words, filler=filler, filler_chars=filler_chars, measure=measure, colloquial=colloquial, spoken=spoken,
-                asking=frozenset(w.replace("\\", "") for w in asking), document=document)
+                kinds=kinds, asking=frozenset(w.replace("\\", "") for w in asking), document=document)
 
 
 @dataclass(frozen=True)
