@@ -446,3 +446,22 @@ def test_whether_a_fee_is_due_needs_a_fee_or_an_amount(index):
     assert asked("租房合同去备案要交手续费吗")[2] == "money"
     assert ask(index, "租房合同去备案要交手续费吗")[0].kind == "none"
     assert "个人不缴费" in ask(index, "领失业金那段时间医保要交钱吗")[0].text
+
+
+def test_the_kind_of_quantity_is_the_one_named_nearest_the_asking_words(index):
+    """"签约服务费，原则上拿出多大比例…" asks for a share, not money: the kind named last wins."""
+    from kspolicy.answer.query import asked
+    assert asked("家庭医生签约服务费，原则上拿出多大比例发给参与签约的医生当薪酬？")[2] == "percent"
+    assert asked("家庭医生上门服务一次收多少上门服务费？")[2] == "money"
+    assert "80%" in ask(index, "家庭医生签约服务费，原则上拿出多大比例发给参与签约的医生当薪酬？")[0].text
+
+
+def test_a_link_to_another_page_is_no_answer(index):
+    """An index page lists other pages by title and date ("…网上申请流程[ 2022-04-27 ]"); the title
+    says nothing, the page it names does."""
+    answer, _ = ask(index, "劳动仲裁能在手机上申请吗？怎么操作？")
+    assert "[ 2022-04-27 ]" not in answer.text and "粤省事" in answer.text
+
+
+def test_not_married_is_单身(index):
+    assert "30周岁" in ask(index, "还没结婚的，多大年纪才能自己一个人申请广州公租房？")[0].text

@@ -33,6 +33,7 @@ MEASURES = {  # a quote answers a question about money, a share or an age only i
 NEGATIONS = ("非",)  # a prefix that turns a word into its opposite: 非本市户籍, 非营利
 NOTE_ONLY = re.compile(r"^[（(][^（）()]*[)）]。?$")
 ADDRESSEES = re.compile(r"^[^。！？!?]{6,}[:：]$")  # the list of recipients at the top of a notice
+LINK = re.compile(r"[\[【]\s*\d{4}-\d{1,2}-\d{1,2}\s*[\]】]\s*$")  # "…网上申请流程[ 2022-04-27 ]": a link to a page
 ITEM = re.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|\d+\s*[.．、]|[a-hA-H]\s*[.．、]|[①-⑳]|"
                   r"第[一二三四五六七八九十]+[种类步项])")
 
@@ -145,8 +146,9 @@ def quote(chunk: Chunk, row: int, q: Query, terms, question_grams: frozenset[str
     headed = 0.1 if lists_materials(q, " ".join(path[:-1] or path)) else 0.0  # under "二、申领所需材料"
     for i, sentence in enumerate(sentences):
         addressees = ADDRESSEES.match(sentence) and not any(w in sentence for w in cues().lead_in)
-        if addressees or NOTE_ONLY.match(sentence):
-            continue  # "各区政府，市各委办局：" addresses the document; "（责任单位：…）" annotates the clause
+        if addressees or NOTE_ONLY.match(sentence) or LINK.search(sentence):
+            continue  # "各区政府，市各委办局：" addresses the document; "（责任单位：…）" annotates the clause;
+            # a title with its date in a list of pages names a page, it says nothing
         if is_question(sentence) and not asked_back:
             continue  # "九、…需要个人缴纳医疗保险吗？" heads the answer of a question-and-answer page
         own = 1.0 if about else covered(rest, sentence)

@@ -228,8 +228,10 @@ def asked(text: str) -> tuple[str, str, str]:
     flat = fold(text).lower()
     role = next((name for name, words in (("leader", c.leader), ("partner", c.partner), ("lead", c.lead))
                  if any(w in flat for w in words)), "")
-    measure = next((kind for kind, words in c.measure.items() if kind != "money_after"
-                    and any(says(flat, w) for w in words)), "")
+    named = [(max(flat.rfind(w) for w in words if says(flat, w)), -i, kind)
+             for i, (kind, words) in enumerate(c.measure.items())
+             if kind != "money_after" and any(says(flat, w) for w in words)]
+    measure = max(named)[2] if named else ""  # the kind named last, nearest the asking words: "服务费…多大比例"
     if not measure and re.search(r"多少\S{0,6}?(" + "|".join(c.measure["money_after"]) + ")", flat):
         measure = "money"
     if any(w in re.sub("|".join(c.period), "", flat) for w in c.time):
