@@ -465,3 +465,13 @@ def test_a_link_to_another_page_is_no_answer(index):
 
 def test_not_married_is_单身(index):
     assert "30周岁" in ask(index, "还没结婚的，多大年纪才能自己一个人申请广州公租房？")[0].text
+
+
+def test_a_quoted_phrase_no_document_has_is_read_as_words(index):
+    """“居民收入跟经济增长同步” paraphrases the task "居民人均可支配收入与经济增长保持同步": it does not
+    filter the hits down to none; a phrase the documents do have is in every hit, read ones too."""
+    answer, hits = ask(index, "吴江“居民收入跟经济增长同步”这项目标，哪几个单位负责？")
+    assert "区发改委" in answer.text
+    assert any("居民人均可支配收入与经济增长保持同步" in h.text for h in hits)
+    _, hits = ask(index, "“昆科贷”是什么")
+    assert hits and all("昆科贷" in h.text for h in hits)

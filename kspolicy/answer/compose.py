@@ -31,7 +31,7 @@ from .fromfacts import (
 )
 from .passages import LISTS, Quote, covered, lists_materials, quote, split_sentences
 from .query import Query, analyse, asked, correct_typos, cues, expand_abbreviations
-from .search import Candidate, Index, Scored, quoted_phrases, score, to_hit
+from .search import Candidate, Index, Scored, score, to_hit
 
 PASSAGES = 12  # retrieved chunks whose sentences are read for a quote
 ROWS_PER_TABLE = 3  # supporting hits from one table at most (a table's rows crowd out the clauses)
@@ -346,7 +346,9 @@ def ask_one(index: Index, question: str, k: int = 5, doc_id: str | None = None) 
     if q.unknown_place and not index.mentions(q.unknown_place):
         return none_answer(asked), top_hits(index, scored, k)  # a town the corpus never mentions
     o = options(index, q, scored)
-    hits = top_hits(index, scored, k, reranked(scored, o.read))  # the chunks that answer best first
+    held = [fold(p) for p in index.quoted(question)]  # a quoted phrase is in every hit, read ones too
+    read = tuple(r for r in o.read if all(p in index.folded[r] for p in held))
+    hits = top_hits(index, scored, k, reranked(scored, read))  # the chunks that answer best first
     choice = decide(q, o, index.thresholds)
     if choice == "passage" and q.cities and not about_city(index, index.chunks[o.quote.row].doc_id, q.cities):
         choice = "none"  # a quote from another city's document does not answer "苏州…"
@@ -375,7 +377,7 @@ def ask_one(index: Index, question: str, k: int = 5, doc_id: str | None = None) 
 def answer_with_citation(index: Index, answer: Answer, rows: list[int], hits: list[Hit], scored: Scored,
                          doc_id: str | None, question: str, k: int) -> tuple[Answer, list[Hit]]:
     """The chunks the answer rests on come first among the hits; the answer cites the first."""
-    phrases = [fold(p) for p in quoted_phrases(question)]
+    phrases = [fold(p) for p in index.quoted(question)]
     top = max((h.score for h in hits), default=0.0)  # what the answer rests on ranks first: its score is the top one
     rows = [i for i in rows if not doc_id or index.chunks[i].doc_id == doc_id]
     held = "".join(index.folded[i] for i in rows)  # a quoted phrase may be in the clause, not in each of its items

@@ -20,7 +20,7 @@ from ..index.embed import calibration
 from ..text import fold, is_cjk
 from .passages import Quote
 from .query import Query, cues
-from .search import Scored, quoted_phrases
+from .search import Scored
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,7 @@ def key_terms(index, q: Query) -> list[tuple[tuple[str, ...], float]]:
             # word of asking ("第一" of 第一次)
         weight = index.token_idf.get(token, index.token_idf_max)
         terms[forms.get(token, (token, *colloquial.get(token, ())))] = weight
-    for phrase in quoted_phrases(q.text):
+    for phrase in index.quoted(q.text):
         terms[(phrase,)] = index.token_idf_max
     return sorted(terms.items(), key=lambda item: -item[1])
 

@@ -142,6 +142,11 @@ class Index:
             rows = np.intersect1d(rows, self.retriever.key_rows(key), assume_unique=True)
         return {int(i) for i in rows if all(w in self.folded[int(i)] for w in wanted)}
 
+    def quoted(self, question: str) -> list[str]:
+        """The quoted phrases of a question that some chunk holds; a phrase none holds paraphrases
+        (“居民收入跟经济增长同步”) and is read as words."""
+        return [p for p in quoted_phrases(question) if self.mentions(p)]
+
     def mentions(self, text: str) -> bool:
         """Whether any chunk's folded text contains `text`."""
         return bool(self.phrase_rows([text]))
@@ -264,7 +269,7 @@ def score(index: Index, query: str, qvec: np.ndarray, doc_id: str | None = None,
     """Hybrid retrieval: the top chunks by BM25 and by dense similarity (index.retriever), fused over
     their union (each score scaled by the best one: CombSUM). A document filter and quoted phrases
     restrict which chunks may be returned."""
-    phrases = quoted_phrases(query)
+    phrases = index.quoted(query)
     allowed: set[int] | None = None
     if doc_id:
         allowed = set(index.doc_rows.get(doc_id, []))
