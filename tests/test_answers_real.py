@@ -475,3 +475,12 @@ def test_a_quoted_phrase_no_document_has_is_read_as_words(index):
     assert any("居民人均可支配收入与经济增长保持同步" in h.text for h in hits)
     _, hits = ask(index, "“昆科贷”是什么")
     assert hits and all("昆科贷" in h.text for h in hits)
+
+
+def test_a_clause_need_not_repeat_the_title_of_the_document_the_question_names(index):
+    """"2026年度城乡居民医保，学生自己要交多少钱": the notice's title holds 2026年度城乡居民医疗保险, its
+    clause "（一）在校学生：个人缴费标准为每人413元" does not; the clauses of the document the question
+    names by its title are read for a quote, and its title counts as their context."""
+    answer, hits = ask(index, "2026年度城乡居民医保，学生自己要交多少钱")
+    assert "413元" in answer.text
+    assert any("每人413元" in h.text for h in hits[:5])

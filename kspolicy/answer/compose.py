@@ -51,7 +51,8 @@ def best_quote(index: Index, q: Query, scored: Scored, terms) -> tuple[Quote | N
     best = None
     values: dict[int, float] = {}
     question = grams(q.content)
-    for rank, candidate in with_parallel_items(index, diverse(index, scored.candidates, PASSAGES)):
+    pool = diverse(index, scored.candidates, PASSAGES)
+    for rank, candidate in with_parallel_items(index, pool) + in_named_document(index, terms, scored, pool):
         chunk = index.chunks[candidate.row]
         doc = index.documents[chunk.doc_id]
         listed = with_items(index, chunk) if q.asks in LISTS else chunk
@@ -74,6 +75,26 @@ def best_quote(index: Index, q: Query, scored: Scored, terms) -> tuple[Quote | N
         return None, ranked
     found = best[1]
     return (with_siblings(index, found, terms, q) if q.asks in LISTS else found), ranked
+
+
+def in_named_document(index: Index, terms, scored: Scored, pool: list, most: int = 6,
+                      discount: float = 0.6) -> list[tuple[int, Candidate]]:
+    """(rank, candidate) of the chunks of the document whose title the question names ("2026年度城乡居民
+    医保…学生要交多少钱") that hold most of the question's other terms: a clause of it need not repeat
+    its title ("（一）在校学生：个人缴费标准为每人413元"), which retrieval weighs most."""
+    doc_id = named_document(index, terms, scored)
+    if doc_id is None:
+        return []
+    doc = index.documents[doc_id]
+    titled = fold(f"{doc.title} {doc.doc_number}")
+    rest = [(forms, w) for forms, w in terms if not any(fold(f) in titled for f in forms)]
+    if not rest:
+        return []
+    seen = {c.row for c in pool}
+    held = [(covered(rest, index.chunks[r].embed_text), r) for r in index.doc_rows.get(doc_id, []) if r not in seen]
+    best = max(scored.score(c.row) for c in pool) if pool else 1.0
+    return [(len(pool), Candidate(r, best * discount, 0.0, 0.0))
+            for value, r in sorted(held, reverse=True)[:most] if value > 0]
 
 
 def with_parallel_items(index: Index, pool: list, top: int = 3, discount: float = 0.6) -> list[tuple[int, Candidate]]:

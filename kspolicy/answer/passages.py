@@ -173,7 +173,7 @@ def quote(chunk: Chunk, row: int, q: Query, terms, question_grams: frozenset[str
     if picked[0] > 0 and sentences[picked[0]].startswith(cues().continuing):
         picked = [picked[0] - 1, *picked]  # "…等待期3个月；其中，…": "其中" refers to the sentence before
     text = "".join(sentences[j] for j in picked)
-    return Quote(row, text, best, covered(terms, f"{title} {text}"), states_asked(q, text))
+    return Quote(row, text, best, covered(terms, f"{document} {title} {text}"), states_asked(q, text))
 
 
 def with_subject(sentences: list[str], picked: list[int], limit: int = 2) -> list[int]:
