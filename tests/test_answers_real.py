@@ -484,3 +484,12 @@ def test_a_clause_need_not_repeat_the_title_of_the_document_the_question_names(i
     answer, hits = ask(index, "2026年度城乡居民医保，学生自己要交多少钱")
     assert "413元" in answer.text
     assert any("每人413元" in h.text for h in hits[:5])
+
+
+def test_how_much_is_paid_may_be_a_share_of_the_cost(index):
+    """"第二件辅具能补多少" is answered by "补贴60%": 补/报/给多少 ask an amount, of money or a share;
+    "收多少" and "多少钱" ask money."""
+    from kspolicy.answer.query import asked
+    assert asked("残疾人一年里申请第二件辅具能补多少")[2] == "amount"
+    assert asked("幼儿园保育费一个月收多少")[2] == "money"
+    assert "60%" in ask(index, "残疾人一年里申请第二件辅具能补多少")[0].text

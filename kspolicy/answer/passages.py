@@ -26,6 +26,7 @@ LISTS = ("list", "items")  # a list of measures, materials or requirements; "哪
 MEASURES = {  # a quote answers a question about money, a share or an age only if it states one
     "money": re.compile(r"\d[\d.,]*\s*(?:万|亿|千)?元"),
     "percent": re.compile(r"\d+(?:\.\d+)?\s*[%‰]|百分之|[一二三四五六七八九]成|\d+(?:\.\d+)?\s*倍"),
+    "amount": re.compile(r"\d[\d.,]*\s*(?:万|亿|千)?元|\d+(?:\.\d+)?\s*%"),
     "age": re.compile(r"\d+\s*周?岁"),
     "days": re.compile(r"(?<![月\d一二三四五六七八九十])[\d一二三四五六七八九十]+\s*个?(?:工作)?[日天]"),
     "points": re.compile(r"\d+(?:\.\d+)?\s*分(?![之钟别类期配段级])"),
