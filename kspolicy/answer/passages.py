@@ -23,10 +23,12 @@ QUANTITY_WORDS = re.compile(r"[一二两三四五六七八九十百千万]+(?:�
 DATE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*月[初底中]|\d+\s*个?(?:工作)?日|\d+\s*个?月|"
                   r"\d{1,2}[:：]\d{2}|次月|当月|每月|每年|前|以前|之日起|期间|时限")
 LISTS = ("list", "items")  # a list of measures, materials or requirements; "哪些X": the things named
+MONEY = r"\d[\d.,]*\s*(?:万|亿|千)?元"
+SHARE = r"\d+(?:\.\d+)?\s*[%‰]|百分之|[一二三四五六七八九]成|\d+(?:\.\d+)?\s*倍"
 MEASURES = {  # a quote answers a question about money, a share or an age only if it states one
-    "money": re.compile(r"\d[\d.,]*\s*(?:万|亿|千)?元"),
-    "percent": re.compile(r"\d+(?:\.\d+)?\s*[%‰]|百分之|[一二三四五六七八九]成|\d+(?:\.\d+)?\s*倍"),
-    "amount": re.compile(r"\d[\d.,]*\s*(?:万|亿|千)?元|\d+(?:\.\d+)?\s*%"),
+    "money": re.compile(MONEY),
+    "percent": re.compile(SHARE),
+    "amount": re.compile(f"{MONEY}|{SHARE}"),  # "能补多少": money or a share of the cost
     "age": re.compile(r"\d+\s*周?岁"),
     "days": re.compile(r"(?<![月\d一二三四五六七八九十])[\d一二三四五六七八九十]+\s*个?(?:工作)?[日天]"),
     "points": re.compile(r"\d+(?:\.\d+)?\s*分(?![之钟别类期配段级])"),
