@@ -493,3 +493,10 @@ def test_how_much_is_paid_may_be_a_share_of_the_cost(index):
     assert asked("残疾人一年里申请第二件辅具能补多少")[2] == "amount"
     assert asked("幼儿园保育费一个月收多少")[2] == "money"
     assert "60%" in ask(index, "残疾人一年里申请第二件辅具能补多少")[0].text
+
+
+def test_an_everyday_one_character_verb_counts_as_its_written_form(index):
+    """"被查到要罚多少": 罚 is a key term in its written forms (罚款, 处罚), so the article that sets the
+    fine is quoted, not the warning that names the offence."""
+    answer, _ = ask(index, "虚构劳动关系补缴社保骗待遇，被查到要罚多少？")
+    assert "二倍以上五倍以下" in answer.text

@@ -111,6 +111,11 @@ def key_terms(index, q: Query) -> list[tuple[tuple[str, ...], float]]:
             # word of asking ("第一" of 第一次)
         weight = index.token_idf.get(token, index.token_idf_max)
         terms[forms.get(token, (token, *colloquial.get(token, ())))] = weight
+    for word in index.tokenizer.words(q.content):  # "被查到要罚多少": 罚 is 罚款 or 处罚
+        written = colloquial.get(word, ()) if len(word) == 1 else ()
+        weight = max((index.token_idf.get(f, 0.0) for f in written), default=0.0)
+        if weight:
+            terms[written] = weight
     for phrase in index.quoted(q.text):
         terms[(phrase,)] = index.token_idf_max
     return sorted(terms.items(), key=lambda item: -item[1])
