@@ -500,3 +500,10 @@ def test_an_everyday_one_character_verb_counts_as_its_written_form(index):
     fine is quoted, not the warning that names the offence."""
     answer, _ = ask(index, "虚构劳动关系补缴社保骗待遇，被查到要罚多少？")
     assert "二倍以上五倍以下" in answer.text
+
+
+def test_a_span_of_dates_answers_几号到几号(index):
+    """"报名几号到几号" is answered by the sentence that states the span ("5月19日至5月22日"), not by the
+    one naming only the day registration closes."""
+    answer, _ = ask(index, "天河公办幼儿园电脑派位，网上报名几号到几号？")
+    assert "5月19日至5月22日" in answer.text

@@ -58,6 +58,7 @@ class Cues:
     later: tuple[str, ...]
     continuing: tuple[str, ...]
     particles: tuple[str, ...]
+    span: tuple[str, ...]  # "几号到几号": a span of dates is asked for
     hedges: tuple[str, ...]  # "一般" in "有效期一般多长": between the thing asked about and the asking words
     kinds: tuple[tuple[tuple[str, ...], ...], ...]  # sets of kinds of one thing, each kind with its forms
 
