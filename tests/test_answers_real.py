@@ -507,3 +507,12 @@ def test_a_span_of_dates_answers_几号到几号(index):
     one naming only the day registration closes."""
     answer, _ = ask(index, "天河公办幼儿园电脑派位，网上报名几号到几号？")
     assert "5月19日至5月22日" in answer.text
+
+
+def test_a_word_the_corpus_lacks_is_known_from_all_but_one_character(index):
+    """"利用外资" is in no document, "实际使用外资量" is: the word is not about something no document
+    mentions, and the Wujiang task is answered; "集成电路" is still unknown."""
+    from kspolicy.answer.compose import in_parts
+    assert in_parts("利用外资", "进出口总额和实际使用外资量稳质升") and not in_parts("集成电路", "电子信息产业")
+    answer, _ = ask(index, "吴江2024年进出口和利用外资那项任务，牵头单位是谁？")
+    assert "牵头：区商务局" in answer.text

@@ -250,9 +250,10 @@ def unknown_action(index: Index, question: str) -> tuple[str, ...]:
 
 
 def in_parts(word: str, text: str) -> bool:
-    """A word the corpus never has whole is in `text` in parts: "取消资格" in "取消其见习基地资格"."""
+    """A word the corpus never has whole is in `text` in parts ("取消资格" in "取消其见习基地资格") or
+    all but its first or last character ("利用外资" in "实际使用外资量")."""
     halves = {word[:len(word) // 2], word[len(word) // 2:]}
-    return all(h in text for h in halves)
+    return all(h in text for h in halves) or word[1:] in text or word[:-1] in text
 
 
 def names_of(index: Index, q: Query) -> set[str]:
