@@ -516,3 +516,12 @@ def test_a_word_the_corpus_lacks_is_known_from_all_but_one_character(index):
     assert in_parts("利用外资", "进出口总额和实际使用外资量稳质升") and not in_parts("集成电路", "电子信息产业")
     answer, _ = ask(index, "吴江2024年进出口和利用外资那项任务，牵头单位是谁？")
     assert "牵头：区商务局" in answer.text
+
+
+def test_a_city_no_document_mentions_is_not_answered_from_another_citys_rules(index):
+    """"深圳积分入学…" is refused: no document mentions 深圳, and Tianhe's 学位补贴 is no answer for it;
+    asked about the city the documents cover, the same question is answered."""
+    from kspolicy.answer.query import analyse
+    assert analyse("深圳积分入学读民办学校，政府每年补多少学位补贴？", {}, {}).unknown_place == "深圳"
+    assert ask(index, "深圳积分入学读民办学校，政府每年补多少学位补贴？")[0].kind == "none"
+    assert "5000元" in ask(index, "广州积分入学读民办学校，政府每年补多少学位补贴？")[0].text

@@ -59,6 +59,7 @@ class Cues:
     continuing: tuple[str, ...]
     particles: tuple[str, ...]
     span: tuple[str, ...]  # "几号到几号": a span of dates is asked for
+    cities: tuple[str, ...]  # cities a question may name ("深圳"): one no document mentions is not covered
     hedges: tuple[str, ...]  # "一般" in "有效期一般多长": between the thing asked about and the asking words
     kinds: tuple[tuple[tuple[str, ...], ...], ...]  # sets of kinds of one thing, each kind with its forms
 
@@ -89,7 +90,7 @@ class Query:
     year: int | None
     topic: str  # the question without names, years and question words: what a fact must match
     content: str  # the question without question words: what a passage must match
-    unknown_place: str  # a town named in the question that the corpus does not know
+    unknown_place: str  # a town or city named in the question that the corpus may not know
     extreme: str = ""  # "max" / "min": which district has the most / least
     excluded: tuple[str, ...] = ()  # districts named after 除…外: "除开发区、高新区外，哪个区镇最多"
     doc_id: str = ""  # answer only from this document (the user's document filter)
@@ -284,6 +285,7 @@ def analyse(text: str, places: Aliases, departments: Aliases, cities: tuple[str,
     named_cities = tuple(c for c in cities if c and (c in text or c.rstrip("市区县") in text))
     unknown = next((m.group(0) for m in UNKNOWN_PLACE.finditer(rest)
                     if not re.search(r"[几哪些各个区每全该本在的和与及对乡城]", m.group(1))), "")
+    unknown = unknown or next((c for c in cues().cities if c in rest and c not in named_cities), "")
     year_match = YEAR.search(rest)
     year = int(year_match.group(1)) if year_match else None
     c = cues()
