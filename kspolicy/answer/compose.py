@@ -29,7 +29,7 @@ from .fromfacts import (
     document_relevance,
     source,
 )
-from .passages import LISTS, Quote, covered, lists_materials, quote, split_sentences
+from .passages import LISTS, Quote, absent, covered, lists_materials, quote, split_sentences
 from .query import Query, analyse, asked, correct_typos, cues, expand_abbreviations
 from .search import Candidate, Index, Scored, score, to_hit
 
@@ -86,13 +86,12 @@ def in_named_document(index: Index, terms, scored: Scored, pool: list, most: int
     if doc_id is None:
         return []
     doc = index.documents[doc_id]
-    titled = fold(f"{doc.title} {doc.doc_number}")
-    rest = [(forms, w) for forms, w in terms if not any(fold(f) in titled for f in forms)]
+    rest = absent(terms, fold(f"{doc.title} {doc.doc_number}"))
     if not rest:
         return []
     seen = {c.row for c in pool}
     held = [(covered(rest, index.chunks[r].embed_text), r) for r in index.doc_rows.get(doc_id, []) if r not in seen]
-    best = max(scored.score(c.row) for c in pool) if pool else 1.0
+    best = max((c.score for c in pool), default=1.0)
     return [(len(pool), Candidate(r, best * discount, 0.0, 0.0))
             for value, r in sorted(held, reverse=True)[:most] if value > 0]
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from ..index.embed import calibration
 from ..text import fold, is_cjk
-from .passages import Quote
+from .passages import Quote, absent
 from .query import Query, cues
 from .search import Scored
 
@@ -57,7 +57,7 @@ class Evidence:
         context = f"{chunk.embed_text} {found.text} {doc.title} {doc.issuer} {doc.city} {doc.doc_number}"
         known = [(forms, w) for forms, w in terms if forms[0] in index.token_idf]
         flat = fold(context)
-        lacking = sum(w for forms, w in known if not any(fold(f) in flat for f in forms))
+        lacking = sum(w for _, w in absent(known, flat))
         missing = lacking / sum(w for _, w in known) if known else 0.0
         asked = asked_word(q, known) if q.asks == "number" else None
         lacks_asked = asked is not None and not any(fold(f) in flat for f in asked)

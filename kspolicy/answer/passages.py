@@ -72,6 +72,11 @@ def holds(flat: str, key: str) -> bool:
     return False
 
 
+def absent(terms: list[tuple[tuple[str, ...], float]], flat: str) -> list[tuple[tuple[str, ...], float]]:
+    """The key terms none of whose forms the folded text `flat` holds."""
+    return [(forms, w) for forms, w in terms if not any(fold(f) in flat for f in forms)]
+
+
 def covered(terms: list[tuple[tuple[str, ...], float]], text: str) -> float:
     """IDF-weighted share of the key terms found in `text` (any form of a term, or most of its
     character pairs)."""
@@ -141,7 +146,7 @@ def quote(chunk: Chunk, row: int, q: Query, terms, question_grams: frozenset[str
     if not sentences:
         return None
     titled = fold(f"{document} {title} {sentences[0] if len(sentences[0]) <= 40 else ''}")
-    rest = [(forms, w) for forms, w in terms if not any(fold(f) in titled for f in forms)]
+    rest = absent(terms, titled)
     about = sum(w for _, w in rest) < 0.3 * sum(w for _, w in terms)  # the title is what the question is about
     rest = rest or terms
     scored = []
