@@ -525,3 +525,39 @@ def test_a_city_no_document_mentions_is_not_answered_from_another_citys_rules(in
     assert analyse("深圳积分入学读民办学校，政府每年补多少学位补贴？", {}, {}).unknown_place == "深圳"
     assert ask(index, "深圳积分入学读民办学校，政府每年补多少学位补贴？")[0].kind == "none"
     assert "5000元" in ask(index, "广州积分入学读民办学校，政府每年补多少学位补贴？")[0].text
+
+
+def test_an_abbreviation_is_read_as_its_full_term(index):
+    """"辅具" is 辅助器具 (vocab/names.toml [terms]): the clause that sets the yearly cap of the
+    辅助器具 subsidy answers a question that uses the short form."""
+    from kspolicy.answer.query import expand_abbreviations
+    assert "辅助器具" in expand_abbreviations("残疾人配辅具")
+    assert "10000元" in ask(index, "残疾人配辅具，一年最多给补多少钱？")[0].text
+
+
+def test_a_month_or_day_asked_needs_one_stated(index):
+    """"几月份截止" is not answered by a sentence naming no month or day (a yearly 3000元 transport
+    subsidy); "几号之前" and "哪天" are answered by the sentence stating the day."""
+    from kspolicy.answer.query import asked
+    assert asked("租金补贴每年几月份截止申报？")[2] == "date"
+    assert ask(index, "天河港澳青年企业的租金补贴每年几月份截止申报？")[0].kind == "none"
+    assert "25日前" in ask(index, "残疾人两项补贴每个月几号之前发？")[0].text
+    assert "6月12日" in ask(index, "天河港澳子女上初一，录取结果哪天出来？")[0].text
+
+
+def test_an_increase_asked_needs_an_increase(index):
+    """"养老金涨了多少": 涨 is the thing asked about, in its written forms (上调, 提高…); a clause on the
+    years of contributions names none, so the question is refused."""
+    from kspolicy.answer.evidence import asked_word, key_terms
+    from kspolicy.answer.query import analyse
+    q = analyse("今年广州退休的养老金涨了多少", {}, {})
+    assert "上调" in asked_word(q, key_terms(index, q))
+    assert ask(index, "今年广州退休的养老金涨了多少")[0].kind == "none"
+
+
+def test_the_amount_stated_must_be_of_the_thing_asked(index):
+    """"每个月要交多少钱" is not answered by "按每人每月300元标准给予补贴" (an amount given, not paid,
+    although the sentence mentions 缴费额 further on); asked about the subsidy, the sentence answers."""
+    assert ask(index, "灵活就业人员在广州交职工医保，每个月要交多少钱？")[0].kind == "none"
+    assert "300元" in ask(index, "高校毕业生灵活就业参加职工医保，每个月补贴多少钱？")[0].text
+    assert "413元" in ask(index, "广州城乡居民医保学生一年交多少钱")[0].text

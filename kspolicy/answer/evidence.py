@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from ..index.embed import calibration
 from ..text import fold, is_cjk
-from .passages import Quote, absent
+from .passages import MEASURES, Quote, absent
 from .query import Query, cues
 from .search import Scored
 
@@ -59,8 +59,10 @@ class Evidence:
         flat = fold(context)
         lacking = sum(w for _, w in absent(known, flat))
         missing = lacking / sum(w for _, w in known) if known else 0.0
-        asked = asked_word(q, known) if q.asks == "number" else None
-        lacks_asked = asked is not None and not any(fold(f) in flat for f in asked)
+        written = [(forms, w) for forms, w in terms if any(f in index.token_idf for f in forms)]  # 涨: 上调…
+        asked = asked_word(q, written) if q.asks == "number" else None
+        lacks_asked = asked is not None and (not any(fold(f) in flat for f in asked) or
+                                             not asked_near_amount(q, found.text, asked))
         return cls(found.coverage, missing, scored.best_dense, found.states, context, lacks_asked,
                    other_kind(fold(q.text), flat))
 
@@ -69,12 +71,24 @@ def asked_word(q: Query, terms) -> tuple[str, ...] | None:
     """The forms of the key term right before the words asking for a number: the thing whose amount is
     asked ("租金能减免多少" → 减免; "每月补贴多少" → 补贴; "有效期一般多长" → 有效期)."""
     text = re.sub("|".join(map(re.escape, cues().hedges)), "", fold(q.text))
+    everyday = {written: word for word, written in cues().colloquial.items()}  # "罚多少": 罚 for 罚款
     for cue in cues().number:
         for m in re.finditer(re.escape(cue), text):
             for forms, _ in terms:
-                if text.endswith(fold(forms[0]), 0, m.start()):
+                if any(text.endswith(fold(key), 0, m.start()) for key in (forms[0], everyday.get(forms, forms[0]))):
                     return forms
     return None
+
+
+def asked_near_amount(q: Query, quote: str, asked: tuple[str, ...], reach: int = 12) -> bool:
+    """For an amount of money, the quote names the thing asked about next to an amount it states, when it
+    names it at all ("每个月要交多少钱" is not answered by "按每人每月300元标准给予补贴…实际缴费额")."""
+    pattern = MEASURES.get(q.measure) if q.measure in ("money", "amount") else None
+    flat = fold(quote)
+    places = [m.start() for f in asked for m in re.finditer(re.escape(fold(f)), flat)]
+    if pattern is None or not places:
+        return True
+    return any(abs(p - m.start()) <= reach or abs(p - m.end()) <= reach for m in pattern.finditer(flat) for p in places)
 
 
 def other_kind(question: str, context: str) -> bool:
@@ -125,9 +139,9 @@ def judge(q: Query, evidence: Evidence, limits: Thresholds) -> bool:
     """Whether the evidence supports quoting an answer."""
     if not any(is_cjk(ch) for ch in q.text):
         return evidence.dense >= limits.dense
-    if (q.asks == "number" or q.measure == "material" or (q.measure == "money" and not q.asks)) \
+    if (q.asks == "number" or q.measure in ("material", "date") or (q.measure == "money" and not q.asks)) \
             and not evidence.states:
-        return False  # "要交手续费吗" is not answered by a sentence naming no fee or amount
+        return False  # "要交手续费吗" is not answered by a sentence naming no fee or amount, "几月份" by none naming a month
     if evidence.lacks_asked or evidence.other_kind:
         return False
     if q.year and str(q.year) not in evidence.text:

@@ -32,6 +32,7 @@ MEASURES = {  # a quote answers a question about money, a share or an age only i
     "amount": re.compile(f"{MONEY}|{SHARE}"),  # "能补多少": money or a share of the cost
     "age": re.compile(r"\d+\s*周?岁"),
     "days": re.compile(r"(?<![月\d一二三四五六七八九十])[\d一二三四五六七八九十]+\s*个?(?:工作)?[日天]"),
+    "date": re.compile(r"(?<![个\d])\d{1,2}\s*(?:月|[日号](?!内))|[一二三四五六七八九十]{1,3}月(?!内)|[月年][初底]|次月|当月"),
     "points": re.compile(r"\d+(?:\.\d+)?\s*分(?![之钟别类期配段级])"),
 }
 NEGATIONS = ("非",)  # a prefix that turns a word into its opposite: 非本市户籍, 非营利
@@ -97,10 +98,12 @@ def covered(terms: list[tuple[tuple[str, ...], float]], text: str) -> float:
 
 def states_asked(q: Query, text: str) -> bool:
     """The text states the kind of thing the question asks for: a document to hand in for "哪些材料",
-    else the kind of quantity (any quantity with a unit when no kind is asked; dates, 文号 and
+    a month or day for "几月份", else the kind of quantity (any quantity with a unit when no kind is asked; dates, 文号 and
     clause numbers are not quantities)."""
     if q.measure == "material":
         return any(w in text for w in cues().materials)
+    if q.measure == "date":
+        return bool(MEASURES["date"].search(squash(text)))
     text = masked(squash(text))
     if q.measure == "money" and not q.asks:  # "要交手续费吗": an amount, or a fee or fund named
         return bool(MEASURES["money"].search(text)) or any(w in text for w in cues().measure["money_after"])
