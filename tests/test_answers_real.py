@@ -561,3 +561,21 @@ def test_the_amount_stated_must_be_of_the_thing_asked(index):
     assert ask(index, "灵活就业人员在广州交职工医保，每个月要交多少钱？")[0].kind == "none"
     assert "300元" in ask(index, "高校毕业生灵活就业参加职工医保，每个月补贴多少钱？")[0].text
     assert "413元" in ask(index, "广州城乡居民医保学生一年交多少钱")[0].text
+
+
+def test_牵头会同_names_the_partners():
+    """"X应牵头会同Y，…制订…": X leads and Y partners; the task is what they do, not "会同Y…"."""
+    from kspolicy.understand.roles import prose_roles
+    from kspolicy.understand.vocab import load_vocabulary
+    roles, task = prose_roles("市人力资源社会保障部门应牵头会同相关部门，根据本办法制订相应的实施细则。", load_vocabulary())
+    assert roles.lead == ("市人力资源社会保障部门",) and roles.partners == ("相关部门",)
+    assert task.startswith("根据本办法制订")
+
+
+def test_a_level_of_government_named_narrows_the_units(index):
+    """"市里哪个部门牵头" is answered by the city bureau's duty (市民政部门 drafts the subsidy rules), not by
+    the district bureau's duty that shares more words with the question."""
+    from kspolicy.answer.query import analyse
+    assert analyse("残疾人两项补贴制度是市里哪个部门牵头拟订的？", {}, {}).level == "市"
+    answer, _ = ask(index, "广州残疾人两项补贴制度是市里哪个部门牵头拟订的？")
+    assert "责任单位：市民政部门" in answer.text

@@ -222,6 +222,8 @@ def best_responsibility(index: Index, q: Query, scored: Scored) -> tuple[float, 
     so the clauses of candidates that cannot win are never read, and at most EXACT_CANDIDATES are
     (one task repeated in hundreds of documents); ties go to the first candidate."""
     candidates = [r for r in index.responsibilities_near(q.topic, scored) if in_scope(index, q, r)]
+    at_level = [r for r in candidates if any(d.startswith(q.level) for d in r.departments)] if q.level else []
+    candidates = at_level or candidates  # "市里哪个部门": 市民政部门's task, not 区民政部门's
     if not any(is_cjk(ch) for ch in q.text):  # names cannot be matched across languages
         return max(((retrieval(scored, fact_rows(index, r)), r) for r in candidates), key=lambda item: item[0],
                    default=None)

@@ -62,6 +62,7 @@ class Cues:
     cities: tuple[str, ...]  # cities a question may name ("深圳"): one no document mentions is not covered
     hedges: tuple[str, ...]  # "一般" in "有效期一般多长": between the thing asked about and the asking words
     kinds: tuple[tuple[tuple[str, ...], ...], ...]  # sets of kinds of one thing, each kind with its forms
+    levels: dict[str, tuple[str, ...]]  # level of government -> words naming it ("市" <- 市里, 市级)
 
 
 @lru_cache(maxsize=1)
@@ -71,6 +72,7 @@ def cues() -> Cues:
     document = {k: tuple(v) for k, v in data.pop("document").items()}
     colloquial = {k: tuple(v) for k, v in data.pop("colloquial").items()}
     spoken = data.pop("spoken")
+    levels = {k: tuple(v) for k, v in data.pop("levels").items()}
     kinds = tuple(tuple(tuple(forms) for forms in group) for group in data.pop("kinds"))
     words = {k: tuple(v) for k, v in data.items()}
     fillers = words.pop("filler")
@@ -78,7 +80,7 @@ def cues() -> Cues:
     filler_chars = frozenset(w for w in fillers if len(w) == 1)
     asking = frozenset(words.pop("asking")) | set(fillers) | set(words["time"])
     return Cues(**words, filler=filler, filler_chars=filler_chars, measure=measure, colloquial=colloquial, spoken=spoken,
-                kinds=kinds, asking=frozenset(w.replace("\\", "") for w in asking), document=document)
+                kinds=kinds, levels=levels, asking=frozenset(w.replace("\\", "") for w in asking), document=document)
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,7 @@ class Query:
     about_document: bool = False  # who issued the document, when, its 文号: answered from its metadata
     every_year: bool = False  # "…2023年要达到多少？远期目标呢": every year of the target
     cities: tuple[str, ...] = ()  # cities or districts the question names (昆山, 广州)
+    level: str = ""  # the level of government asked about ("市里哪个部门": 市), its units answer first
 
     def covers(self, fact) -> bool:
         """Whether a fact is in the documents the question is about."""
@@ -302,4 +305,5 @@ def analyse(text: str, places: Aliases, departments: Aliases, cities: tuple[str,
     return Query(text, classify(text, districts, depts, names, topic, known), tuple(districts), tuple(depts), year,
                  topic, strip_question(canonical(text, places, departments), cut), unknown, extreme, excluded, asks=what,
                  role=role, cities=named_cities, measure=measure, about_document=about,
-                 every_year=any(w in text for w in c.later))
+                 every_year=any(w in text for w in c.later),
+                 level=next((level for level, words in c.levels.items() if any(w in text for w in words)), ""))
