@@ -579,3 +579,28 @@ def test_a_level_of_government_named_narrows_the_units(index):
     assert analyse("残疾人两项补贴制度是市里哪个部门牵头拟订的？", {}, {}).level == "市"
     answer, _ = ask(index, "广州残疾人两项补贴制度是市里哪个部门牵头拟订的？")
     assert "责任单位：市民政部门" in answer.text
+
+
+def test_an_everyday_word_is_not_corrected_as_a_typo(index):
+    """"签完合同" is 签完 (= 订立, 签订), not a typo of the corpus word 签订合同: the sentence "应当在订立租赁
+    合同之日起30日内办理…备案" answers."""
+    answer, _ = ask(index, "租房子签完合同，多少天内要去办租赁备案？")
+    assert "30日内" in answer.text
+
+
+def test_百分之几_asks_a_share_and_做到_is_no_topic(index):
+    """"百分之几" asks a number (a share) and is no key term; "力争做到多大" asks the size of the thing
+    named before it, not of 做到 (a verb of reaching, like 达到)."""
+    from kspolicy.answer.query import asked
+    assert asked("零用钱按供养金的百分之几发")[:3:2] == ("number", "percent")
+    assert "20%" in ask(index, "特困人员住养老院，零用钱最少按供养金的百分之几发？")[0].text
+    assert "4000" in ask(index, "昆山装备制造产业规模到2025年力争做到多大")[0].text
+
+
+def test_short_lines_that_head_a_text_are_its_title(index):
+    """A news release's lines "小学招生" / "5月7日至11日网上报名" head the paragraph under them; a guide's
+    "第一步：…" line heads its step: what they name need not be repeated by the quoted sentence."""
+    from kspolicy.answer.passages import head_lines
+    assert head_lines(["小学招生", "5月7日至11日网上报名", "细则明确了2026年天河区小学招生的关键时间节点。"]) == 2
+    assert head_lines(["申领条件：", "年满16周岁。"]) == 0
+    assert "358像素" in ask(index, "广州社保卡上传相片有什么要求？")[0].text

@@ -191,10 +191,11 @@ def by_facts(index: Index, q: Query, scored: Scored):
 
 @lru_cache(maxsize=1)
 def asking_words() -> frozenset[str]:
-    """Particles and the words of asking (cues.toml): never corrected as typos."""
+    """Particles, the words of asking and everyday words (cues.toml): never corrected as typos ("签完合同"
+    is 签完 = 订立, not the corpus word 签订合同)."""
     c = cues()
     lists = (c.particles, c.number, c.time, c.list, c.lead, c.partner, c.leader, c.most, c.least, c.later,
-             *c.measure.values(), *c.document.values())
+             *c.measure.values(), *c.document.values(), [w for w in c.colloquial if len(w) > 1])
     return frozenset(w for words in lists for w in words) | c.asking
 
 

@@ -19,6 +19,7 @@ from ..understand.vocab import load_vocabulary
 from .query import Query, cues
 
 SENTENCE = re.compile(r"[^。；！？!?\n]+[。；！？!?]?")
+SENTENCE_END = re.compile(r"[。；！？!?：:]$")
 QUANTITY_WORDS = re.compile(r"[一二两三四五六七八九十百千万]+(?:个|倍|年|月|日|名|人|家)")
 DATE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*月[初底中]|\d+\s*个?(?:工作)?日|\d+\s*个?月|"
                   r"\d{1,2}[:：]\d{2}|次月|当月|每月|每年|前|以前|之日起|期间|时限")
@@ -148,6 +149,7 @@ def quote(chunk: Chunk, row: int, q: Query, terms, question_grams: frozenset[str
     sentences = split_sentences(chunk.text)
     if not sentences:
         return None
+    title = " ".join([title, *(sentences[j] for j in range(head_lines(sentences)))])
     titled = fold(f"{document} {title} {sentences[0] if len(sentences[0]) <= 40 else ''}")
     rest = absent(terms, titled)
     about = sum(w for _, w in rest) < 0.3 * sum(w for _, w in terms)  # the title is what the question is about
@@ -187,6 +189,15 @@ def quote(chunk: Chunk, row: int, q: Query, terms, question_grams: frozenset[str
         picked = [picked[0] - 1, *picked]  # "…等待期3个月；其中，…": "其中" refers to the sentence before
     text = "".join(sentences[j] for j in picked)
     return Quote(row, text, best, covered(terms, f"{document} {title} {text}"), states_asked(q, text))
+
+
+def head_lines(sentences: list[str], longest: int = 24) -> int:
+    """How many of the first sentences are lines that head the chunk's text: short, without a closing
+    mark ("小学招生", "5月7日至11日网上报名" of a news release), followed by a sentence that has one."""
+    n = 0
+    while n + 1 < len(sentences) and len(sentences[n]) <= longest and not SENTENCE_END.search(sentences[n]):
+        n += 1
+    return n
 
 
 def with_subject(sentences: list[str], picked: list[int], limit: int = 2) -> list[int]:
