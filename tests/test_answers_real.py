@@ -604,3 +604,16 @@ def test_short_lines_that_head_a_text_are_its_title(index):
     assert head_lines(["小学招生", "5月7日至11日网上报名", "细则明确了2026年天河区小学招生的关键时间节点。"]) == 2
     assert head_lines(["申领条件：", "年满16周岁。"]) == 0
     assert "358像素" in ask(index, "广州社保卡上传相片有什么要求？")[0].text
+
+
+def test_a_label_naming_who_handles_a_step_is_a_responsibility(index):
+    """"初核机构：广州市高校毕业生就业指导中心（以下简称市高指中心）" names who does the step: the label is
+    the task and the unit (without its short-name note) is responsible; a label of a role note
+    ("责任单位：…") or of no unit ("申请对象：…") is not read this way."""
+    from kspolicy.understand.roles import prose_roles
+    from kspolicy.understand.vocab import load_vocabulary
+    vocab = load_vocabulary()
+    roles, task = prose_roles("初核机构：广州市高校毕业生就业指导中心（以下简称市高指中心）", vocab)
+    assert task == "初核机构" and roles.departments == ("广州市高校毕业生就业指导中心",)
+    assert prose_roles("申请对象：本市户籍居民", vocab) is None
+    assert "广州市高校毕业生就业指导中心" in ask(index, "见习基地的初核机构是哪个")[0].text

@@ -58,6 +58,9 @@ def _patterns(vocab: Vocabulary) -> dict[str, re.Pattern[str]]:
                               rf"(?:{tail}|(?(by)|(?!)))(?P<task>.{{4,}})$"),
         "by": re.compile(rf"(?:具体)?由(?P<units>{units})(?P<verb>牵头负责|负责|牵头)$"),
         "unit": re.compile(rf"^{unit}$"),
+        # "初核机构：广州市高校毕业生就业指导中心（以下简称市高指中心）": the label is the task
+        "office": re.compile(rf"^(?P<task>[\u4e00-\u9fff]{{2,8}}(?:{vocab.alternation(vocab.office_labels)}))[:：]"
+                             rf"(?P<units>{units})(?:[（(][^（）()]*[)）])?$"),
         "after_step": re.compile(rf"^(?:{vocab.alternation(vocab.steps)})(?:通过)?(?:之后|以后|后)[，,]?"),
     }
 
@@ -202,6 +205,9 @@ def prose_roles(sentence: str, vocab: Vocabulary) -> tuple[Roles, str] | None:
     "…，具体由市发改委牵头负责"; None for other sentences."""
     patterns = _patterns(vocab)
     sentence = patterns["after_step"].sub("", squash(sentence).strip("。；;"))  # "复核后X将…": X is the subject
+    office = patterns["office"].match(ALIAS_NOTE.sub("", sentence))
+    if office and not any(office.group("task") in words for words in vocab.note.values()):
+        return Roles(tuple(split_units(office.group("units"), vocab))), office.group("task")
     by = patterns["by"].search(sentence)
     if by:
         units = split_units(by.group("units"), vocab)
@@ -219,6 +225,7 @@ def prose_roles(sentence: str, vocab: Vocabulary) -> tuple[Roles, str] | None:
     return None
 
 
+ALIAS_NOTE = re.compile(r"[（(](?:以下)?简称[^（）()]*[)）]")  # "（以下简称市高指中心）" after a unit's name
 DEADLINE = re.compile(r"自[^，。；]{2,24}之日起\s*\d+\s*个?(?:工作)?日内|每(?:季度|月|年)[^，。；]{0,6}\d+\s*日前|"
                       r"\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?(?:底)?前|\d+\s*个?(?:工作)?日内")
 

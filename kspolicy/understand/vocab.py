@@ -29,6 +29,7 @@ class Vocabulary:
     duty_verbs: tuple[str, ...]
     together: tuple[str, ...]
     steps: tuple[str, ...]  # "复核后…": a step that may open a duty sentence before its subject
+    office_labels: tuple[str, ...]  # "初核机构：X": endings of a label naming who handles a step
     other_actor: tuple[str, ...]  # "经…": a part after "；" that is not one more duty of the unit before
     levels: tuple[str, ...]  # administrative levels in placeholders (各区、县级市)
     fixed_placeholders: tuple[str, ...]
@@ -75,7 +76,7 @@ def load_vocabulary(folder: Path = FOLDER) -> Vocabulary:
         note={role: _tuple(words) for role, words in roles["note"].items()},
         first_is_lead=_tuple(cues["first_is_lead"]), lead_marks=_tuple(cues["lead_marks"]),
         inherit=_tuple(cues["inherit"]), duty_verbs=_tuple(cues["duty_verbs"]), together=_tuple(cues["together"]),
-        steps=_tuple(cues["steps"]), other_actor=_tuple(cues["other_actor"]),
+        steps=_tuple(cues["steps"]), office_labels=_tuple(cues["office_labels"]), other_actor=_tuple(cues["other_actor"]),
         levels=_tuple(units["placeholders"]["levels"]), fixed_placeholders=_tuple(units["placeholders"]["fixed"]),
         dept_endings=_tuple(units["departments"]["endings"]), dept_levels=_tuple(units["departments"]["levels"]),
         totals=_tuple(units["totals"]["names"]),
