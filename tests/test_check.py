@@ -9,10 +9,10 @@ from kspolicy.understand.check import check, findings_text
 from kspolicy.index.build import build, resolve
 
 
-def findings_for(text: str, tmp_path, embedder):
+def findings_for(text: str, tmp_path, embedder, name: str = "doc.txt"):
     corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "doc.txt").write_text(text, encoding="utf-8")
+    corpus.mkdir(parents=True)
+    (corpus / name).write_text(text, encoding="utf-8")
     build(corpus, tmp_path / "index", embedder)
     catalog = Catalog.open(resolve(tmp_path / "index"))
     try:
@@ -48,3 +48,34 @@ def test_district_sum_and_body_table_mismatch(tmp_path, embedder):
     mismatch = [f for f in findings if f.kind == "mismatch"]
     assert len(mismatch) == 1 and "“专精特新”企业 45 家" in mismatch[0].message and "40 家" in mismatch[0].message
     assert "数值不一致" in findings_text(findings)
+
+
+CITY_RENEWAL = """<html><head><title>无锡市人民政府办公室关于下达2025—2027年城市更新重点目标任务的通知</title></head><body>
+<h1>无锡市人民政府办公室关于下达2025—2027年城市更新重点目标任务的通知</h1>
+<p>锡政办发〔2025〕45号</p>
+<p>各区人民政府，市各委办局：</p>
+<p>一、到2027年底，累计改造城镇老旧小区180个。各区2027年目标任务见附件。</p>
+<p>附件</p>
+<p>（全市列分别为2025年、2027年目标，各区列为2027年累计目标）</p>
+<table>
+<tr><th>序号</th><th>指标</th><th>单位</th><th>2025年</th><th>2027年</th><th>梁溪区</th><th>锡山区</th><th>惠山区</th></tr>
+<tr><td>1</td><td>改造城镇老旧小区</td><td>个</td><td>60</td><td>180</td><td>70</td><td>60</td><td>50</td></tr>
+<tr><td>2</td><td>城市生活垃圾分类小区覆盖率</td><td>%</td><td>95</td><td>100</td><td>100</td><td>100</td><td>100</td></tr>
+</table></body></html>
+"""
+
+
+def test_district_columns_after_year_columns_are_the_latest_year_and_rates_are_not_summed(tmp_path, embedder):
+    """District columns beside 2025年 / 2027年 columns are the end of the period (2027), so they add up to
+    the 2027 total and no sum finding is raised; a rate (覆盖率 %) is never summed over districts."""
+    from kspolicy.understand.parse import parse_file
+    path = tmp_path / "renewal.html"
+    path.write_text(CITY_RENEWAL, encoding="utf-8")
+    targets = parse_file(path, "renewal", "x").targets
+    years = {(t.indicator, t.scope): t.year for t in targets if t.source == "table"}
+    assert years[("改造城镇老旧小区", "梁溪区")] == 2027 and years[("城市生活垃圾分类小区覆盖率", "惠山区")] == 2027
+    assert {t.year for t in targets if t.scope == "全市" and t.indicator == "改造城镇老旧小区"} == {2025, 2027}
+    findings = findings_for(CITY_RENEWAL, tmp_path, embedder, "renewal.html")
+    assert not [f for f in findings if f.kind == "sum"]
+    wrong = findings_for(CITY_RENEWAL.replace("<td>70</td>", "<td>71</td>"), tmp_path / "again", embedder, "renewal.html")
+    assert [f.message for f in wrong if f.kind == "sum"] == ["“改造城镇老旧小区”各区镇之和为 181，全市为 180"]

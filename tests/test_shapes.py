@@ -106,3 +106,22 @@ def test_district_short_names_and_signature_at_the_end():
     assert "海安" in parsed.places["海安市"] and "崇川" in parsed.places["崇川区"]  # as users write them
     regulation, _, _ = scores("regulation.txt")
     assert regulation.document.expires or regulation.document.effective  # 施行 / 有效期 read from the text
+
+
+@pytest.mark.parametrize("sentence, units, task", [
+    ("需要开展老年人能力评估的，由区民政部门委托第三方评估机构在15个工作日内完成评估", ("区民政部门",), "委托第三方"),
+    ("审核同意的，由区民政部门在申请人所在社区（村）公示5个工作日", ("区民政部门",), "在申请人所在社区"),
+    ("建立由市人力资源社会保障局牵头的青年就业创业工作联席会议制度，定期研究解决重大问题", None, ""),
+    ("申请补贴，由老年人本人或者其委托的代理人向户籍所在地街道办事处提出书面申请", None, ""),
+    ("为深入贯彻落实省委、省政府关于实施城市更新行动的部署要求，持续改善人居环境", None, ""),
+])
+def test_a_unit_name_takes_no_verb_of_the_sentence(sentence, units, task):
+    """委托 and 所在 end no unit (委, 所 are unit endings); 由, 向, 在, 贯彻落实 inside a would-be name
+    mean the words before are no unit ("建立由市人社局牵头…" is no duty of a unit "建立由市人社局")."""
+    from kspolicy.understand.roles import prose_roles
+    from kspolicy.understand.vocab import load_vocabulary
+    found = prose_roles(sentence, load_vocabulary())
+    if units is None:
+        assert found is None or not found[0].departments
+    else:
+        assert found[0].departments == units and found[1].startswith(task)

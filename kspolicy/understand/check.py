@@ -17,6 +17,7 @@ from ..text import number
 
 SAME = 0.75  # share of the shorter name found in the longer one: the same target
 SAME_UNIT = ({"人", "名", "位"},)  # units that count the same thing
+RATES = ("率", "比重", "占比", "比例", "增幅", "增速")  # names of values that are no parts of a total
 FINDING_NAMES = {"sum": "分解值之和", "mismatch": "数值不一致", "unit": "单位不一致", "only_in": "正文与附件不一致"}
 
 
@@ -42,11 +43,18 @@ def fmt(value) -> str:
     return "--" if value is None else str(number(value))
 
 
+def additive(target: dict) -> bool:
+    """District values of this kind add up to the total: counts and amounts, not rates or growth
+    ("覆盖率 %": each district's 95% is not a part of the city's 95%)."""
+    unit, name = target.get("unit") or "", target.get("indicator") or ""
+    return not re.search(r"[%‰]|增幅|增长|百分点", unit) and not name.endswith(RATES)
+
+
 def sum_findings(targets: list[dict]) -> list[Finding]:
     rows: dict[tuple, dict[str, object]] = defaultdict(dict)
     cites: dict[tuple, str] = {}
     for t in targets:
-        if t["source"] == "table" and t.get("kind", "target") == "target":
+        if t["source"] == "table" and t.get("kind", "target") == "target" and additive(t):
             key = (t["doc_id"], t["clause"], t["indicator"], t["year"])  # a year table's columns are not districts
             rows[key][t["scope"]] = t["value"]
             cites[key] = t["citation"]

@@ -40,7 +40,10 @@ class Roles:
 def _patterns(vocab: Vocabulary) -> dict[str, re.Pattern[str]]:
     labels = vocab.alternation(tuple(w for words in vocab.note.values() for w in words))
     endings = vocab.alternation(vocab.dept_endings)
-    unit = rf"(?:各|由)?(?:(?!负责|会同|联合|是|应|按照)[\u4e00-\u9fff]){{0,24}}(?:{endings})(?:[（(][^（）()]{{2,12}}[)）])?"
+    # a unit's name holds no verb of the sentence around it ("建立由市人社局牵头…", "由X向户籍所在地…",
+    # "为深入贯彻落实省委…"), and 委托 / 所在 end no unit
+    unit = (rf"(?:各|由)?(?:(?!负责|会同|联合|是|应|按照|(?<!自)由|向|在|贯彻|落实)[\u4e00-\u9fff]){{0,24}}"
+            rf"(?:{endings})(?!(?<=委)托)(?!(?<=所)[在属需有])(?:[（(][^（）()]{{2,12}}[)）])?")
     modal = r"(?:应当|应|要|须|必须|可以|可|将|依法|具体|统一|共同)"
     duty = vocab.alternation(vocab.duty_verbs)
     # what follows the subject: "会同Y(负责)", a duty verb, or nothing after a modal ("应当将…")

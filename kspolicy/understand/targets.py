@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from ..models import Table, Target
 from ..text import squash
-from .columns import YEAR_HEADER, ValueColumn, is_null, value_column
+from .columns import BASELINE, YEAR_HEADER, ValueColumn, is_null, value_column
 from .vocab import Vocabulary
 
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -66,11 +66,13 @@ def parse_value(cell: str, vocab: Vocabulary) -> tuple[float | None, str, str]:
 
 
 def table_year(table: Table) -> int | None:
-    """The year a table's caption or header names ("任务分解表（2025 年）"; not "2023年版")."""
-    for text in (table.title, " ".join(table.header)):
-        m = next((y for y in YEAR_HEADER.finditer(squash(text)) if not squash(text)[y.end():].startswith("版")), None)
-        if m:
-            return int(m.group(1))
+    """The year of the value columns that name none (districts): the year the table's caption names
+    ("任务分解表（2025 年）"; not "2023年版"), else its header's; of several, the latest, the end of the
+    period ("全市列分别为2025年、2027年目标，各区列为2027年累计目标"; "2025年 | 2027年 | 梁溪区 …")."""
+    for text in (table.title, " ".join(h for h in table.header if not BASELINE.search(squash(h)))):
+        years = [int(y.group(1)) for y in YEAR_HEADER.finditer(squash(text)) if not squash(text)[y.end():].startswith("版")]
+        if years:
+            return max(years)
     return None
 
 
