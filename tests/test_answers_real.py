@@ -159,10 +159,10 @@ def test_everyday_words_count_in_their_official_forms(index):
     """别人 is written 他人 and 帮忙 代办 in the documents (cues.toml [colloquial]): the sentence that
     says so answers, and is not refused for lacking the everyday words."""
     from kspolicy.answer.evidence import key_terms
-    from kspolicy.answer.query import analyse
+    from kspolicy.answer.query import analyse, cues
 
     q = analyse("外地户籍的人怎么参保", index.places, index.departments, index.cities, index.token_idf)
-    assert ("外地", "非本市", "外市", "市外", "异地") in [forms for forms, _ in key_terms(index, q)]
+    assert ("外地", *cues().colloquial["外地"]) in [forms for forms, _ in key_terms(index, q)]
     answer, _ = ask(index, "社保卡照片可以找别人帮忙传吗")
     assert answer.kind == "passage" and "可由他人代办" in answer.text
 
@@ -617,3 +617,10 @@ def test_a_label_naming_who_handles_a_step_is_a_responsibility(index):
     assert task == "初核机构" and roles.departments == ("广州市高校毕业生就业指导中心",)
     assert prose_roles("申请对象：本市户籍居民", vocab) is None
     assert "广州市高校毕业生就业指导中心" in ask(index, "见习基地的初核机构是哪个")[0].text
+
+
+def test_whose_telephone_is_asked_must_be_named(index):
+    """"猎德街…地址电话多少" is answered by 猎德街's row (its number); "劳动仲裁院…电话" is not answered by a
+    street office's number from a page on rental registration, which never names 仲裁."""
+    assert "38373695" in ask(index, "天河猎德街那边办租房备案去哪里？地址电话多少？")[0].text
+    assert ask(index, "天河区劳动仲裁院收案地址和电话是多少")[0].kind == "none"

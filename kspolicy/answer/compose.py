@@ -364,7 +364,9 @@ def ask_one(index: Index, question: str, k: int = 5, doc_id: str | None = None) 
     question = prepare(index, question)
     q = replace(analyse(question, index.places, index.departments, index.cities, index.token_idf,
                         index.tokenizer.words), doc_id=doc_id or "")
-    scored = score(index, question, index.embedder.encode_query(question), doc_id)
+    searched = question + "".join(f" {abbr}" for abbr, full in load_vocabulary().terms.items()
+                                  if full in question and abbr not in question)  # documents may use either form
+    scored = score(index, searched, index.embedder.encode_query(question), doc_id)
     if q.unknown_place and not index.mentions(q.unknown_place):
         return none_answer(asked), top_hits(index, scored, k)  # a town the corpus never mentions
     o = options(index, q, scored)

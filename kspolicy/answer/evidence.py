@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from ..index.embed import calibration
 from ..text import fold, is_cjk
+from ..understand.vocab import load_vocabulary
 from .passages import MEASURES, Quote, absent
 from .query import Query, cues
 from .search import Scored
@@ -63,6 +64,8 @@ class Evidence:
         asked = asked_word(q, written) if q.asks == "number" else None
         lacks_asked = asked is not None and (not any(fold(f) in flat for f in asked) or
                                              not asked_near_amount(q, found.text, asked))
+        if q.measure == "phone" and known:  # whose number: the question's most specific word ("仲裁…电话")
+            lacks_asked = lacks_asked or bool(absent([max(known, key=lambda t: t[1])], flat))
         return cls(found.coverage, missing, scored.best_dense, found.states, context, lacks_asked,
                    other_kind(fold(q.text), flat))
 
@@ -113,6 +116,9 @@ def key_terms(index, q: Query) -> list[tuple[tuple[str, ...], float]]:
     terms: dict[tuple[str, ...], float] = {}
     tokens = index.tokenizer.tokens(q.content)
     colloquial = cues().colloquial  # 外地 counts in 非本市
+    content = fold(q.content)
+    short = {full: (full, abbr) for abbr, full in load_vocabulary().terms.items()  # 公租房
+             if full in content and not any(full in fold(name) for name in forms)}  # not in 辅助器具服务中心
     named = [t for t in tokens if t in forms or t in colloquial or (t in asking and len(t) > 2)]
     particles = "".join(cues().particles)
     for token in tokens:
@@ -130,6 +136,8 @@ def key_terms(index, q: Query) -> list[tuple[tuple[str, ...], float]]:
         weight = max((index.token_idf.get(f, 0.0) for f in written), default=0.0)
         if weight:
             terms[written] = weight
+    for full, written in short.items():  # an abbreviation expanded in the question counts in either form
+        terms[written] = max(index.token_idf.get(f, 0.0) for f in (*written, *index.tokenizer.tokens(full)))
     for phrase in index.quoted(q.text):
         terms[(phrase,)] = index.token_idf_max
     return sorted(terms.items(), key=lambda item: -item[1])

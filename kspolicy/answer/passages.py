@@ -34,9 +34,11 @@ MEASURES = {  # a quote answers a question about money, a share or an age only i
     "age": re.compile(r"\d+\s*周?岁"),
     "days": re.compile(r"(?<![月\d一二三四五六七八九十])[\d一二三四五六七八九十]+\s*个?(?:工作)?[日天]"),
     "date": re.compile(r"(?<![个\d])\d{1,2}\s*(?:月|[日号](?!内))|[一二三四五六七八九十]{1,3}月(?!内)|[月年][初底]|次月|当月"),
+    "phone": re.compile(r"(?<!\d)(?:0\d{2,3}-?\d{7,8}|1[3-9]\d{9}|\d{5}|\d{7,8}|400-?\d{3}-?\d{4})(?!\d)"),
     "points": re.compile(r"\d+(?:\.\d+)?\s*分(?![之钟别类期配段级])"),
 }
 NEGATIONS = ("非",)  # a prefix that turns a word into its opposite: 非本市户籍, 非营利
+OTHER_KIND = ("边缘",)  # a suffix that names another kind: 低保边缘家庭 are not 低保 families
 NOTE_ONLY = re.compile(r"^[（(][^（）()]*[)）]。?$")
 ADDRESSEES = re.compile(r"^[^。！？!?]{6,}[:：]$")  # the list of recipients at the top of a notice
 LINK = re.compile(r"[\[【]\s*\d{4}-\d{1,2}-\d{1,2}\s*[\]】]\s*$")  # "…网上申请流程[ 2022-04-27 ]": a link to a page
@@ -65,10 +67,11 @@ def split_sentences(text: str) -> list[str]:
 
 
 def holds(flat: str, key: str) -> bool:
-    """`key` occurs in `flat` other than negated: "非本市户籍" does not hold 本市户籍."""
+    """`key` occurs in `flat` other than negated or made into another kind: "非本市户籍" does not hold
+    本市户籍, "低保边缘家庭" does not hold 低保."""
     start = flat.find(key)
     while start >= 0:
-        if start == 0 or flat[start - 1] not in NEGATIONS:
+        if (start == 0 or flat[start - 1] not in NEGATIONS) and not flat.startswith(OTHER_KIND, start + len(key)):
             return True
         start = flat.find(key, start + 1)
     return False
@@ -103,8 +106,8 @@ def states_asked(q: Query, text: str) -> bool:
     clause numbers are not quantities)."""
     if q.measure == "material":
         return any(w in text for w in cues().materials)
-    if q.measure == "date":
-        return bool(MEASURES["date"].search(squash(text)))
+    if q.measure in ("date", "phone"):  # read before masking, which blanks dates and telephone numbers
+        return bool(MEASURES[q.measure].search(squash(text)))
     text = masked(squash(text))
     if q.measure == "money" and not q.asks:  # "要交手续费吗": an amount, or a fee or fund named
         return bool(MEASURES["money"].search(text)) or any(w in text for w in cues().measure["money_after"])
@@ -126,6 +129,8 @@ def wants(q: Query, text: str) -> float:
     if q.asks == "time":  # "几号到几号": a span of dates ("5月19日至5月22日") answers before one date
         spanned = (0.1 if SPAN.search(text) else -0.1) if any(w in q.text for w in cues().span) else 0.0
         return spanned + (0.25 if DATE.search(text) else -0.1)
+    if q.measure == "money" and not q.asks:  # "要交钱吗": a sentence naming a fee or an amount
+        return 0.25 if states_asked(q, text) else -0.2
     named = 0.0 if q.measure != "material" else 0.15 if states_asked(q, text) else -0.1  # "身份证明、租赁合同"
     if q.asks in LISTS or "哪几" in q.text:
         return named + (0.15 if text.count("、") >= 2 or ITEM.match(text) else 0.0)  # an enumeration answers "哪些"
