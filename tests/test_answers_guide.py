@@ -1,10 +1,11 @@
 """Issue 8: a service guide in question-and-answer form, written for this test (a city the real
-documents do not cover), with the short forms and everyday questions its readers use."""
+documents do not cover), with the short forms and everyday questions its readers use, beside the
+seed and a provincial task table (tests/fixtures/shapes/task_division.md)."""
 
 from __future__ import annotations
 
 import pytest
-from conftest import SEED, make_corpus
+from conftest import ROOT, SEED, make_corpus
 
 from kspolicy.answer.compose import ask
 from kspolicy.answer.passages import holds
@@ -38,7 +39,7 @@ GUIDE = """# 无锡市公共租赁住房申请办事指南（常见问题解答�
 @pytest.fixture(scope="module")
 def index(tmp_path_factory, embedder):
     base = tmp_path_factory.mktemp("guide")
-    corpus = make_corpus(base / "corpus", SEED)
+    corpus = make_corpus(base / "corpus", SEED, ROOT / "tests" / "fixtures" / "shapes" / "task_division.md")
     (corpus / "无锡市公共租赁住房申请办事指南.md").write_text(GUIDE, encoding="utf-8")
     build(corpus, base / "index", embedder)
     return load_index(base / "index", embedder=embedder)
@@ -67,3 +68,9 @@ def test_everyday_names_of_groups(index):
 def test_a_marginal_kind_is_another_kind():
     """"低保边缘家庭" are not 低保 families; "低保对象" are."""
     assert not holds("低保边缘家庭中的失能老年人", "低保") and holds("低保对象中的失能老年人", "低保")
+
+
+def test_when_a_task_is_due_is_answered_by_its_完成时限(index):
+    """"…什么时候前完成" about a task of a task table is answered by the row's 完成时限, with its units."""
+    answer, _ = ask(index, "充电设施安全隐患排查整治专项行动要在什么时候前完成？")
+    assert "2024年9月底前" in answer.text and "省应急管理厅" in answer.text

@@ -21,6 +21,7 @@ from ..scoring import grams
 from ..text import fold, is_cjk
 from .evidence import Evidence, Thresholds, judge, key_terms
 from .fromfacts import (
+    answer_deadline,
     answer_department_tasks,
     answer_district_targets,
     answer_responsibility,
@@ -186,6 +187,8 @@ def by_facts(index: Index, q: Query, scored: Scored):
         return found
     if q.intent == "responsibility" or (q.intent == "department_tasks" and not q.departments):
         return answer_responsibility(index, q, scored)
+    if q.asks == "time":  # "这项工作什么时候之前完成": a task's 完成时限
+        return answer_deadline(index, q, scored)
     return None
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import replace
 
 from ..index.store import fact_dict
 from ..models import Answer, Responsibility, Target
@@ -266,6 +267,17 @@ def answer_responsibility(index: Index, q: Query, scored: Scored):
         return None
     r = best[1]
     text = f"“{responsibility_name(r)}”的{roles_text(r, q.role)}（{'；'.join(source(index, r.doc_id, s) for s in r.sources)}）。"
+    return Answer("responsibility", text, (fact_dict(r),)), fact_rows(index, r)
+
+
+def answer_deadline(index: Index, q: Query, scored: Scored):
+    """"这项工作什么时候之前完成": the 完成时限 of the task the question names, with its units."""
+    best = best_responsibility(index, q, scored)
+    if best is None or best[0] < RESP_MIN or not best[1].deadline:
+        return None
+    r = best[1]
+    text = f"“{responsibility_name(r)}”的完成时限：{r.deadline}；{roles_text(replace(r, deadline=''))}" \
+           f"（{'；'.join(source(index, r.doc_id, s) for s in r.sources)}）。"
     return Answer("responsibility", text, (fact_dict(r),)), fact_rows(index, r)
 
 
