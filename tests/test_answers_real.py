@@ -624,3 +624,11 @@ def test_whose_telephone_is_asked_must_be_named(index):
     street office's number from a page on rental registration, which never names 仲裁."""
     assert "38373695" in ask(index, "天河猎德街那边办租房备案去哪里？地址电话多少？")[0].text
     assert ask(index, "天河区劳动仲裁院收案地址和电话是多少")[0].kind == "none"
+
+
+def test_an_items_cut_heading_is_not_its_title(index):
+    """An item's heading that is its own long first sentence cut short ("3.系统异常处理：填写过程中如遇
+    系统异常，可通过邮箱hrssgz@gz.gov.…") is no title that every sentence of the item could lean on: the
+    sentence itself must hold what is asked (故障 = 异常, cues.toml)."""
+    answer, _ = ask(index, "学历型人才入户网上申报时系统出故障了，找谁处理？")
+    assert "hrssgz@gz.gov.cn" in answer.text

@@ -150,7 +150,10 @@ def quote(chunk: Chunk, row: int, q: Query, terms, question_grams: frozenset[str
         penalty = 0.0 if q.asks == "number" else 0.15
         record = chunk.embed_text  # the unit may be in the header: "增幅(%)"
         return Quote(row, chunk.text, value + wants(q, record) - penalty, value, states_asked(q, record))
-    title = squash(chunk.heading.replace(" > ", " ")) if chunk.heading else ""  # the whole heading path
+    path = [p for p in chunk.heading.split(" > ") if p] if chunk.heading else []
+    if path and path[-1].endswith("…") and squash(chunk.text).startswith(squash(path[-1]).rstrip("…")):
+        path = path[:-1]  # an item's heading is its own long first sentence, cut short: it is no title
+    title = squash(" ".join(path))  # the heading path
     sentences = split_sentences(chunk.text)
     if not sentences:
         return None
