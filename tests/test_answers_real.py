@@ -632,3 +632,10 @@ def test_an_items_cut_heading_is_not_its_title(index):
     sentence itself must hold what is asked (故障 = 异常, cues.toml)."""
     answer, _ = ask(index, "学历型人才入户网上申报时系统出故障了，找谁处理？")
     assert "hrssgz@gz.gov.cn" in answer.text
+
+
+def test_a_start_asked_prefers_the_date_something_starts(index):
+    """"从哪天开始" is answered by the sentence stating the day it starts ("2025年12月1日起…直接发放至个人"),
+    not by one naming another date of the same page."""
+    answer, _ = ask(index, "生育津贴改成直接发给个人，从哪天开始")
+    assert "2025年12月1日起" in answer.text

@@ -24,6 +24,7 @@ QUANTITY_WORDS = re.compile(r"[一二两三四五六七八九十百千万]+(?:�
 DATE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*月[初底中]|\d+\s*个?(?:工作)?日|\d+\s*个?月|"
                   r"\d{1,2}[:：]\d{2}|次月|当月|每月|每年|前|以前|之日起|期间|时限")
 SPAN = re.compile(r"\d\s*[日号月年]\s*(?:[（(][^）)]*[）)])?\s*(?:至|到|—|-|－|~|～)\s*\d")
+START = re.compile(r"\d\s*[日号月]\s*(?:起|开始)")
 LISTS = ("list", "items")  # a list of measures, materials or requirements; "哪些X": the things named
 MONEY = r"\d[\d.,]*\s*(?:万|亿|千)?元"
 SHARE = r"\d+(?:\.\d+)?\s*[%‰]|百分之|[一二三四五六七八九]成|\d+(?:\.\d+)?\s*倍"
@@ -126,8 +127,10 @@ def wants(q: Query, text: str) -> float:
     if q.asks == "number":
         bound = 0.1 if q.extreme and any(w in text for w in cues().bounds) else 0.0
         return bound + (0.25 if states_asked(q, text) else -0.2)
-    if q.asks == "time":  # "几号到几号": a span of dates ("5月19日至5月22日") answers before one date
-        spanned = (0.1 if SPAN.search(text) else -0.1) if any(w in q.text for w in cues().span) else 0.0
+    if q.asks == "time":  # "几号到几号": a span of dates ("5月19日至5月22日") answers before one date;
+        # "从哪天开始": the date something starts ("2025年12月1日起")
+        spanned = (0.1 if SPAN.search(text) else -0.1) if any(w in q.text for w in cues().span) else \
+            (0.1 if START.search(text) else 0.0) if any(w in q.text for w in cues().start) else 0.0
         return spanned + (0.25 if DATE.search(text) else -0.1)
     if q.measure == "money" and not q.asks:  # "要交钱吗": a sentence naming a fee or an amount
         return 0.25 if states_asked(q, text) else -0.2

@@ -59,6 +59,7 @@ class Cues:
     continuing: tuple[str, ...]
     particles: tuple[str, ...]
     span: tuple[str, ...]  # "几号到几号": a span of dates is asked for
+    start: tuple[str, ...]  # "从哪天开始": the day something starts is asked for
     cities: tuple[str, ...]  # cities a question may name ("深圳"): one no document mentions is not covered
     hedges: tuple[str, ...]  # "一般" in "有效期一般多长": between the thing asked about and the asking words
     kinds: tuple[tuple[tuple[str, ...], ...], ...]  # sets of kinds of one thing, each kind with its forms
