@@ -30,9 +30,37 @@ GUIDE = """# 无锡市公共租赁住房申请办事指南（常见问题解答�
 
 答：申请公租房不收取任何费用，任何单位和个人代办收费的均属违规行为。
 
-## 四、高校毕业生创业有补贴吗？
+## 四、申请要带哪些材料？
+
+申请时应当提交以下材料：
+
+（一）本人居民身份证；
+
+（二）住址证明：租住房屋的，提供房屋租赁合同；居住自有房屋的，提供不动产权证书；
+
+（三）劳动合同或者营业执照。
+
+## 五、高校毕业生创业有补贴吗？
 
 对毕业5年内首次创业且正常经营6个月以上的高校毕业生，给予一次性创业补贴8000元。
+"""
+
+
+TARGETS = """# 关于下达2025年全市就业工作目标任务的通知
+
+常人社发〔2025〕12号
+
+各辖市、区人力资源和社会保障局：
+
+现将2025年就业工作目标任务下达给你们，请认真组织实施。
+
+附件：2025年就业工作目标任务分解表
+
+| 地区 | 城镇新增就业（人） | 城镇调查失业率（%） | 新增技能人才（人） |
+| --- | --- | --- | --- |
+| 天宁区 | 12000 | 5以内 | 6000 |
+| 武进区 | 32000 | 4.5 | 14000 |
+| 合计 | 44000 | 5以内 | 20000 |
 """
 
 
@@ -41,6 +69,7 @@ def index(tmp_path_factory, embedder):
     base = tmp_path_factory.mktemp("guide")
     corpus = make_corpus(base / "corpus", SEED, ROOT / "tests" / "fixtures" / "shapes" / "task_division.md")
     (corpus / "无锡市公共租赁住房申请办事指南.md").write_text(GUIDE, encoding="utf-8")
+    (corpus / "常州市2025年就业工作目标任务.md").write_text(TARGETS, encoding="utf-8")
     build(corpus, base / "index", embedder)
     return load_index(base / "index", embedder=embedder)
 
@@ -74,3 +103,41 @@ def test_when_a_task_is_due_is_answered_by_its_完成时限(index):
     """"…什么时候前完成" about a task of a task table is answered by the row's 完成时限, with its units."""
     answer, _ = ask(index, "充电设施安全隐患排查整治专项行动要在什么时候前完成？")
     assert "2024年9月底前" in answer.text and "省应急管理厅" in answer.text
+
+
+def test_an_items_full_sentence_is_listed(index):
+    """An item holding "；" ("住址证明：租住房屋的，提供…合同；居住自有房屋的，提供不动产权证书；") is listed
+    to its end, not cut at its first "；"."""
+    answer, _ = ask(index, "申请公租房要带哪些材料？")
+    assert "房屋租赁合同" in answer.text and "不动产权证书" in answer.text and "营业执照" in answer.text
+
+
+def test_this_year_is_no_topic(index):
+    """"今年" names no year a document could hold: "武进今年新增就业目标" is answered from the 2025 table."""
+    assert "32000" in ask(index, "武进今年新增就业目标是多少人？")[0].text
+
+
+def test_lead_with_other_responsible_units():
+    """"（X牵头，A、B配合）" is a note like "（牵头单位：X；配合单位：A、B）"; "牵头单位：X；责任单位：A、B" names no
+    partners, so the answer says 其他责任单位, never "配合：无"."""
+    from kspolicy.answer.fromfacts import roles_text
+    from kspolicy.models import Responsibility
+    from kspolicy.understand.roles import note_spans, parse_note
+    from kspolicy.understand.vocab import load_vocabulary
+    vocab = load_vocabulary()
+    note = note_spans("推进网上零售。（市商务局牵头，市财政局、各辖市区配合）", vocab)[0].group(0)
+    roles = parse_note(note, vocab)
+    assert roles.lead == ("市商务局",) and roles.partners == ("市财政局", "各辖市区")
+    assert not parse_note("（市发改委牵头，做好统筹配合）", vocab)
+    roles = parse_note("（牵头单位：市发改委；责任单位：市工信局、市科技局）", vocab)
+    text = roles_text(Responsibility("t", roles.departments, "一", "d", lead=roles.lead, partners=roles.partners))
+    assert "牵头：市发改委；其他责任单位：市工信局、市科技局" in text and "配合" not in text
+
+
+def test_a_period_of_validity_is_the_documents_own():
+    """"居住证有效期为1年" on a Q&A page is no period of the page; "本办法…有效期5年" and a sentence that
+    opens with 有效期 are."""
+    from kspolicy.understand.validity import read_validity
+    assert read_validity("三、居住证有效期为1年，期满前30日内申请签注。", "2025-04-15").expires == ""
+    assert read_validity("本办法自印发之日起施行，有效期5年。", "2019-06-01").expires == "2024-05-31"
+    assert read_validity("本方案自印发之日起实施。有效期3年。", "2024-12-01").expires == "2027-11-30"

@@ -38,6 +38,7 @@ PASSAGES = 12  # retrieved chunks whose sentences are read for a quote
 ROWS_PER_TABLE = 3  # supporting hits from one table at most (a table's rows crowd out the clauses)
 MAX_QUESTION = 500  # characters of a question that are read
 ASKING = re.compile(r"谁|多少|几|哪|什么|吗|呢|是否|怎么|如何|何时|多久|多大")
+FULL_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 PREVIEW = 0.2  # how much less an introduction's sentence answers a question of detail than the body's
 FRONT_MATTER = ("引言", "通知")  # labels of what precedes the first numbered clause (structure.py)
 ATTACHMENT = re.compile(r"附件\s*([一二三四五六七八九\d]+)")  # "附件2任务分解表里…": the question names an attachment
@@ -121,8 +122,10 @@ def children(index: Index, doc_id: str, clause_id: str) -> list[int]:
 
 
 def first_sentences(index: Index, rows: list[int]) -> list[str]:
-    """Each item's first sentence (items without one left out)."""
-    return [s[0] for s in (split_sentences(index.chunks[r].text) for r in rows) if s]
+    """Each item's first full sentence, to its first 。 (an item may hold "；": "（四）申请租房补贴的，提供…；
+    申请购房补贴的，提供…。"); items without one left out."""
+    firsts = (FULL_SENTENCE.match(index.chunks[r].text.strip()) for r in rows)
+    return [m.group(0).strip() for m in firsts if m and len(m.group(0).strip()) > 1]
 
 
 def with_items(index: Index, chunk):

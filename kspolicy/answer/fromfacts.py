@@ -192,8 +192,10 @@ def answer_target(index: Index, q: Query, scored: Scored):
 def roles_text(r: Responsibility, role: str = "") -> str:
     """"责任单位：A、B、C（牵头：A；配合：B、C）" — the list as printed, then the roles the document gives."""
     text = f"责任单位：{'、'.join(r.departments)}"
-    if r.lead:
-        text += f"（牵头：{'、'.join(r.lead)}；配合：{'、'.join(r.partners) or '无'}）"
+    others = [d for d in r.departments if d not in r.lead and d not in r.partners]
+    if r.lead:  # "牵头单位：X；责任单位：A、B": A and B are responsible with X, not named partners
+        text += f"（牵头：{'、'.join(r.lead)}" + (f"；配合：{'、'.join(r.partners)}" if r.partners else "") + \
+            (f"；其他责任单位：{'、'.join(others)}" if others else "") + "）"
     elif len(r.departments) > 1 and role in ("lead", "partner"):
         text += "（文件未区分牵头和配合单位）"
     if r.leaders:

@@ -53,7 +53,10 @@ def _patterns(vocab: Vocabulary) -> dict[str, re.Pattern[str]]:
             rf"|(?P<verb>{duty})|(?<=[当应须要将以]))")
     return {
         "label": re.compile(rf"({labels})\s*[:：]\s*"),
-        "note": re.compile(rf"[（(]\s*(?:{labels})\s*[:：](?:[^（）()]|[（(][^（）()]*[)）])*[)）]"),
+        "note": re.compile(rf"[（(]\s*(?:{labels})\s*[:：](?:[^（）()]|[（(][^（）()]*[)）])*[)）]|"
+                           rf"[（(](?P<lead>{units})(?:{vocab.alternation(vocab.note_lead)})"
+                           rf"(?:[，,；;、]\s*(?P<partners>[^（）()，,；;]{{2,80}}?)"
+                           rf"(?:{vocab.alternation(vocab.note_partner)}))?[)）]"),
         "level_tail": re.compile(rf"^(?:{vocab.alternation(vocab.levels)})$"),
         # "X负责…", "X是…，负责…", "X应当…", "X会同Y…", "X等部门按照各自职责，协同做好…", "由X对…进行审核"
         "subject": re.compile(rf"^(?P<by>由)?(?P<units>{units})(?(by)(?!主要|领导|负责人|分管|人员|干部|工作人员|有关|相关))"
@@ -127,8 +130,15 @@ def parse_note(note: str, vocab: Vocabulary, first_is_lead: bool = False) -> Rol
     """Roles in one note: "（牵头单位：X，配合单位：A、B，各区、县级市）" (parentheses optional)."""
     inner = squash(note).strip("（）()")
     labels = list(_patterns(vocab)["label"].finditer(inner))
-    if not labels:
-        return Roles()
+    if not labels:  # "（市商务局牵头，市财政局、各辖市区配合）"
+        verbs = _patterns(vocab)["note"].fullmatch(f"（{inner}）")
+        if not verbs or not verbs.group("lead"):
+            return Roles()
+        lead = split_units(verbs.group("lead"), vocab)
+        partners = split_units(verbs.group("partners") or "", vocab)
+        if not all(is_unit(u, vocab) or u.startswith("各") for u in partners):
+            return Roles()  # "（市发改委牵头，做好…配合）" names no units after the lead
+        return Roles(tuple(dict.fromkeys(lead + partners)), tuple(lead), tuple(partners))
     everyone: list[str] = []
     lead: list[str] = []
     partners: list[str] = []
