@@ -52,7 +52,7 @@ TARGETS = """# 关于下达2025年全市就业工作目标任务的通知
 
 各辖市、区人力资源和社会保障局：
 
-现将2025年就业工作目标任务下达给你们，请认真组织实施。
+现将2025年就业工作目标任务下达给你们，请认真组织实施。对未完成年度目标任务的地区，由市人社局进行约谈。
 
 附件：2025年就业工作目标任务分解表
 
@@ -141,3 +141,30 @@ def test_a_period_of_validity_is_the_documents_own():
     assert read_validity("三、居住证有效期为1年，期满前30日内申请签注。", "2025-04-15").expires == ""
     assert read_validity("本办法自印发之日起施行，有效期5年。", "2019-06-01").expires == "2024-05-31"
     assert read_validity("本方案自印发之日起实施。有效期3年。", "2024-12-01").expires == "2027-11-30"
+
+
+def test_a_district_named_must_be_in_the_quotes_context(index):
+    """"武进区完成年度就业目标有什么奖励" is not answered by the notice's sentence on 约谈, which names no
+    district; asked about the district's target, the table row answers."""
+    assert ask(index, "武进区完成年度就业目标有什么奖励？")[0].kind == "none"
+    assert "12000" in ask(index, "天宁新增就业目标多少人")[0].text
+
+
+def test_a_time_asked_needs_a_date_or_period():
+    """"什么时候截止" is not answered by a sentence that names no date, period or time limit, however well
+    it covers the question's words."""
+    from kspolicy.answer.evidence import Evidence, Thresholds, judge
+    from kspolicy.answer.query import analyse
+    q = analyse("数字经济专项资金项目申报什么时候截止？", {}, {})
+    limits = Thresholds(coverage=0.25, missing=0.5, dense=0.31, floor=0.15)
+    amount = "市级财政安排数字经济发展专项资金3亿元，单个项目补助最高不超过500万元。"
+    assert not judge(q, Evidence(1.0, 0.0, 0.9, True, amount, quote=amount), limits)
+    dated = "专项资金项目申报截止时间为每年6月30日前。"
+    assert judge(q, Evidence(1.0, 0.0, 0.9, True, dated, quote=dated), limits)
+
+
+def test_a_longer_kind_is_not_the_shorter_one():
+    """博士后 is a kind of its own: a sentence on 博士研究生 does not answer a question about 博士后."""
+    from kspolicy.answer.evidence import other_kind
+    assert other_kind("博士后来常州工作有没有安家补贴", "其中博士研究生最高不超过20万元")
+    assert not other_kind("博士来常州工作有没有购房补贴", "其中博士研究生最高不超过20万元")

@@ -382,6 +382,9 @@ def ask_one(index: Index, question: str, k: int = 5, doc_id: str | None = None) 
     choice = decide(q, o, index.thresholds)
     if choice == "passage" and q.cities and not about_city(index, index.chunks[o.quote.row].doc_id, q.cities):
         choice = "none"  # a quote from another city's document does not answer "苏州…"
+    if choice == "passage" and q.districts and not any(
+            fold(form) in fold(o.evidence.text) for d in q.districts for form in index.places.get(d, [d])):
+        choice = "none"  # "溧阳…再就业目标" is not answered by a sentence about no district
     attachment = ATTACHMENT.search(question)
     if choice != "none" and attachment:
         rows = o.facts[1] if choice == "facts" else [o.quote.row]

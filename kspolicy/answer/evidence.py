@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from ..index.embed import calibration
 from ..text import fold, is_cjk
 from ..understand.vocab import load_vocabulary
-from .passages import MEASURES, Quote, absent
+from .passages import DATE, MEASURES, Quote, absent
 from .query import Query, cues
 from .search import Scored
 
@@ -48,6 +48,7 @@ class Evidence:
     text: str  # the quote with its context: chunk, heading, document title, issuer, city
     lacks_asked: bool = False  # the context lacks the word whose amount is asked ("租金能减免多少": 减免)
     other_kind: bool = False  # the context names another kind of what the question names (养老保险, not 失业保险)
+    quote: str = ""  # the quoted sentences alone
 
     @classmethod
     def of(cls, index, q: Query, found: Quote | None, scored: Scored, terms) -> "Evidence":
@@ -67,7 +68,7 @@ class Evidence:
         if q.measure == "phone" and known:  # whose number: the question's most specific word ("仲裁…电话")
             lacks_asked = lacks_asked or bool(absent([max(known, key=lambda t: t[1])], flat))
         return cls(found.coverage, missing, scored.best_dense, found.states, context, lacks_asked,
-                   other_kind(fold(q.text), flat))
+                   other_kind(fold(q.text), flat), found.text)
 
 
 def asked_word(q: Query, terms) -> tuple[str, ...] | None:
@@ -98,11 +99,20 @@ def other_kind(question: str, context: str) -> bool:
     """The question names kinds of one set (失业保险 of the social insurances) that the context never
     names, while it names another kind of that set: the quote is about something else."""
     for kinds in cues().kinds:
-        named = [forms for forms in kinds if any(f in question for f in forms)]
-        if named and not any(f in context for forms in named for f in forms) and \
-                any(f in context for forms in kinds if forms not in named for f in forms):
+        named, present = kinds_in(question, kinds), kinds_in(context, kinds)
+        if named and not named & present and present - named:
             return True
     return False
+
+
+def kinds_in(text: str, kinds) -> set[int]:
+    """Which kinds of a set `text` names, a longer form first ("博士后" names 博士后, not 博士)."""
+    found = set()
+    for f, i in sorted(((f, i) for i, forms in enumerate(kinds) for f in forms), key=lambda item: -len(item[0])):
+        if f in text:
+            found.add(i)
+            text = text.replace(f, "＃" * len(f))
+    return found
 
 
 def key_terms(index, q: Query) -> list[tuple[tuple[str, ...], float]]:
@@ -147,6 +157,8 @@ def judge(q: Query, evidence: Evidence, limits: Thresholds) -> bool:
     """Whether the evidence supports quoting an answer."""
     if not any(is_cjk(ch) for ch in q.text):
         return evidence.dense >= limits.dense
+    if q.asks == "time" and not DATE.search(evidence.quote):
+        return False  # "什么时候截止" is not answered by a sentence naming no date, period or time limit
     if (q.asks == "number" or q.measure in ("material", "date") or (q.measure == "money" and not q.asks)) \
             and not evidence.states:
         return False  # "要交手续费吗" is not answered by a sentence naming no fee or amount, "几月份" by none naming a month
