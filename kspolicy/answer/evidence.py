@@ -153,11 +153,14 @@ def key_terms(index, q: Query) -> list[tuple[tuple[str, ...], float]]:
     return sorted(terms.items(), key=lambda item: -item[1])
 
 
+CN_PERIOD = re.compile(r"[一二两三四五六七八九十百]+\s*个?(?:工作日|月|年|日|天|周|星期)")  # "最长为二十四个月"
+
+
 def judge(q: Query, evidence: Evidence, limits: Thresholds) -> bool:
     """Whether the evidence supports quoting an answer."""
     if not any(is_cjk(ch) for ch in q.text):
         return evidence.dense >= limits.dense
-    if q.asks == "time" and not DATE.search(evidence.quote):
+    if q.asks == "time" and not (DATE.search(evidence.quote) or CN_PERIOD.search(evidence.quote)):
         return False  # "什么时候截止" is not answered by a sentence naming no date, period or time limit
     if (q.asks == "number" or q.measure in ("material", "date") or (q.measure == "money" and not q.asks)) \
             and not evidence.states:
