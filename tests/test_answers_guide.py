@@ -40,7 +40,11 @@ GUIDE = """# 无锡市公共租赁住房申请办事指南（常见问题解答�
 
 （三）劳动合同或者营业执照。
 
-## 五、高校毕业生创业有补贴吗？
+## 五、到哪里申请？
+
+答：本市户籍家庭向户籍所在地街道办事处（镇人民政府）住房保障窗口提出申请；外来务工人员可以由用人单位集中申请。
+
+## 六、高校毕业生创业有补贴吗？
 
 对毕业5年内首次创业且正常经营6个月以上的高校毕业生，给予一次性创业补贴8000元。
 """
@@ -168,3 +172,9 @@ def test_a_longer_kind_is_not_the_shorter_one():
     from kspolicy.answer.evidence import other_kind
     assert other_kind("博士后来常州工作有没有安家补贴", "其中博士研究生最高不超过20万元")
     assert not other_kind("博士来常州工作有没有购房补贴", "其中博士研究生最高不超过20万元")
+
+
+def test_where_to_apply_is_answered_by_the_sentence_naming_the_place(index):
+    """"到哪里去申请" is answered by "向…住房保障窗口提出申请", not by an item of the materials list that
+    covers the question's words as well (the document's title holds them all)."""
+    assert "住房保障窗口" in ask(index, "公租房到哪里去申请？")[0].text

@@ -639,3 +639,8 @@ def test_a_start_asked_prefers_the_date_something_starts(index):
     not by one naming another date of the same page."""
     answer, _ = ask(index, "生育津贴改成直接发给个人，从哪天开始")
     assert "2025年12月1日起" in answer.text
+
+
+def test_where_to_apply_prefers_to_whom_one_applies(index):
+    """"去哪里申请" is answered by "可向参保地税务机关提出参保缴费申请" (打零工 = 灵活就业)."""
+    assert "税务机关" in ask(index, "打零工的想自己交养老保险，去哪里申请")[0].text
