@@ -644,3 +644,9 @@ def test_a_start_asked_prefers_the_date_something_starts(index):
 def test_where_to_apply_prefers_to_whom_one_applies(index):
     """"去哪里申请" is answered by "可向参保地税务机关提出参保缴费申请" (打零工 = 灵活就业)."""
     assert "税务机关" in ask(index, "打零工的想自己交养老保险，去哪里申请")[0].text
+
+
+def test_a_yes_or_no_question_prefers_a_sentence_that_says_yes_or_no(index):
+    """"养老保险关系要转过去吗" is answered by "…不再办理企业职工养老保险关系省内转移接续手续", not by a
+    channel for transfers that covers the question's words as well."""
+    assert "不再办理" in ask(index, "在广东省内换了个城市上班，养老保险关系要转过去吗")[0].text

@@ -26,6 +26,8 @@ DATE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*月[初�
 SPAN = re.compile(r"\d\s*[日号月年]\s*(?:[（(][^）)]*[）)])?\s*(?:至|到|—|-|－|~|～)\s*\d")
 START = re.compile(r"\d\s*[日号月]\s*(?:起|开始)")
 TO_PLACE = re.compile(r"[向到][^，。；]{2,24}?(?:提出|申请|提交|申报|办理)")  # "向…住房保障窗口提出申请"
+YES_NO_QUESTION = re.compile(r"吗[？?]?\s*$|能否|是否|可否|能不能|可不可以|要不要|需不需要|用不用")
+YES_NO = re.compile(r"不再|无需|无须|不需|不必|不用|免于|可以|不可|不能|不得|不予|须|需要|应当|允许|视为")
 LISTS = ("list", "items")  # a list of measures, materials or requirements; "哪些X": the things named
 MONEY = r"\d[\d.,]*\s*(?:万|亿|千)?元"
 SHARE = r"\d+(?:\.\d+)?\s*[%‰]|百分之|[一二三四五六七八九]成|\d+(?:\.\d+)?\s*倍"
@@ -136,6 +138,8 @@ def wants(q: Query, text: str) -> float:
         return spanned + (0.25 if DATE.search(text) else -0.1)
     if q.measure == "money" and not q.asks:  # "要交钱吗": a sentence naming a fee or an amount
         return 0.25 if states_asked(q, text) else -0.2
+    if not q.asks and YES_NO_QUESTION.search(q.text):  # "还要办转移吗": a sentence that says yes or no
+        return 0.1 if YES_NO.search(text) else 0.0
     if q.measure == "place" and q.asks not in LISTS:  # "到哪里申请": a sentence saying where one applies
         return 0.2 if TO_PLACE.search(text) else 0.1 if MEASURES["place"].search(text) else -0.05
     named = 0.0 if q.measure != "material" else 0.15 if states_asked(q, text) else -0.1  # "身份证明、租赁合同"
