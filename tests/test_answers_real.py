@@ -650,3 +650,17 @@ def test_a_yes_or_no_question_prefers_a_sentence_that_says_yes_or_no(index):
     """"养老保险关系要转过去吗" is answered by "…不再办理企业职工养老保险关系省内转移接续手续", not by a
     channel for transfers that covers the question's words as well."""
     assert "不再办理" in ask(index, "在广东省内换了个城市上班，养老保险关系要转过去吗")[0].text
+
+
+def test_a_multiple_asked_is_a_share_whatever_follows(index):
+    """"各按几倍工资算" asks a multiple (三倍, 六倍), not money because 工资 follows the asking words."""
+    from kspolicy.answer.query import asked
+    assert asked("丧葬补助金和抚恤金各按几倍工资算？")[2] == "percent"
+    answer, _ = ask(index, "领失业金期间人去世了，家属能领的丧葬补助金和抚恤金各按几倍工资算？")
+    assert "三倍" in answer.text and "六倍" in answer.text
+
+
+def test_a_unit_followed_by_its_duty_and_哪些_asks_its_tasks(index):
+    """"市留交办牵头的是哪些项目" asks the unit's tasks, whatever the classifier makes of the long question."""
+    answer, _ = ask(index, "广州人才集聚工程里，市留交办牵头的是哪些项目？")
+    assert answer.kind == "department_tasks" and "红棉计划" in answer.text

@@ -30,7 +30,7 @@ YES_NO_QUESTION = re.compile(r"吗[？?]?\s*$|能否|是否|可否|能不能|可
 YES_NO = re.compile(r"不再|无需|无须|不需|不必|不用|免于|可以|不可|不能|不得|不予|须|需要|应当|允许|视为")
 LISTS = ("list", "items")  # a list of measures, materials or requirements; "哪些X": the things named
 MONEY = r"\d[\d.,]*\s*(?:万|亿|千)?元"
-SHARE = r"\d+(?:\.\d+)?\s*[%‰]|百分之|[一二三四五六七八九]成|\d+(?:\.\d+)?\s*倍"
+SHARE = r"\d+(?:\.\d+)?\s*[%‰]|百分之|[一二三四五六七八九]成|\d+(?:\.\d+)?\s*倍|[一二两三四五六七八九十]+倍"
 MEASURES = {  # a quote answers a question about money, a share or an age only if it states one
     "money": re.compile(MONEY),
     "percent": re.compile(SHARE),

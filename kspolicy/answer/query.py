@@ -236,8 +236,10 @@ def asked(text: str) -> tuple[str, str, str]:
                  if any(w in flat for w in words)), "")
     named = [(max(flat.rfind(w) for w in words if says(flat, w)), -i, kind)
              for i, (kind, words) in enumerate(c.measure.items())
-             if kind != "money_after" and any(says(flat, w) for w in words)]
+             if kind not in ("money_after", "multiple") and any(says(flat, w) for w in words)]
     measure = max(named)[2] if named else ""  # the kind named last, nearest the asking words: "服务费…多大比例"
+    if any(says(flat, w) for w in c.measure["multiple"]):
+        measure = "percent"  # "各按几倍工资算": a multiple of the wage
     if not measure and re.search(r"多少\S{0,6}?(" + "|".join(c.measure["money_after"]) + ")", flat):
         measure = "money"
     if any(w in re.sub("|".join(c.period), "", flat) for w in c.time):
@@ -256,7 +258,10 @@ def classify(text: str, districts: list[str], depts: list[str], names: dict[str,
     """The intent by the classifier, kept consistent with the names found: a department's tasks
     need a department, a district's target list a district; a question that names a unit and
     almost nothing else ("团市委在这个文件里牵头干什么") asks for that unit's tasks."""
-    intent = default_classifier().predict(normalise(text, names))
+    normal = normalise(text, names)
+    intent = default_classifier().predict(normal)
+    if depts and UNIT_DUTIES.search(normal):  # "市留交办牵头的是哪些项目": the unit's tasks
+        intent = "department_tasks"
     rest = topic.replace(" ", "")
     plain = not rest or known is None or rest in known or len(rest) == 1 or rest in ("在干", "干", "做")
     if depts and len(rest) <= 3 and intent in ("responsibility", "passage") and plain:
@@ -268,6 +273,7 @@ def classify(text: str, districts: list[str], depts: list[str], names: dict[str,
     return intent
 
 
+UNIT_DUTIES = re.compile(r"Ｄ(?:要|都|主要|具体)?(?:牵头|负责|主抓|主管|承担)(?:的|了)?(?:是|有)?(?:哪些|哪几|什么)")
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,8}[〔\[［(（]\d{4}[〕\]］)）]\d+号")
 
 
