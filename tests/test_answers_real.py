@@ -664,3 +664,14 @@ def test_a_unit_followed_by_its_duty_and_哪些_asks_its_tasks(index):
     """"市留交办牵头的是哪些项目" asks the unit's tasks, whatever the classifier makes of the long question."""
     answer, _ = ask(index, "广州人才集聚工程里，市留交办牵头的是哪些项目？")
     assert answer.kind == "department_tasks" and "红棉计划" in answer.text
+
+
+def test_two_of_a_kind_asked_each_are_answered_each(index):
+    """"初核和复核分别是哪个机构" asks two questions, answered each from its own clause; "单位和个人缴费费率
+    分别是多少" is not split (its shared noun follows the second)."""
+    from kspolicy.answer.compose import split_question
+    assert split_question("见习基地，初核和复核分别是哪个机构负责？") == ["见习基地，初核是哪个机构负责？",
+                                                             "见习基地，复核是哪个机构负责？"]
+    assert split_question("失业保险单位和个人缴费费率分别是多少") == ["失业保险单位和个人缴费费率分别是多少"]
+    answer, _ = ask(index, "企业申请认定广州市就业见习基地，初核和复核分别是哪个机构负责？")
+    assert "广州市高校毕业生就业指导中心" in answer.text and "南方人才市场" in answer.text

@@ -39,6 +39,7 @@ ROWS_PER_TABLE = 3  # supporting hits from one table at most (a table's rows cro
 MAX_QUESTION = 500  # characters of a question that are read
 ASKING = re.compile(r"谁|多少|几|哪|什么|吗|呢|是否|怎么|如何|何时|多久|多大")
 FULL_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
+EACH = re.compile(r"(?P<a>[\u4e00-\u9fff]{2,6})[和与](?P<b>[\u4e00-\u9fff]{2,6}?)(?:分别|各自)")
 PREVIEW = 0.2  # how much less an introduction's sentence answers a question of detail than the body's
 FRONT_MATTER = ("引言", "通知")  # labels of what precedes the first numbered clause (structure.py)
 ATTACHMENT = re.compile(r"附件\s*([一二三四五六七八九\d]+)")  # "附件2任务分解表里…": the question names an attachment
@@ -328,6 +329,11 @@ def only_about_document(index: Index, terms, doc_id: str) -> bool:
 def split_question(question: str) -> list[str]:
     """The parts of a question that asks two things; a part without a subject of its own ("远期目标呢")
     is asked about the first part's subject."""
+    each = EACH.search(question)
+    if each and each.group("a")[-1] == each.group("b")[-1]:  # "初核和复核分别是哪个机构": two of a kind,
+        # each asked alone (not "单位和个人缴费费率分别", whose shared noun follows the second)
+        head, ask_rest = question[:each.start("a")], question[each.end():]
+        return [f"{head}{each.group('a')}{ask_rest}", f"{head}{each.group('b')}{ask_rest}"]
     parts = [p.strip(" ，,") for p in re.split(r"[？?；;]+", question) if len(p.strip(" ，,")) >= 4]
     parts = [p for p in parts if ASKING.search(p)]
     if len(parts) == 1:  # "推进会是哪天开的，来了多少人": two clauses that each ask for something
