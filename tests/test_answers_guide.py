@@ -178,3 +178,14 @@ def test_where_to_apply_is_answered_by_the_sentence_naming_the_place(index):
     """"到哪里去申请" is answered by "向…住房保障窗口提出申请", not by an item of the materials list that
     covers the question's words as well (the document's title holds them all)."""
     assert "住房保障窗口" in ask(index, "公租房到哪里去申请？")[0].text
+
+
+def test_an_attachments_file_name_is_never_quoted():
+    """"附件2 2026年天河区公办初中积分入学招生计划.xls" names a file; it answers nothing."""
+    from kspolicy.answer.passages import quote
+    from kspolicy.answer.query import analyse
+    from kspolicy.models import Chunk
+    chunk = Chunk("c", "d", "L", "附件列表", "", "附件2 2026年天河区公办初中积分入学招生计划.xls\n积分入学的积分按指标体系计算。")
+    q = analyse("积分入学的积分怎么算", {}, {})
+    found = quote(chunk, 0, q, [(("积分",), 3.0), (("入学",), 2.0)])
+    assert found is not None and ".xls" not in found.text

@@ -46,6 +46,7 @@ NEGATIONS = ("非",)  # a prefix that turns a word into its opposite: 非本市�
 OTHER_KIND = ("边缘",)  # a suffix that names another kind: 低保边缘家庭 are not 低保 families
 NOTE_ONLY = re.compile(r"^[（(][^（）()]*[)）]。?$")
 ADDRESSEES = re.compile(r"^[^。！？!?]{6,}[:：]$")  # the list of recipients at the top of a notice
+FILE_NAME = re.compile(r"\.(?:xlsx?|docx?|pdf|wps|et|zip|rar)(?![A-Za-z])", re.I)  # "附件2 …招生计划.xls"
 LINK = re.compile(r"[\[【]\s*\d{4}-\d{1,2}-\d{1,2}\s*[\]】]\s*$")  # "…网上申请流程[ 2022-04-27 ]": a link to a page
 ITEM = re.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|\d+\s*[.．、]|[a-hA-H]\s*[.．、]|[①-⑳]|"
                   r"第[一二三四五六七八九十]+[种类步项])")
@@ -180,9 +181,9 @@ def quote(chunk: Chunk, row: int, q: Query, terms, question_grams: frozenset[str
     headed = 0.1 if lists_materials(q, " ".join(path[:-1] or path)) else 0.0  # under "二、申领所需材料"
     for i, sentence in enumerate(sentences):
         addressees = ADDRESSEES.match(sentence) and not any(w in sentence for w in cues().lead_in)
-        if addressees or NOTE_ONLY.match(sentence) or LINK.search(sentence):
+        if addressees or NOTE_ONLY.match(sentence) or names_a_file(sentence):
             continue  # "各区政府，市各委办局：" addresses the document; "（责任单位：…）" annotates the clause;
-            # a title with its date in a list of pages names a page, it says nothing
+            # a title with its date in a list of pages names a page, a file name an attachment: they say nothing
         if is_question(sentence) and not asked_back:
             continue  # "九、…需要个人缴纳医疗保险吗？" heads the answer of a question-and-answer page
         own = 1.0 if about else covered(rest, sentence)
@@ -194,7 +195,8 @@ def quote(chunk: Chunk, row: int, q: Query, terms, question_grams: frozenset[str
     if not scored:
         return None
     _, best, i = max(scored)
-    picked = [i - 1, i] if i and len(sentences[i]) < 20 and q.asks not in LISTS else [i]
+    picked = [i - 1, i] if i and len(sentences[i]) < 20 and q.asks not in LISTS and \
+        not names_a_file(sentences[i - 1]) else [i]
     if q.asks in LISTS:
         picked = list_span(sentences, i, paragraph=q.asks == "list")
     elif len(sentences[i]) < 30 and i + 1 < len(sentences) and not ITEM.match(sentences[i + 1]):
@@ -217,6 +219,11 @@ def head_lines(sentences: list[str], longest: int = 24) -> int:
     while n + 1 < len(sentences) and len(sentences[n]) <= longest and not SENTENCE_END.search(sentences[n]):
         n += 1
     return n
+
+
+def names_a_file(sentence: str) -> bool:
+    """A link to a page ("…网上申请流程[ 2022-04-27 ]") or an attachment's file name ("…招生计划.xls")."""
+    return bool(LINK.search(sentence) or FILE_NAME.search(sentence))
 
 
 def with_subject(sentences: list[str], picked: list[int], limit: int = 2) -> list[int]:
