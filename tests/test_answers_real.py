@@ -491,6 +491,7 @@ def test_how_much_is_paid_may_be_a_share_of_the_cost(index):
     "收多少" and "多少钱" ask money."""
     from kspolicy.answer.query import asked
     assert asked("残疾人一年里申请第二件辅具能补多少")[2] == "amount"
+    assert asked("残疾人配第二件辅助器具能补贴多少")[2] == "amount"  # a 补贴 may be a share of the cost
     assert asked("幼儿园保育费一个月收多少")[2] == "money"
     assert "60%" in ask(index, "残疾人一年里申请第二件辅具能补多少")[0].text
 
@@ -675,3 +676,9 @@ def test_two_of_a_kind_asked_each_are_answered_each(index):
     assert split_question("失业保险单位和个人缴费费率分别是多少") == ["失业保险单位和个人缴费费率分别是多少"]
     answer, _ = ask(index, "企业申请认定广州市就业见习基地，初核和复核分别是哪个机构负责？")
     assert "广州市高校毕业生就业指导中心" in answer.text and "南方人才市场" in answer.text
+
+
+def test_two_questions_each_get_their_amount(index):
+    """"第二件能补贴多少？一年最多补多少钱？": 补贴60% for the first, the 10000元 cap for the second."""
+    answer, _ = ask(index, "残疾人一年里配第二件辅助器具能补贴多少？一年最多补多少钱？")
+    assert "60%" in answer.text and "10000元" in answer.text
