@@ -682,3 +682,10 @@ def test_two_questions_each_get_their_amount(index):
     """"第二件能补贴多少？一年最多补多少钱？": 补贴60% for the first, the 10000元 cap for the second."""
     answer, _ = ask(index, "残疾人一年里配第二件辅助器具能补贴多少？一年最多补多少钱？")
     assert "60%" in answer.text and "10000元" in answer.text
+
+
+def test_按什么标准_asks_a_quantity(index):
+    """"补贴按什么标准发" asks the rate (按200元/人的标准), not the form to apply with."""
+    from kspolicy.answer.query import asked
+    assert asked("补贴按什么标准发")[0] == "number"
+    assert "200元/人" in ask(index, "单位评上广州市就业见习示范基地后，补贴按什么标准发？")[0].text
