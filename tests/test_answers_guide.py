@@ -189,3 +189,10 @@ def test_an_attachments_file_name_is_never_quoted():
     q = analyse("积分入学的积分怎么算", {}, {})
     found = quote(chunk, 0, q, [(("积分",), 3.0), (("入学",), 2.0)])
     assert found is not None and ".xls" not in found.text
+
+
+def test_a_form_two_kinds_share_names_both():
+    """"中学" is 初中 or 高中: a question about 初中 is answered by a context that says 公办中学."""
+    from kspolicy.answer.evidence import other_kind
+    assert not other_kind("孩子想读天河公办初中，租赁备案证明有啥要求", "申请入读天河区公办中学，须提供…；小学招生…")
+    assert other_kind("孩子想读天河公办初中，租赁备案证明有啥要求", "小学招生，须提供…")

@@ -106,11 +106,16 @@ def other_kind(question: str, context: str) -> bool:
 
 
 def kinds_in(text: str, kinds) -> set[int]:
-    """Which kinds of a set `text` names, a longer form first ("博士后" names 博士后, not 博士)."""
-    found = set()
-    for f, i in sorted(((f, i) for i, forms in enumerate(kinds) for f in forms), key=lambda item: -len(item[0])):
+    """Which kinds of a set `text` names, a longer form first ("博士后" names 博士后, not 博士); a form
+    several kinds share ("中学": 初中 and 高中) names each of them."""
+    of: dict[str, set[int]] = {}
+    for i, forms in enumerate(kinds):
+        for f in forms:
+            of.setdefault(f, set()).add(i)
+    found: set[int] = set()
+    for f in sorted(of, key=len, reverse=True):
         if f in text:
-            found.add(i)
+            found |= of[f]
             text = text.replace(f, "＃" * len(f))
     return found
 
