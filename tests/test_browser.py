@@ -159,8 +159,9 @@ def test_ask_in_chromium(playwright_api, served_app, tmp_path):
             value = page.get_by_test_id("stMetricValue").first
             value.wait_for(timeout=60_000)
             assert value.inner_text().split() == ["12", "家"]
-            citation = page.get_by_test_id("stCode").first.inner_text()
-            assert "附件1" in citation and "昆政办发〔2022〕98号" in citation
+            citation = page.get_by_test_id("stCode").filter(has_text="附件1").first  # the share link is a code too
+            citation.wait_for(timeout=60_000)  # blocks arrive one by one: wait for the citation's
+            assert "昆政办发〔2022〕98号" in citation.inner_text()
             answer = page.get_by_test_id("stChatMessage").last.inner_text()
             assert "12" in answer and "附件1" in answer and "市科技局" in answer
             page.screenshot(path=str(screenshot))
