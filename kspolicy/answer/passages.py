@@ -26,8 +26,6 @@ DATE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*月[初�
 SPAN = re.compile(r"\d\s*[日号月年]\s*(?:[（(][^）)]*[）)])?\s*(?:至|到|—|-|－|~|～)\s*\d")
 START = re.compile(r"\d\s*[日号月]\s*(?:起|开始)")
 TO_PLACE = re.compile(r"[向到][^，。；]{2,24}?(?:提出|申请|提交|申报|办理)")  # "向…住房保障窗口提出申请"
-YES_NO_QUESTION = re.compile(r"吗[？?]?\s*$|能否|是否|可否|能不能|可不可以|要不要|需不需要|用不用")
-YES_NO = re.compile(r"不再|无需|无须|不需|不必|不用|免于|可以|不可|不能|不得|不予|须|需要|应当|允许|视为")
 LISTS = ("list", "items")  # a list of measures, materials or requirements; "哪些X": the things named
 MONEY = r"\d[\d.,]*\s*(?:万|亿|千)?元"
 SHARE = r"\d+(?:\.\d+)?\s*[%‰]|百分之|[一二三四五六七八九]成|\d+(?:\.\d+)?\s*倍|[一二两三四五六七八九十]+倍"
@@ -39,7 +37,6 @@ MEASURES = {  # a quote answers a question about money, a share or an age only i
     "days": re.compile(r"(?<![月\d一二三四五六七八九十])[\d一二三四五六七八九十]+\s*个?(?:工作)?[日天]"),
     "date": re.compile(r"(?<![个\d])\d{1,2}\s*(?:月|[日号](?!内))|[一二三四五六七八九十]{1,3}月(?!内)|[月年][初底]|次月|当月"),
     "phone": re.compile(r"(?<!\d)(?:0\d{2,3}-?\d{7,8}|1[3-9]\d{9}|\d{5}|\d{7,8}|400-?\d{3}-?\d{4})(?!\d)"),
-    "place": re.compile(r"窗口|大厅|服务中心|办事处|派出所|社区|网站|平台|APP|小程序|公众号|网上|线上|在线|地址"),
     "points": re.compile(r"\d+(?:\.\d+)?\s*分(?![之钟别类期配段级])"),
 }
 NEGATIONS = ("非",)  # a prefix that turns a word into its opposite: 非本市户籍, 非营利
@@ -112,7 +109,9 @@ def states_asked(q: Query, text: str) -> bool:
     clause numbers are not quantities)."""
     if q.measure == "material":
         return any(w in text for w in cues().materials)
-    if q.measure in ("date", "phone", "place"):  # read before masking, which blanks dates and telephone numbers
+    if q.measure == "place":
+        return any(w in text for w in cues().place_words)
+    if q.measure in ("date", "phone"):  # read before masking, which blanks dates and telephone numbers
         return bool(MEASURES[q.measure].search(squash(text)))
     text = masked(squash(text))
     if q.measure == "money" and not q.asks:  # "要交手续费吗": an amount, or a fee or fund named
@@ -120,6 +119,10 @@ def states_asked(q: Query, text: str) -> bool:
     if q.measure in MEASURES:
         return bool(MEASURES[q.measure].search(text))
     return bool(quantity_pattern(load_vocabulary()).search(text) or QUANTITY_WORDS.search(text))
+
+
+def is_yes_no(question: str) -> bool:
+    return question.rstrip("？? ").endswith("吗") or any(w in question for w in cues().yes_no)
 
 
 def lists_materials(q: Query, heading: str) -> bool:
@@ -139,10 +142,10 @@ def wants(q: Query, text: str) -> float:
         return spanned + (0.25 if DATE.search(text) else -0.1)
     if q.measure == "money" and not q.asks:  # "要交钱吗": a sentence naming a fee or an amount
         return 0.25 if states_asked(q, text) else -0.2
-    if not q.asks and YES_NO_QUESTION.search(q.text):  # "还要办转移吗": a sentence that says yes or no
-        return 0.1 if YES_NO.search(text) else 0.0
+    if not q.asks and is_yes_no(q.text):  # "还要办转移吗": a sentence that says yes or no
+        return 0.1 if any(w in text for w in cues().yes_no_words) else 0.0
     if q.measure == "place" and q.asks not in LISTS:  # "到哪里申请": a sentence saying where one applies
-        return 0.2 if TO_PLACE.search(text) else 0.1 if MEASURES["place"].search(text) else -0.05
+        return 0.2 if TO_PLACE.search(text) else 0.1 if states_asked(q, text) else -0.05
     named = 0.0 if q.measure != "material" else 0.15 if states_asked(q, text) else -0.1  # "身份证明、租赁合同"
     if q.asks in LISTS or "哪几" in q.text:
         return named + (0.15 if text.count("、") >= 2 or ITEM.match(text) else 0.0)  # an enumeration answers "哪些"

@@ -60,6 +60,9 @@ class Cues:
     particles: tuple[str, ...]
     span: tuple[str, ...]  # "几号到几号": a span of dates is asked for
     start: tuple[str, ...]  # "从哪天开始": the day something starts is asked for
+    yes_no: tuple[str, ...]  # "是否", "要不要": a yes-or-no question
+    yes_no_words: tuple[str, ...]  # "不再", "无需": a sentence that says yes or no
+    place_words: tuple[str, ...]  # "窗口", "APP": a sentence naming where one applies
     cities: tuple[str, ...]  # cities a question may name ("深圳"): one no document mentions is not covered
     hedges: tuple[str, ...]  # "一般" in "有效期一般多长": between the thing asked about and the asking words
     kinds: tuple[tuple[tuple[str, ...], ...], ...]  # sets of kinds of one thing, each kind with its forms
