@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ..text import DATE, cn_to_int, iso_date, normalize_doc_number, squash
+from .vocab import load_vocabulary
 
 EFFECTIVE = re.compile(rf"自\s*(?P<date>{DATE.pattern}|(?:印发|发布|公布|颁布)之日)\s*起\s*(?:施行|实施|执行|生效)")
 VALID_UNTIL = re.compile(rf"有效期(?:至|到|截至)\s*(?P<date>{DATE.pattern})")
 VALID_FOR = re.compile(r"有效期(?:为|是)?\s*(?P<n>\d+|[一二三四五六七八九十]+)\s*年")
-SELF = re.compile(r"本(?:实施)?(?:办法|细则|规定|通知|方案|意见|条例|决定|规划|计划|措施|政策|文件|指引|公告|通告|规则|标准)")
 REPEALS = re.compile(r"(?P<what>(?:《[^《》]{2,80}》\s*(?:[（(][^（）()]{2,30}[)）])?[、和及，,]?\s*)+)(?:同时|一并)?(?:废止|停止执行|不再执行)")
 STATUSES = ("现行有效", "已失效", "被替代", "未知")
 
@@ -37,8 +37,9 @@ def read_validity(text: str, issued: str) -> Validity:
     if m:
         effective = iso_date(m.group("date")) or issued
     expires = ""
-    own = "。".join(s for s in re.split(r"[。；;]", flat)
-                   if EFFECTIVE.search(s) or SELF.search(s) or s.lstrip("，, ").startswith("有效期"))
+    kinds = load_vocabulary().document_kinds  # "本办法…有效期5年": the document's own period
+    own = "。".join(s for s in re.split(r"[。；;]", flat) if EFFECTIVE.search(s) or s.lstrip("，, ").startswith("有效期")
+                   or any(f"本{k}" in s for k in (*kinds, "文件", "政策")))
     until = VALID_UNTIL.search(own)  # the document's own period, not "居住证有效期为1年" of a Q&A page
     if until:
         expires = iso_date(until.group("date"))
