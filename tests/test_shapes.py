@@ -125,3 +125,12 @@ def test_a_unit_name_takes_no_verb_of_the_sentence(sentence, units, task):
         assert found is None or not found[0].departments
     else:
         assert found[0].departments == units and found[1].startswith(task)
+
+
+def test_a_first_is_lead_cue_inside_a_note_is_no_unit():
+    """"（责任单位：A、B、C，列第一位者为牵头单位）" makes A the lead of this task; the cue is no unit."""
+    from kspolicy.understand.roles import parse_note
+    from kspolicy.understand.vocab import load_vocabulary
+    roles = parse_note("（责任单位：市发改委、市商务局、市工信局，列第一位者为牵头单位）", load_vocabulary())
+    assert roles.departments == ("市发改委", "市商务局", "市工信局")
+    assert roles.lead == ("市发改委",) and roles.partners == ("市商务局", "市工信局")

@@ -129,6 +129,10 @@ def assign(units: list[str], role: str, vocab: Vocabulary, first_is_lead: bool) 
 def parse_note(note: str, vocab: Vocabulary, first_is_lead: bool = False) -> Roles:
     """Roles in one note: "（牵头单位：X，配合单位：A、B，各区、县级市）" (parentheses optional)."""
     inner = squash(note).strip("（）()")
+    if declares_first_lead(inner, vocab):  # "（责任单位：A、B、C，列第一位者为牵头单位）": for this note, no unit
+        first_is_lead = True
+        for cue in vocab.first_is_lead:
+            inner = inner.replace(cue, "")
     labels = list(_patterns(vocab)["label"].finditer(inner))
     if not labels:  # "（市商务局牵头，市财政局、各辖市区配合）"
         verbs = _patterns(vocab)["note"].fullmatch(f"（{inner}）")
