@@ -31,7 +31,7 @@ from .fromfacts import (
     source,
 )
 from .passages import LISTS, Quote, absent, covered, lists_materials, quote, split_sentences
-from .query import Query, analyse, asked, correct_typos, cues, expand_abbreviations
+from .query import Query, abbreviations_in, analyse, asked, correct_typos, cues, expand_abbreviations
 from .search import Candidate, Index, Scored, score, to_hit
 
 PASSAGES = 12  # retrieved chunks whose sentences are read for a quote
@@ -376,8 +376,8 @@ def ask_one(index: Index, question: str, k: int = 5, doc_id: str | None = None) 
     question = prepare(index, question)
     q = replace(analyse(question, index.places, index.departments, index.cities, index.token_idf,
                         index.tokenizer.words), doc_id=doc_id or "")
-    searched = question + "".join(f" {abbr}" for abbr, full in load_vocabulary().terms.items()
-                                  if full in question and abbr not in question)  # documents may use either form
+    searched = question + "".join(f" {abbr}" for abbr, _ in abbreviations_in(question)
+                                  if abbr not in question)  # documents may use either form
     scored = score(index, searched, index.embedder.encode_query(question), doc_id)
     if q.unknown_place and not index.mentions(q.unknown_place):
         return none_answer(asked), top_hits(index, scored, k)  # a town the corpus never mentions

@@ -18,9 +18,8 @@ from dataclasses import dataclass
 
 from ..index.embed import calibration
 from ..text import fold, is_cjk
-from ..understand.vocab import load_vocabulary
 from .passages import DATE, MEASURES, Quote, absent
-from .query import Query, cues
+from .query import Query, abbreviations_in, cues
 from .search import Scored
 
 
@@ -132,8 +131,8 @@ def key_terms(index, q: Query) -> list[tuple[tuple[str, ...], float]]:
     tokens = index.tokenizer.tokens(q.content)
     colloquial = cues().colloquial  # 外地 counts in 非本市
     content = fold(q.content)
-    short = {full: (full, abbr) for abbr, full in load_vocabulary().terms.items()  # 公租房
-             if full in content and not any(full in fold(name) for name in forms)}  # not in 辅助器具服务中心
+    short = {full: (full, abbr) for abbr, full in abbreviations_in(content)  # 公租房
+             if not any(full in fold(name) for name in forms)}  # not in 辅助器具服务中心
     named = [t for t in tokens if t in forms or t in colloquial or (t in asking and len(t) > 2)]
     particles = "".join(cues().particles)
     for token in tokens:

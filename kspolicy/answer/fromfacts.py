@@ -51,6 +51,11 @@ def source(index: Index, doc_id: str, label: str) -> str:
     return f"{doc.doc_number} {label}".strip() if doc.doc_number else f"《{doc.title}》{label}"
 
 
+def sources(index: Index, r: Responsibility) -> str:
+    """Where a responsibility is stated: each clause it was read from, cited."""
+    return "；".join(source(index, r.doc_id, s) for s in r.sources)
+
+
 def match(index: Index, question: str, name: str) -> tuple[float, float]:
     """(precision, recall) of a fact name against the question, IDF-weighted.
 
@@ -268,7 +273,7 @@ def answer_responsibility(index: Index, q: Query, scored: Scored):
     if best is None or best[0] < RESP_MIN:
         return None
     r = best[1]
-    text = f"“{responsibility_name(r)}”的{roles_text(r, q.role)}（{'；'.join(source(index, r.doc_id, s) for s in r.sources)}）。"
+    text = f"“{responsibility_name(r)}”的{roles_text(r, q.role)}（{sources(index, r)}）。"
     return Answer("responsibility", text, (fact_dict(r),)), fact_rows(index, r)
 
 
@@ -278,8 +283,8 @@ def answer_deadline(index: Index, q: Query, scored: Scored):
     if best is None or best[0] < RESP_MIN or not best[1].deadline:
         return None
     r = best[1]
-    text = f"“{responsibility_name(r)}”的完成时限：{r.deadline}；{roles_text(replace(r, deadline=''))}" \
-           f"（{'；'.join(source(index, r.doc_id, s) for s in r.sources)}）。"
+    text = f"“{responsibility_name(r)}”的完成时限：{r.deadline}；" \
+           f"{roles_text(replace(r, deadline=''))}（{sources(index, r)}）。"
     return Answer("responsibility", text, (fact_dict(r),)), fact_rows(index, r)
 
 

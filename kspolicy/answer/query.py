@@ -154,6 +154,12 @@ def canonical(text: str, *tables: Aliases) -> str:
     return pattern.sub(lambda m: f" {names[m.group(0)]} ", text) if pattern else text
 
 
+def abbreviations_in(text: str) -> list[tuple[str, str]]:
+    """(short, full) of the abbreviations (vocab/names.toml [terms]) whose full form `text` holds: after
+    expand_abbreviations, a question may say either, and documents may write either."""
+    return [(short, full) for short, full in load_vocabulary().terms.items() if full in text]
+
+
 def expand_abbreviations(text: str) -> str:
     """"花桥高企目标" -> "花桥高新技术企业目标" (vocab/names.toml [terms]), "超50亿企业" -> "超50亿元企业",
     "要带啥" -> "要带什么" (cues.toml [spoken])."""
