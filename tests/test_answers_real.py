@@ -684,6 +684,15 @@ def test_two_questions_each_get_their_amount(index):
     assert "60%" in answer.text and "10000元" in answer.text
 
 
+def test_a_part_not_in_the_corpus_leaves_the_question_unanswered(index):
+    """"初核是哪个机构？食堂几点开饭？": the reply says which part was not found and points to the other
+    part's answer; one half is not passed off as the answer to both."""
+    answer, hits = ask(index, "企业申请认定广州市就业见习基地，初核是哪个机构负责？见习基地的食堂每天几点开饭？")
+    assert answer.kind == "none" and answer.text.startswith("知识库中没有找到能回答“见习基地的食堂每天几点开饭”")
+    assert "另一问的相关内容：" in answer.text and "广州市高校毕业生就业指导中心" in answer.text
+    assert hits and hits[0].doc_id.startswith("guangzhou/")
+
+
 def test_按什么标准_asks_a_quantity(index):
     """"补贴按什么标准发" asks the rate (按200元/人的标准), not the form to apply with."""
     from kspolicy.answer.query import asked

@@ -124,6 +124,16 @@ def test_a_question_that_asks_two_things():
     assert split_question("花桥的高企目标是多少？远期目标呢") == ["花桥的高企目标是多少", "花桥的高企目标是多少，远期目标呢"]
     assert split_question("如果是外地户籍，需要哪些材料") == ["如果是外地户籍，需要哪些材料"]
     assert split_question("高企目标是多少，科技型中小企业是多少") == ["高企目标是多少，科技型中小企业是多少"]
+    assert split_question("灵活就业交养老保险，什么时候开始交，每月交多少") == [  # the first clause is the subject
+        "灵活就业交养老保险，什么时候开始交", "灵活就业交养老保险，每月交多少"]
+
+
+def test_an_amount_asked_beside_money_is_money():
+    """"缴费基数是多少钱，一个月最少交多少": 交多少 (money or a share) is of money here."""
+    from kspolicy.answer.query import asked
+
+    assert asked("缴费基数是多少钱，一个月最少交多少")[2] == "money"
+    assert asked("一个月最少交多少")[2] == "amount"
 
 
 def test_a_continued_sentence_brings_its_subject():

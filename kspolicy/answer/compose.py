@@ -282,12 +282,16 @@ def decide(q: Query, o: Options, limits: Thresholds) -> str:
 
 def ask(index: Index, question: str, k: int = 5, doc_id: str | None = None) -> tuple[Answer, list[Hit]]:
     """Answer one question: (answer, supporting hits best first). A question of two parts
-    ("…归哪个部门查？住房困难情况又是谁核实") gets both answers, each with its source."""
+    ("…归哪个部门查？住房困难情况又是谁核实") gets both answers, each with its source; when the corpus
+    answers only one part, the question is not answered (`partly_found`)."""
     parts = split_question(question)
     if len(parts) == 1:
         return ask_one(index, question, k, doc_id)
     answers = [ask_one(index, part, k, doc_id) for part in parts]
     given = [(a, h) for a, h in answers if a.kind != "none"]
+    if len(given) == 1:  # "…积分怎么算？买了房能加几分": one part is not in the corpus
+        missing = next(p for p, (a, _) in zip(parts, answers) if a.kind == "none")
+        return partly_found(missing, given[0][0]), given[0][1]
     if len(given) < 2 or given[0][0].text == given[1][0].text:
         whole = ask_one(index, question, k, doc_id)
         return whole if whole[0].kind != "none" or not given else given[0]
@@ -297,6 +301,12 @@ def ask(index: Index, question: str, k: int = 5, doc_id: str | None = None) -> t
     merged += [h for _, hs in given for h in hs if h.chunk_id not in {m.chunk_id for m in merged}]
     facts = tuple(f for a, _ in given for f in a.facts)
     return Answer(first.kind, text, facts, first.citation, first.clause_text), merged[:k]
+
+
+def partly_found(missing: str, found: Answer) -> Answer:
+    """A question of two parts only one of which the corpus answers is not answered: the reply says
+    which part was not found and gives the other part's answer as a pointer, not as the answer."""
+    return Answer("none", f"{none_answer(missing).text}另一问的相关内容：{found.text}")
 
 
 def about_city(index: Index, doc_id: str, cities: tuple[str, ...]) -> bool:
@@ -336,9 +346,13 @@ def split_question(question: str) -> list[str]:
         return [f"{head}{each.group('a')}{ask_rest}", f"{head}{each.group('b')}{ask_rest}"]
     parts = [p.strip(" ，,") for p in re.split(r"[？?；;]+", question) if len(p.strip(" ，,")) >= 4]
     parts = [p for p in parts if ASKING.search(p)]
-    if len(parts) == 1:  # "推进会是哪天开的，来了多少人": two clauses that each ask for something
-        parts = [p.strip() for p in re.split(r"[，,]", parts[0]) if p.strip()]
-        if len(parts) != 2 or not all(asked(p)[0] for p in parts) or asked(parts[0])[0] == asked(parts[1])[0]:
+    if len(parts) == 1:  # "推进会是哪天开的，来了多少人": two clauses that each ask for something; a
+        # clause before them that asks nothing ("广州灵活就业交养老保险，") is the subject of both
+        clauses = [p.strip() for p in re.split(r"[，,]", parts[0]) if p.strip()]
+        lead = len(clauses) == 3 and not ASKING.search(clauses[0])
+        parts = [f"{clauses[0]}，{c}" for c in clauses[1:]] if lead else clauses
+        kinds = [asked(c)[0] for c in clauses[lead:]]
+        if len(parts) != 2 or not all(kinds) or kinds[0] == kinds[1]:
             return [question]
     if len(parts) != 2:
         return [question]

@@ -66,6 +66,8 @@ class Cues:
     cities: tuple[str, ...]  # cities a question may name ("深圳"): one no document mentions is not covered
     hedges: tuple[str, ...]  # "一般" in "有效期一般多长": between the thing asked about and the asking words
     kinds: tuple[tuple[tuple[str, ...], ...], ...]  # sets of kinds of one thing, each kind with its forms
+    negations: tuple[str, ...]  # "非" in 非本市户籍: a prefix that turns a word into its opposite
+    other_kinds: tuple[str, ...]  # "边缘" in 低保边缘家庭: a suffix that makes a word name another kind
     levels: dict[str, tuple[str, ...]]  # level of government -> words naming it ("市" <- 市里, 市级)
 
 
@@ -247,6 +249,8 @@ def asked(text: str) -> tuple[str, str, str]:
              for i, (kind, words) in enumerate(c.measure.items())
              if kind not in ("money_after", "multiple") and any(says(flat, w) for w in words)]
     measure = max(named)[2] if named else ""  # the kind named last, nearest the asking words: "服务费…多大比例"
+    if measure == "amount" and any(kind == "money" for *_, kind in named):
+        measure = "money"  # "…多少钱，一个月最少交多少": the amount is of money, not a share
     if any(says(flat, w) for w in c.measure["multiple"]):
         measure = "percent"  # "各按几倍工资算": a multiple of the wage
     if not measure and re.search(r"多少\S{0,6}?(" + "|".join(c.measure["money_after"]) + ")", flat):
