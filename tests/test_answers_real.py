@@ -165,6 +165,8 @@ def test_everyday_words_count_in_their_official_forms(index):
     assert ("外地", *cues().colloquial["外地"]) in [forms for forms, _ in key_terms(index, q)]
     answer, _ = ask(index, "社保卡照片可以找别人帮忙传吗")
     assert answer.kind == "passage" and "可由他人代办" in answer.text
+    answer, _ = ask(index, "一类门特在社区基层医院看，统筹能报多少比例？")
+    assert "指定基层医疗机构85%" in answer.text  # 医院 is written 医疗机构
 
 
 def test_a_sentence_that_announces_options_brings_them(index):
@@ -691,6 +693,13 @@ def test_a_part_not_in_the_corpus_leaves_the_question_unanswered(index):
     assert answer.kind == "none" and answer.text.startswith("知识库中没有找到能回答“见习基地的食堂每天几点开饭”")
     assert "另一问的相关内容：" in answer.text and "广州市高校毕业生就业指导中心" in answer.text
     assert hits and hits[0].doc_id.startswith("guangzhou/")
+
+
+def test_a_sentence_about_another_kind_is_not_preferred(index):
+    """"低保标准每人每月多少" is 1309元 (低保), not the 1963.5元 of "低保边缘家庭…按最低生活保障标准的1.5倍",
+    which holds 最低生活保障标准 too but is about another kind of family; asked about them, it answers."""
+    assert "1309元" in ask(index, "广州低保现在一个人一个月给多少钱")[0].text
+    assert "1963.5元" in ask(index, "广州低保边缘家庭的认定标准是每人每月多少")[0].text
 
 
 def test_按什么标准_asks_a_quantity(index):

@@ -39,8 +39,6 @@ MEASURES = {  # a quote answers a question about money, a share or an age only i
     "phone": re.compile(r"(?<!\d)(?:0\d{2,3}-?\d{7,8}|1[3-9]\d{9}|\d{5}|\d{7,8}|400-?\d{3}-?\d{4})(?!\d)"),
     "points": re.compile(r"\d+(?:\.\d+)?\s*分(?![之钟别类期配段级])"),
 }
-NEGATIONS = ("非",)  # a prefix that turns a word into its opposite: 非本市户籍, 非营利
-OTHER_KIND = ("边缘",)  # a suffix that names another kind: 低保边缘家庭 are not 低保 families
 NOTE_ONLY = re.compile(r"^[（(][^（）()]*[)）]。?$")
 ADDRESSEES = re.compile(r"^[^。！？!?]{6,}[:：]$")  # the list of recipients at the top of a notice
 FILE_NAME = re.compile(r"\.(?:xlsx?|docx?|pdf|wps|et|zip|rar)(?![A-Za-z])", re.I)  # "附件2 …招生计划.xls"
@@ -74,10 +72,19 @@ def holds(flat: str, key: str) -> bool:
     本市户籍, "低保边缘家庭" does not hold 低保."""
     start = flat.find(key)
     while start >= 0:
-        if (start == 0 or flat[start - 1] not in NEGATIONS) and not flat.startswith(OTHER_KIND, start + len(key)):
+        if (start == 0 or flat[start - 1] not in cues().negations) and \
+                not flat.startswith(cues().other_kinds, start + len(key)):
             return True
         start = flat.find(key, start + 1)
     return False
+
+
+def names_other_kind(terms, sentence: str, question: str) -> bool:
+    """The sentence names another kind of a key term that the question does not ("低保边缘家庭…" for a
+    question on 低保): it is about someone else, even where it also holds the term itself."""
+    flat, asked = fold(sentence), fold(question)
+    return any(any(fold(f) + k in flat for f in forms) and not any(fold(f) + k in asked for f in forms)
+               for forms, _ in terms for k in cues().other_kinds)
 
 
 def absent(terms: list[tuple[tuple[str, ...], float]], flat: str) -> list[tuple[tuple[str, ...], float]]:
@@ -193,7 +200,8 @@ def quote(chunk: Chunk, row: int, q: Query, terms, question_grams: frozenset[str
         before = sentences[i - 1] if i and len(sentence) < 20 else ""  # "(共118项)" under its heading
         context = covered(terms, f"{document} {title} {before} {sentence}")
         focus = len(grams(sentence) & question_grams) / max(1, len(grams(sentence)))  # fewer other words
-        value = 0.5 * own + 0.5 * context + 0.2 * focus + wants(q, sentence) + headed - 0.005 * i
+        value = 0.5 * own + 0.5 * context + 0.2 * focus + wants(q, sentence) + headed - 0.005 * i \
+            - 0.1 * names_other_kind(terms, sentence, q.text)
         scored.append((value - step * i, value, i))
     if not scored:
         return None
