@@ -702,6 +702,13 @@ def test_a_sentence_about_another_kind_is_not_preferred(index):
     assert "1963.5元" in ask(index, "广州低保边缘家庭的认定标准是每人每月多少")[0].text
 
 
+def test_a_long_task_row_answers_a_number_by_its_sentence(index):
+    """A task-table row described in sentences ("…预留30%的号源…") is read sentence by sentence: it does
+    not outscore, as one long text holding many of the words, the clause that states the rate asked."""
+    answer, _ = ask(index, "高血压属于一类门特，在指定的基层医院看统筹能报多少比例？")
+    assert "指定基层医疗机构85%" in answer.text
+
+
 def test_按什么标准_asks_a_quantity(index):
     """"补贴按什么标准发" asks the rate (按200元/人的标准), not the form to apply with."""
     from kspolicy.answer.query import asked

@@ -39,6 +39,7 @@ MEASURES = {  # a quote answers a question about money, a share or an age only i
     "phone": re.compile(r"(?<!\d)(?:0\d{2,3}-?\d{7,8}|1[3-9]\d{9}|\d{5}|\d{7,8}|400-?\d{3}-?\d{4})(?!\d)"),
     "points": re.compile(r"\d+(?:\.\d+)?\s*分(?![之钟别类期配段级])"),
 }
+LONG_ROW = 200  # characters of a row read sentence by sentence
 NOTE_ONLY = re.compile(r"^[（(][^（）()]*[)）]。?$")
 ADDRESSEES = re.compile(r"^[^。！？!?]{6,}[:：]$")  # the list of recipients at the top of a notice
 FILE_NAME = re.compile(r"\.(?:xlsx?|docx?|pdf|wps|et|zip|rar)(?![A-Za-z])", re.I)  # "附件2 …招生计划.xls"
@@ -167,7 +168,9 @@ def quote(chunk: Chunk, row: int, q: Query, terms, question_grams: frozenset[str
     subject: "“三支一扶”基层服务项目", "广州…失业保险") need not be repeated by the sentence, which must
     hold the rest (what is asked about it: "生活补贴…每月").
     """
-    if chunk.kind == "row":  # a table row answers a number; a list or a sentence is looked for in prose first
+    if chunk.kind == "row" and (len(chunk.text) <= LONG_ROW or q.asks != "number"):  # a table row answers a
+        # number, a list or a sentence is looked for in prose first; a long row (a task described in
+        # sentences) answers a number by the sentence that states it
         value = covered(terms, chunk.embed_text)
         penalty = 0.0 if q.asks == "number" else 0.15
         record = chunk.embed_text  # the unit may be in the header: "增幅(%)"
