@@ -12,6 +12,7 @@ import pytest
 from conftest import REAL_DEV
 
 from kspolicy.answer.compose import ask
+from kspolicy.models import Answer
 from kspolicy.evaluate import evaluate
 
 
@@ -693,6 +694,19 @@ def test_a_part_not_in_the_corpus_leaves_the_question_unanswered(index):
     assert answer.kind == "none" and answer.text.startswith("知识库中没有找到能回答“见习基地的食堂每天几点开饭”")
     assert "另一问的相关内容：" in answer.text and "广州市高校毕业生就业指导中心" in answer.text
     assert hits and hits[0].doc_id.startswith("guangzhou/")
+
+
+def test_a_part_the_other_part_answers_is_not_refused(index):
+    """"谁牵头？还有哪个单位一起负责": the responsibility of the first part names the partners too; a
+    sentence stating "每人每月1500元…最长为2年" answers "最多领多久" too, but not "创业大赛获奖能拿多少钱"."""
+    from kspolicy.answer.compose import answered_by
+
+    answer, _ = ask(index, "吴江一般公共预算收入增长那项是谁牵头？还有哪个单位一起负责？")
+    assert answer.kind == "responsibility" and "配合：税务局" in answer.text
+    rule = Answer("passage", "在基地入驻企业连续就业满1年的港澳青年，符合租住天河区人才公寓条件但未入住人才公寓的，"
+                             "在职期间可领取每人每月1500元住房补贴，补贴期限最长为2年。")
+    assert answered_by(index, "港澳青年住房补贴最多领多久", rule)
+    assert not answered_by(index, "港澳青年创业大赛获奖能拿多少钱", rule)
 
 
 def test_a_sentence_about_another_kind_is_not_preferred(index):

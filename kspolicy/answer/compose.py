@@ -30,7 +30,7 @@ from .fromfacts import (
     document_relevance,
     source,
 )
-from .passages import LISTS, Quote, absent, covered, lists_materials, quote, split_sentences
+from .passages import LISTS, Quote, absent, covered, lists_materials, quote, split_sentences, states_asked
 from .query import Query, abbreviations_in, analyse, asked, correct_typos, cues, expand_abbreviations
 from .search import Candidate, Index, Scored, score, to_hit
 
@@ -289,9 +289,9 @@ def ask(index: Index, question: str, k: int = 5, doc_id: str | None = None) -> t
         return ask_one(index, question, k, doc_id)
     answers = [ask_one(index, part, k, doc_id) for part in parts]
     given = [(a, h) for a, h in answers if a.kind != "none"]
-    if len(given) == 1:  # "…积分怎么算？买了房能加几分": one part is not in the corpus
-        missing = next(p for p, (a, _) in zip(parts, answers) if a.kind == "none")
-        return partly_found(missing, given[0][0]), given[0][1]
+    if len(given) == 1:  # "…积分怎么算？买了房能加几分": one part is not in the corpus, unless the other
+        missing = next(p for p, (a, _) in zip(parts, answers) if a.kind == "none")  # part's answer states it
+        return given[0] if answered_by(index, missing, given[0][0]) else (partly_found(missing, given[0][0]), given[0][1])
     if len(given) < 2 or given[0][0].text == given[1][0].text:
         whole = ask_one(index, question, k, doc_id)
         return whole if whole[0].kind != "none" or not given else given[0]
@@ -301,6 +301,19 @@ def ask(index: Index, question: str, k: int = 5, doc_id: str | None = None) -> t
     merged += [h for _, hs in given for h in hs if h.chunk_id not in {m.chunk_id for m in merged}]
     facts = tuple(f for a, _ in given for f in a.facts)
     return Answer(first.kind, text, facts, first.citation, first.clause_text), merged[:k]
+
+
+def answered_by(index: Index, part: str, answer: Answer) -> bool:
+    """The answer to one part of a question answers `part` too: a responsibility names lead and partners
+    ("谁牵头？还有哪个单位一起负责"); a quote states the kind of thing `part` asks for and holds its key
+    terms ("每月能领多少住房补贴？最多领多久": "每人每月1500元…最长为2年")."""
+    q = analyse(prepare(index, part), index.places, index.departments, index.cities, index.token_idf,
+                index.tokenizer.words)
+    if answer.kind == "responsibility":
+        return q.intent == "responsibility"
+    known = [(forms, w) for forms, w in key_terms(index, q) if forms[0] in index.token_idf]
+    return bool(q.asks or q.measure) and states_asked(q, answer.text) and \
+        covered(known, answer.text) >= 1 - index.thresholds.missing
 
 
 def partly_found(missing: str, found: Answer) -> Answer:
