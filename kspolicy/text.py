@@ -12,8 +12,8 @@ INNER_PUNCT = "，。、；：,;"
 
 # Clause markers, most specific first. Each captures the printed number.
 MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    # "附件 1", "附件", "附件2：任务分解表" (not the list "附件：1. …" at the end of the body)
-    ("attachment", re.compile(r"^附\s*件\s*([0-9０-９]*)\s*(?:[:：]\s*[^0-9０-９\s].{0,40})?$")),
+    # "附件 1", "附件", "附件2：任务分解表", "附表：各街道目标任务" (not the list "附件：1. …" at the end of the body)
+    ("attachment", re.compile(r"^附\s*[件表]\s*([0-9０-９]*)\s*(?:[:：]\s*(?![0-9０-９]{1,2}\s*[.．、])\S.{0,40})?$")),
     ("article", re.compile(rf"^第([{CN_NUM}0-9]+)条")),
     ("chapter", re.compile(rf"^第([{CN_NUM}0-9]+(?:章|部分|节))")),  # the unit is part of the label
     ("section", re.compile(rf"^([{CN_NUM}]+)\s*、")),

@@ -134,3 +134,40 @@ def test_a_first_is_lead_cue_inside_a_note_is_no_unit():
     roles = parse_note("（责任单位：市发改委、市商务局、市工信局，列第一位者为牵头单位）", load_vocabulary())
     assert roles.departments == ("市发改委", "市商务局", "市工信局")
     assert roles.lead == ("市发改委",) and roles.partners == ("市商务局", "市工信局")
+
+
+STREET_PLAN = """# 某区2026年就业工作要点
+
+某人社发〔2026〕5号
+
+一、稳定就业
+
+1. 全年新增城镇就业2.8万人，各街道目标任务见附表。（区人社局牵头，区统计局配合）
+
+二、保障措施
+
+各街道要对照附表分解任务。
+
+附表：2026年各街道就业工作主要目标任务
+
+| 街道 | 新增就业人数（人） | 城镇调查失业率（%） | 农村劳动力转移就业（人） |
+|---|---|---|---|
+| 东山街道 | 6200 | 4.5 | 300 |
+| 秣陵街道 | 5100 | 4.5 | 400 |
+| 麒麟街道 | 3100 | 4.5 | — |
+| 全区合计 | 14400 | 5.0 | 700 |
+"""
+
+
+def test_places_as_rows_are_known_by_their_cells_under_an_附表_heading(tmp_path):
+    """A header "街道" names no role the vocabulary knows; the cells (东山街道, 秣陵街道, 全区合计) name
+    places, so each row is a place and each value column an indicator with its unit. "附表：2026年…"
+    opens an attachment (its text starts with a year, not with a list number)."""
+    path = tmp_path / "street_plan.md"
+    path.write_text(STREET_PLAN, encoding="utf-8")
+    parsed = parse_file(path, path.stem, "x")
+    cells = {(t.scope, t.indicator, t.unit, t.value) for t in parsed.targets if t.source == "table"}
+    assert ("东山街道", "新增就业人数", "人", 6200) in cells and ("秣陵街道", "城镇调查失业率", "%", 4.5) in cells
+    assert ("麒麟街道", "农村劳动力转移就业", "人", None) in cells
+    assert {t.clause for t in parsed.targets if t.source == "table"} == {"附表"}
+    assert ("全市", "新增就业人数", "人", 14400) in cells  # the total row is the whole area's

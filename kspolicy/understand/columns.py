@@ -83,8 +83,18 @@ def column_roles(header: list[str], rows: list[list[str]], vocab: Vocabulary) ->
             role = "value"
         elif role is None and not squash(h) and i > 0 and roles and roles[-1] == "group":
             role = "task"
+        elif role in (None, "indicator") and names_places(cells, vocab):
+            role = "place"  # "东山街道 | 6200 | 4.5": districts as rows, whatever the header says ("街道")
         roles.append(role or "text")
     return promote_text_columns(roles)
+
+
+def names_places(cells: list[str], vocab: Vocabulary, share: float = 0.8) -> bool:
+    """Most cells are short names of districts, towns or streets ("东山街道", "武进区") or a total
+    ("全区合计"): the column names places."""
+    texts = [squash(c) for c in cells if not is_value(c)]
+    places = sum(len(t) <= 10 and (t.endswith(vocab.place_suffixes) or any(w in t for w in vocab.totals)) for t in texts)
+    return len(texts) >= 3 and places >= share * len(texts)
 
 
 def promote_text_columns(roles: list[str]) -> list[str]:

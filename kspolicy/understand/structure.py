@@ -187,9 +187,10 @@ def parse_clauses(paras: list[Para], doc_id: str, title: str) -> list[tuple[Clau
             current.paras.append(para)
             continue
         elif mk and mk[0] == "attachment":
-            number = mk[1]
-            prefix, id_prefix = f"附件{number} ", f"A{number}."
-            region = Region(f"A{number}", f"附件{number}", f"附件{number}", "attachment")
+            number, word = mk[1], "附表" if squash(text).startswith("附表") else "附件"  # as the document says
+            key = f"{'T' if word == '附表' else 'A'}{number}"
+            prefix, id_prefix = f"{word}{number} ", f"{key}."
+            region = Region(key, f"{word}{number}", f"{word}{number}", "attachment")
             regions.append(region)
             stack = [region]
             body_started = True
@@ -236,12 +237,12 @@ def parse_clauses(paras: list[Para], doc_id: str, title: str) -> list[tuple[Clau
 def child_label(base: str, parent: Region | None, kind: str, number: str) -> str:
     """Printed label of a new clause below `base` (五 + item 8 -> 五、8)."""
     if kind in ("chapter", "article"):
-        return (base + " " if base.startswith("附件") else "") + f"第{number}{'' if kind == 'chapter' else '条'}"
+        return (base + " " if base.startswith(("附件", "附表")) else "") + f"第{number}{'' if kind == 'chapter' else '条'}"
     own = {"section": number, "subsection": f"（{number}）", "item": number, "subitem": f"（{number}）"}[kind]
     if not base:
         return own
     if kind == "item" and parent is not None and parent.kind != "attachment" and not base.endswith("）"):
         return f"{base}、{own}"
     after_unit = base.endswith(("章", "部分", "节")) and base.startswith("第")  # 第一部分 一
-    sep = " " if after_unit or (base.startswith("附件") and parent is not None and parent.kind == "attachment") else ""
+    sep = " " if after_unit or (base.startswith(("附件", "附表")) and parent is not None and parent.kind == "attachment") else ""
     return f"{base}{sep}{own}"

@@ -98,7 +98,8 @@ def table_targets(table: Table, doc_id: str, city: str, vocab: Vocabulary, year:
             meaning = columns[i]
             if "place" in col:  # districts as rows, indicators as columns
                 indicator, unit = split_indicator(table.header[i])
-                meaning = ValueColumn(squash(row[col["place"]]) or "全市", meaning.year, meaning.kind)
+                place = squash(row[col["place"]])
+                meaning = ValueColumn("全市" if not place or place in vocab.totals else place, meaning.year, meaning.kind)
             else:
                 indicator, unit = split_indicator(row[col["indicator"]]) if "indicator" in col else ("", "")
             unit = squash(row[col["unit"]]) if "unit" in col and squash(row[col["unit"]]) else unit
