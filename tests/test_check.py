@@ -79,3 +79,25 @@ def test_district_columns_after_year_columns_are_the_latest_year_and_rates_are_n
     assert not [f for f in findings if f.kind == "sum"]
     wrong = findings_for(CITY_RENEWAL.replace("<td>70</td>", "<td>71</td>"), tmp_path / "again", embedder, "renewal.html")
     assert [f.message for f in wrong if f.kind == "sum"] == ["“改造城镇老旧小区”各区镇之和为 181，全市为 180"]
+
+
+TASKS_WITHOUT_TARGETS = """青山区关于促进青年就业创业的实施意见
+
+青山政办发〔2026〕8号
+
+一、主要措施
+
+1. 扩大见习规模。全年募集就业见习岗位2700个，见习补贴标准为每人每月1800元。（区人社局牵头，区财政局配合）
+
+附件：重点任务分工表
+
+序号\t重点任务\t牵头单位\t配合单位\t完成时限
+1\t扩大见习规模\t区人社局\t区财政局\t2026年12月底
+"""
+
+
+def test_a_task_row_that_states_no_target_disagrees_with_nothing(tmp_path, embedder):
+    """A task table with no target column (task, units, deadline) does not restate the body's numbers:
+    the body's targets are not reported as missing from the row."""
+    findings = findings_for(TASKS_WITHOUT_TARGETS, tmp_path, embedder)
+    assert not [f for f in findings if f.kind == "only_in"]

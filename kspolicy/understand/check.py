@@ -104,6 +104,8 @@ def body_attachment_findings(data: dict) -> list[Finding]:
             continue
         body, row = r["sources"][0], r["sources"][1]
         a, b = by_clause[(r["doc_id"], body)], by_clause[(r["doc_id"], row)]
+        if not a or not b:
+            continue  # a task row that states no target (only the task and its units) disagrees with nothing
         for mine, theirs, here, there in ((a, b, body, row), (b, a, row, body)):
             for t in mine:
                 if not any(similarity(t["indicator"], o["indicator"]) >= SAME and o["value"] == t["value"]
