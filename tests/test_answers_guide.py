@@ -68,12 +68,46 @@ TARGETS = """# 关于下达2025年全市就业工作目标任务的通知
 """
 
 
+OPINION = """# 青山区关于促进青年就业创业的实施意见
+
+青山政办发〔2026〕8号
+
+一、主要措施
+
+1. 发放一次性求职创业补贴。对困难家庭高校毕业生按每人1500元标准发放一次性求职创业补贴，申请截止时间为每年10月31日。
+
+附件：重点任务分工表
+
+| 序号 | 重点任务 | 牵头单位 | 配合单位 | 完成时限 |
+|---|---|---|---|---|
+| 1 | 发放一次性求职创业补贴 | 区人社局 | 区教育局、区财政局 | 2026年11月底 |
+"""
+
+STREETS = """# 青山区2026年就业工作要点
+
+青山人社发〔2026〕5号
+
+一、全年新增城镇就业2.8万人，各街道目标任务见附表。（区人社局牵头，区统计局配合）
+
+附表：2026年各街道就业工作主要目标任务
+
+| 街道 | 新增就业人数（人） | 农村劳动力转移就业（人） |
+|---|---|---|
+| 东山街道 | 6200 | 300 |
+| 秣陵街道 | 5100 | 400 |
+| 麒麟街道 | 3100 | — |
+| 全区合计 | 14400 | 700 |
+"""
+
+
 @pytest.fixture(scope="module")
 def index(tmp_path_factory, embedder):
     base = tmp_path_factory.mktemp("guide")
     corpus = make_corpus(base / "corpus", SEED, ROOT / "tests" / "fixtures" / "shapes" / "task_division.md")
     (corpus / "无锡市公共租赁住房申请办事指南.md").write_text(GUIDE, encoding="utf-8")
     (corpus / "常州市2025年就业工作目标任务.md").write_text(TARGETS, encoding="utf-8")
+    (corpus / "青山区青年就业创业实施意见.md").write_text(OPINION, encoding="utf-8")
+    (corpus / "青山区2026年就业工作要点.md").write_text(STREETS, encoding="utf-8")
     build(corpus, base / "index", embedder)
     return load_index(base / "index", embedder=embedder)
 
@@ -196,3 +230,16 @@ def test_a_form_two_kinds_share_names_both():
     from kspolicy.answer.evidence import other_kind
     assert not other_kind("孩子想读天河公办初中，租赁备案证明有啥要求", "申请入读天河区公办中学，须提供…；小学招生…")
     assert other_kind("孩子想读天河公办初中，租赁备案证明有啥要求", "小学招生，须提供…")
+
+
+def test_an_applicants_deadline_is_not_a_tasks_完成时限(index):
+    """"申请截止到什么时候" is answered by the rule (每年10月31日); "这项工作什么时候前完成" by the task
+    table's 完成时限 (2026年11月底)."""
+    assert "每年10月31日" in ask(index, "一次性求职创业补贴申请截止到什么时候？")[0].text
+    assert "2026年11月底" in ask(index, "发放一次性求职创业补贴这项工作什么时候前完成？")[0].text
+
+
+def test_a_street_asked_is_answered_from_its_row(index):
+    """Streets as rows under a "街道" header: the street's own value, and "—" as not assigned."""
+    assert "6200" in ask(index, "东山街道今年新增就业要完成多少人？")[0].text
+    assert "未划分" in ask(index, "麒麟街道农村劳动力转移就业目标是多少？")[0].text

@@ -191,7 +191,8 @@ def by_facts(index: Index, q: Query, scored: Scored):
         return found
     if q.intent == "responsibility" or (q.intent == "department_tasks" and not q.departments):
         return answer_responsibility(index, q, scored)
-    if q.asks == "time":  # "这项工作什么时候之前完成": a task's 完成时限
+    if q.asks == "time" and any(w in q.text for w in cues().completion):  # "这项工作什么时候之前完成": a
+        # task's 完成时限 (not "申请截止到什么时候", which a sentence of the rules answers)
         return answer_deadline(index, q, scored)
     return None
 

@@ -56,6 +56,7 @@ class Cues:
     colloquial: dict[str, tuple[str, ...]]  # everyday word -> the official words documents use
     spoken: dict[str, str]  # spoken form -> written form ("啥" -> "什么")
     later: tuple[str, ...]
+    completion: tuple[str, ...]  # "…什么时候前完成": a task's 完成时限 is asked
     continuing: tuple[str, ...]
     particles: tuple[str, ...]
     span: tuple[str, ...]  # "几号到几号": a span of dates is asked for
