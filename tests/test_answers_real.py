@@ -723,6 +723,13 @@ def test_a_long_task_row_answers_a_number_by_its_sentence(index):
     assert "指定基层医疗机构85%" in answer.text
 
 
+def test_a_short_clause_retrieval_ranks_low_is_still_read(index):
+    """"（一）在校学生：个人缴费标准为每人413元" is a short clause that retrieval ranks 15th among the
+    notice's longer clauses about students: the sentences of the first 16 chunks are read."""
+    answer, _ = ask(index, "孩子在广州读初中，2026年度城乡居民医保按在校学生身份参保的话，个人要交多少钱？")
+    assert "413元" in answer.text
+
+
 def test_按什么标准_asks_a_quantity(index):
     """"补贴按什么标准发" asks the rate (按200元/人的标准), not the form to apply with."""
     from kspolicy.answer.query import asked

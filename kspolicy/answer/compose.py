@@ -34,7 +34,7 @@ from .passages import LISTS, Quote, absent, covered, lists_materials, quote, spl
 from .query import Query, abbreviations_in, analyse, asked, correct_typos, cues, expand_abbreviations
 from .search import Candidate, Index, Scored, score, to_hit
 
-PASSAGES = 12  # retrieved chunks whose sentences are read for a quote
+PASSAGES = 16  # retrieved chunks whose sentences are read for a quote (12 missed a short clause ranked 15th)
 ROWS_PER_TABLE = 3  # supporting hits from one table at most (a table's rows crowd out the clauses)
 MAX_QUESTION = 500  # characters of a question that are read
 ASKING = re.compile(r"谁|多少|几|哪|什么|吗|呢|是否|怎么|如何|何时|多久|多大")
