@@ -76,6 +76,12 @@ OPINION = """# 青山区关于促进青年就业创业的实施意见
 
 1. 发放一次性求职创业补贴。对困难家庭高校毕业生按每人1500元标准发放一次性求职创业补贴，申请截止时间为每年10月31日。
 
+2. 有下列情形之一的，不予发放一次性求职创业补贴：
+
+（1）已享受同类求职补贴的；
+
+（2）提供虚假申请材料的。
+
 附件：重点任务分工表
 
 | 序号 | 重点任务 | 牵头单位 | 配合单位 | 完成时限 |
@@ -243,3 +249,10 @@ def test_a_street_asked_is_answered_from_its_row(index):
     """Streets as rows under a "街道" header: the street's own value, and "—" as not assigned."""
     assert "6200" in ask(index, "东山街道今年新增就业要完成多少人？")[0].text
     assert "未划分" in ask(index, "麒麟街道农村劳动力转移就业目标是多少？")[0].text
+
+
+def test_a_yes_no_question_answered_by_an_item_gets_its_lead_in(index):
+    """"已经领过…还能领吗" is answered by an item ("（1）已享受同类求职补贴的；") that says nothing alone:
+    the sentence announcing the items ("有下列情形之一的，不予发放…：") is quoted with it."""
+    answer, _ = ask(index, "已经享受过同类求职补贴的，还能领一次性求职创业补贴吗？")
+    assert "不予发放一次性求职创业补贴：（1）已享受同类求职补贴的" in answer.text

@@ -223,6 +223,9 @@ def quote(chunk: Chunk, row: int, q: Query, terms, question_grams: frozenset[str
     if picked[0] > 0 and sentences[picked[0]].startswith(cues().continuing):
         picked = [picked[0] - 1, *picked]  # "…等待期3个月；其中，…": "其中" refers to the sentence before
     text = "".join(sentences[j] for j in picked)
+    lead_in = path[-2] if len(path) >= 2 else ""
+    if is_yes_no(q.text) and ITEM.match(text) and lead_in.endswith(("：", ":")) and not lead_in.endswith("…"):
+        text = f"{lead_in.strip()}{text}"  # "有下列情形之一的，不予发放租房补贴：（二）已享受…的；" says no
     return Quote(row, text, best, covered(terms, f"{document} {title} {text}"), states_asked(q, text))
 
 
