@@ -167,3 +167,43 @@ def test_city_of_joint_issuers_run_together():
     from kspolicy.understand.aliases import city_of
     assert city_of("苏州市财政局苏州市科学技术局", "") == "苏州"  # not "局苏州"
     assert city_of("苏州市吴江区人民政府", "") == "吴江区"
+
+
+def test_a_document_number_set_in_title_type_is_no_part_of_the_title():
+    """A PDF sets the issuer, the 文号 and the title in large type on three lines: the title lines join,
+    the issuer and the 文号 stay lines of their own (the 文号 read is "江宁政规〔2026〕3号")."""
+    from kspolicy.models import Line
+    from kspolicy.read.repair import join_lines
+
+    lines = [Line("南京市江宁区人民政府", 1, full=False, title=True), Line("江宁政规〔2026〕3号", 1, full=False, title=True),
+             Line("南京市江宁区青年人才", 1, gap_before=True, full=False, title=True),
+             Line("租房补贴暂行办法", 1, full=False, title=True)]
+    assert [p.text for p in join_lines(lines)] == ["南京市江宁区人民政府", "江宁政规〔2026〕3号", "南京市江宁区青年人才租房补贴暂行办法"]
+
+
+def test_issuer_above_the_number_and_a_signature_before_the_attachment():
+    """The issuer set above the 文号 is the issuer; the signature (unit and date) closes the body, before
+    the attachment's table, not at the document's end."""
+    from kspolicy.models import Para
+    from kspolicy.understand.structure import read_meta
+
+    rows = [Para(f"{n}\t任务{n}\t区人社局\t区财政局\t2026年12月底", table=True) for n in range(1, 15)]
+    paras = [Para("南京市江宁区人民政府办公室"), Para("江宁政办发〔2026〕8号"),
+             Para("南京市江宁区人民政府办公室关于进一步促进青年就业创业的实施意见"), Para("一、总体要求"),
+             Para("本意见自2026年3月1日起施行。"), Para("附件：重点任务分工表"), Para("南京市江宁区人民政府办公室"),
+             Para("2026年2月10日"), Para("附件"), Para("重点任务分工表"),
+             Para("序号\t重点任务\t牵头单位\t配合单位\t完成时限", table=True), *rows]
+    meta = read_meta(paras, "x")
+    assert (meta.doc_number, meta.issuer, meta.date) == ("江宁政办发〔2026〕8号", "南京市江宁区人民政府办公室", "2026-02-10")
+
+
+def test_the_sentence_before_the_signing_units_is_no_issuer():
+    """A PDF line that runs the notice's last sentence into the signing units: the issuer is the units."""
+    from kspolicy.models import Para
+    from kspolicy.understand.structure import read_meta
+
+    paras = [Para("常人社规〔2025〕2号"), Para("关于印发《常州市青年人才安居补贴实施细则》的通知"),
+             Para("现将《常州市青年人才安居补贴实施细则》印发给你们，请认真贯彻执行。常州市人力资源和社会保障局常州市财政局"),
+             Para("2025年2月10日"), Para("第一条 为吸引青年人才，制定本细则。")]
+    meta = read_meta(paras, "x")
+    assert (meta.issuer, meta.date) == ("常州市人力资源和社会保障局常州市财政局", "2025-02-10")

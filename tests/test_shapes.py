@@ -171,3 +171,12 @@ def test_places_as_rows_are_known_by_their_cells_under_an_附表_heading(tmp_pat
     assert ("麒麟街道", "农村劳动力转移就业", "人", None) in cells
     assert {t.clause for t in parsed.targets if t.source == "table"} == {"附表"}
     assert ("全市", "新增就业人数", "人", 14400) in cells  # the total row is the whole area's
+
+
+def test_a_unit_named_with_its_alias_is_the_unit():
+    """"区住房和城乡建设局（以下简称区住建局）负责…": the unit is 区住房和城乡建设局, not the name with its note."""
+    from kspolicy.understand.roles import prose_roles
+    from kspolicy.understand.vocab import load_vocabulary
+
+    roles, task = prose_roles("区住房和城乡建设局（以下简称区住建局）负责核查申请人的住房情况。", load_vocabulary())
+    assert roles.departments == ("区住房和城乡建设局",) and task.startswith("核查申请人")

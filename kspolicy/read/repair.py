@@ -67,8 +67,9 @@ def should_join(a: Line, b: Line, next_row: int | None = None) -> bool:
     """
     if a.table or b.table or a.paragraph:
         return False
-    if a.title or b.title:  # a title set over two lines is one title
-        return a.title and b.title and not b.gap_before
+    if a.title or b.title:  # a title set over two lines is one title; a 文号 or a date in the same large
+        # type below the issuer's name is none of it ("南京市江宁区人民政府" / "江宁政规〔2026〕3号")
+        return a.title and b.title and not b.gap_before and not is_standalone(a.text) and not is_standalone(b.text)
     if is_tabular(a.text) or is_tabular(b.text):
         return bool(a.full)
     if marker(b.text) or BLOCK_OPENER.match(b.text) or is_standalone(a.text) or is_standalone(b.text):

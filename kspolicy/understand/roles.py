@@ -222,7 +222,8 @@ def prose_roles(sentence: str, vocab: Vocabulary) -> tuple[Roles, str] | None:
     "…，具体由市发改委牵头负责"; None for other sentences."""
     patterns = _patterns(vocab)
     sentence = patterns["after_step"].sub("", squash(sentence).strip("。；;"))  # "复核后X将…": X is the subject
-    office = patterns["office"].match(ALIAS_NOTE.sub("", sentence))
+    sentence = ALIAS_NOTE.sub("", sentence)  # "区住房和城乡建设局（以下简称区住建局）负责…": the unit without its alias
+    office = patterns["office"].match(sentence)
     if office and not any(office.group("task") in words for words in vocab.note.values()):
         return Roles(tuple(split_units(office.group("units"), vocab))), office.group("task")
     by = patterns["by"].search(sentence)

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..models import Clause, Para
+from .roles import is_unit
 from .vocab import load_vocabulary
 from ..text import (
     DATE,
@@ -73,10 +74,19 @@ def read_meta(paras: list[Para], fallback_title: str, hints: dict[str, str] | No
     issuer = next((squash(t)[:-2] for t in head[:3] if squash(t).endswith("文件")), "")
     if not issuer:
         dated = next((i for i, t in enumerate(head) if DATE.fullmatch(squash(t))), None)
-        issuer = squash(head[dated - 1]) if dated else ""
+        issuer = re.split(r"[。；！？]", squash(head[dated - 1]))[-1] if dated else ""  # the units above the date
+    if not issuer:  # "南京市江宁区人民政府" set above "江宁政规〔2026〕3号"
+        numbered = next((i for i, t in enumerate(head) if DOC_NUMBER.search(t) and len(squash(t)) <= 25), None)
+        issuer = squash(head[numbered - 1]) if numbered and is_unit(head[numbered - 1], load_vocabulary()) else ""
     date = next((iso_date(t) for t in head if DATE.fullmatch(squash(t))), "")
-    if not date or not issuer:  # signed at the end: "南通市人民政府 / 2023年11月20日", or both on one line
-        signed_issuer, signed_date = signature([p.text for p in paras[-12:] if not p.table])
+    if not date or not issuer:  # signed at the end of the body (before an attachment) or of the document:
+        # "南通市人民政府 / 2023年11月20日", or both on one line
+        ends = [i for i, p in enumerate(paras) if i > len(head) and not p.table and
+                (m := marker(p.text)) and m[0] == "attachment"] + [len(paras)]
+        for end in ends:
+            signed_issuer, signed_date = signature([p.text for p in paras[max(0, end - 12):end] if not p.table])
+            if signed_date:
+                break
         issuer, date = issuer or signed_issuer, date or signed_date
     number = next((normalize_doc_number(t) for t in head if DOC_NUMBER.search(t) and len(squash(t)) <= 25
                    and not REFERENCE.search(t)), "")
@@ -100,7 +110,7 @@ def signature(tail: list[str]) -> tuple[str, str]:
         m = DATE.search(flat)
         if not m or len(flat) > 40 or not flat.endswith(("日", "日印发", "日发布")) and not DATE.fullmatch(flat):
             continue
-        before = flat[:m.start()].strip()
+        before = re.split(r"[。；！？]", flat[:m.start()])[-1].strip()  # not the sentence the signature follows
         if before and ISSUER_LIKE.search(before):
             return before, iso_date(flat)
         above = squash(tail[i - 1]) if i else ""
