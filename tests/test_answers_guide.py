@@ -185,6 +185,12 @@ def test_a_period_of_validity_is_the_documents_own():
     assert read_validity("三、居住证有效期为1年，期满前30日内申请签注。", "2025-04-15").expires == ""
     assert read_validity("本办法自印发之日起施行，有效期5年。", "2019-06-01").expires == "2024-05-31"
     assert read_validity("本方案自印发之日起实施。有效期3年。", "2024-12-01").expires == "2027-11-30"
+    about = read_validity("答：《江宁区灵活就业人员社会保险补贴实施细则》自2026年4月1日起施行，有效期至2030年3月31日。",
+                          "2026-03-18", "江宁区灵活就业人员社会保险补贴政策问答")
+    assert (about.effective, about.expires) == ("", "")  # a page of questions about another document
+    own = read_validity("《江宁区灵活就业人员社会保险补贴实施细则》自2026年4月1日起施行。", "2026-03-18",
+                        "江宁区灵活就业人员社会保险补贴实施细则")
+    assert own.effective == "2026-04-01"
 
 
 def test_a_district_named_must_be_in_the_quotes_context(index):

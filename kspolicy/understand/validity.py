@@ -29,17 +29,20 @@ class Validity:
     repeals: tuple[str, ...]  # 《标题》（文号） as printed
 
 
-def read_validity(text: str, issued: str) -> Validity:
-    """Validity stated anywhere in `text`; `issued` (ISO) stands in for "自印发之日起"."""
+def read_validity(text: str, issued: str, title: str = "") -> Validity:
+    """Validity stated anywhere in `text`; `issued` (ISO) stands in for "自印发之日起". A sentence about
+    another document ("《…实施细则》自2026年4月1日起施行" on a page of questions about it) is not read."""
     flat = squash(text)
+    selves = tuple(f"本{k}" for k in (*load_vocabulary().document_kinds, "文件", "政策"))  # "本办法…有效期5年"
+    sentences = [s for s in re.split(r"[。；;]", flat)
+                 if any(w in s for w in selves) or not about_another(s, squash(title))]
     effective = ""
-    m = EFFECTIVE.search(flat)
+    m = EFFECTIVE.search("。".join(sentences))
     if m:
         effective = iso_date(m.group("date")) or issued
     expires = ""
-    kinds = load_vocabulary().document_kinds  # "本办法…有效期5年": the document's own period
-    own = "。".join(s for s in re.split(r"[。；;]", flat) if EFFECTIVE.search(s) or s.lstrip("，, ").startswith("有效期")
-                   or any(f"本{k}" in s for k in (*kinds, "文件", "政策")))
+    own = "。".join(s for s in sentences if EFFECTIVE.search(s) or s.lstrip("，, ").startswith("有效期")
+                   or any(w in s for w in selves))  # the document's own period
     until = VALID_UNTIL.search(own)  # the document's own period, not "居住证有效期为1年" of a Q&A page
     if until:
         expires = iso_date(until.group("date"))
@@ -76,3 +79,10 @@ def names(reference: str, doc_number: str, title: str) -> bool:
         return number == doc_number
     printed = re.search(r"《([^《》]+)》", reference)
     return bool(printed) and squash(printed.group(1)) == squash(title)
+
+
+def about_another(sentence: str, title: str) -> bool:
+    """The sentence names a document in 《》 that is not this one (`title`) before its 施行 or 有效期."""
+    stated = [m.start() for m in (EFFECTIVE.search(sentence), re.search("有效期", sentence)) if m]
+    named = re.findall(r"《([^《》]{2,80})》", sentence[:min(stated)] if stated else "")
+    return bool(named) and bool(title) and not any(n in title or title in n for n in named)
