@@ -730,6 +730,13 @@ def test_a_short_clause_retrieval_ranks_low_is_still_read(index):
     assert "413元" in answer.text
 
 
+def test_the_clause_quoted_is_a_hit_whatever_the_quoted_phrase(index):
+    """"“赢在广州”…二等奖…多少钱" is answered from a clause whose heading, not its text, names 赢在广州:
+    the quoted phrase narrows the other hits, never the clause the answer quotes (it is the first hit)."""
+    answer, hits = ask(index, "“赢在广州”创业大赛拿了二等奖，优秀创业项目资助有多少钱？")
+    assert "二等奖15万元" in answer.text and "二等奖15万元" in hits[0].text
+
+
 def test_按什么标准_asks_a_quantity(index):
     """"补贴按什么标准发" asks the rate (按200元/人的标准), not the form to apply with."""
     from kspolicy.answer.query import asked

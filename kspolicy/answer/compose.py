@@ -429,26 +429,25 @@ def ask_one(index: Index, question: str, k: int = 5, doc_id: str | None = None) 
     if choice == "none":
         about = answer_document(index, q, about_doc) if q.about_document and about_doc else None
         if about:  # "这个办法有效期几年": the document's own metadata answers it
-            return answer_with_citation(index, about[0], about[1], hits, scored, doc_id, question, k)
+            return answer_with_citation(index, about[0], about[1], hits, scored, doc_id, k)
         return none_answer(asked), hits
     answer, rows = o.facts if choice == "facts" else (answer_passage(index, o.quote), [o.quote.row, *o.quote.items])
     if q.about_document and about_doc:  # "这个方案是什么时候、由谁印发的": its metadata first
         about = answer_document(index, q, about_doc)
         if about and only_about_document(index, key_terms(index, q), about_doc):  # the metadata is the answer
-            return answer_with_citation(index, about[0], about[1], hits, scored, doc_id, question, k)
+            return answer_with_citation(index, about[0], about[1], hits, scored, doc_id, k)
         if about:
             answer = Answer(answer.kind, f"{about[0].text}{answer.text}", answer.facts, answer.citation, answer.clause_text)
-    return answer_with_citation(index, answer, rows, hits, scored, doc_id, question, k)
+    return answer_with_citation(index, answer, rows, hits, scored, doc_id, k)
 
 
 def answer_with_citation(index: Index, answer: Answer, rows: list[int], hits: list[Hit], scored: Scored,
-                         doc_id: str | None, question: str, k: int) -> tuple[Answer, list[Hit]]:
-    """The chunks the answer rests on come first among the hits; the answer cites the first."""
-    phrases = [fold(p) for p in index.quoted(question)]
+                         doc_id: str | None, k: int) -> tuple[Answer, list[Hit]]:
+    """The chunks the answer rests on come first among the hits (a quoted phrase that filters the other
+    hits may be in their clause's heading or document, not in them); the answer cites the first."""
     top = max((h.score for h in hits), default=0.0)  # what the answer rests on ranks first: its score is the top one
     rows = [i for i in rows if not doc_id or index.chunks[i].doc_id == doc_id]
-    held = "".join(index.folded[i] for i in rows)  # a quoted phrase may be in the clause, not in each of its items
-    lead = [to_hit(index, i, max(scored.score(i), top)) for i in rows if all(p in held for p in phrases)]
+    lead = [to_hit(index, i, max(scored.score(i), top)) for i in rows]
     merged = list({h.chunk_id: h for h in [*lead, *hits]}.values())[:k]
     if not answer.citation and merged:
         answer = Answer(answer.kind, answer.text, answer.facts, merged[0].citation, merged[0].text)
