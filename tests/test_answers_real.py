@@ -737,6 +737,13 @@ def test_the_clause_quoted_is_a_hit_whatever_the_quoted_phrase(index):
     assert "二等奖15万元" in answer.text and "二等奖15万元" in hits[0].text
 
 
+def test_a_time_bounded_by_another_period_answers_how_long(index):
+    """"转租最长能签多久" is answered by "转租期限不能超过承租人剩余租赁期限": a time limit without a date
+    (cues.toml time_limits)."""
+    answer, _ = ask(index, "房东同意我把租的房子转租出去，转租合同最长能签多久？")
+    assert "剩余租赁期限" in answer.text
+
+
 def test_按什么标准_asks_a_quantity(index):
     """"补贴按什么标准发" asks the rate (按200元/人的标准), not the form to apply with."""
     from kspolicy.answer.query import asked

@@ -164,7 +164,8 @@ def judge(q: Query, evidence: Evidence, limits: Thresholds) -> bool:
     """Whether the evidence supports quoting an answer."""
     if not any(is_cjk(ch) for ch in q.text):
         return evidence.dense >= limits.dense
-    if q.asks == "time" and not (DATE.search(evidence.quote) or CN_PERIOD.search(evidence.quote)):
+    if q.asks == "time" and not (DATE.search(evidence.quote) or CN_PERIOD.search(evidence.quote)
+                                 or any(w in evidence.quote for w in cues().time_limits)):
         return False  # "什么时候截止" is not answered by a sentence naming no date, period or time limit
     if (q.asks == "number" or q.measure in ("material", "date") or (q.measure == "money" and not q.asks)) \
             and not evidence.states:

@@ -59,6 +59,7 @@ class Cues:
     completion: tuple[str, ...]  # "…什么时候前完成": a task's 完成时限 is asked
     continuing: tuple[str, ...]
     particles: tuple[str, ...]
+    time_limits: tuple[str, ...]  # "剩余租赁期限": words that bound a time without a date
     span: tuple[str, ...]  # "几号到几号": a span of dates is asked for
     start: tuple[str, ...]  # "从哪天开始": the day something starts is asked for
     yes_no: tuple[str, ...]  # "是否", "要不要": a yes-or-no question
