@@ -744,6 +744,12 @@ def test_a_time_bounded_by_another_period_answers_how_long(index):
     assert "剩余租赁期限" in answer.text
 
 
+def test_lower_is_written_低于(index):
+    """"比原来工资低，有人给补吗" is answered by "生育津贴低于职工原工资标准的，用人单位…予以补足"
+    (低 = 低于, cues.toml [colloquial])."""
+    assert "予以补足" in ask(index, "生育津贴要是比原来工资低，有人给补吗？")[0].text
+
+
 def test_按什么标准_asks_a_quantity(index):
     """"补贴按什么标准发" asks the rate (按200元/人的标准), not the form to apply with."""
     from kspolicy.answer.query import asked
