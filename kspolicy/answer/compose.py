@@ -37,7 +37,7 @@ from .search import Candidate, Index, Scored, score, to_hit
 PASSAGES = 16  # retrieved chunks whose sentences are read for a quote (12 missed a short clause ranked 15th)
 ROWS_PER_TABLE = 3  # supporting hits from one table at most (a table's rows crowd out the clauses)
 MAX_QUESTION = 500  # characters of a question that are read
-ASKING = re.compile(r"谁|多少|几|哪|什么|吗|呢|是否|怎么|如何|何时|多久|多大")
+ASKING = re.compile(r"谁|多少|几|哪|什么|吗|呢|是否|怎么|如何|何时|多久|多大|还是")
 FULL_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 EACH = re.compile(r"(?P<a>[\u4e00-\u9fff]{2,6})[和与](?P<b>[\u4e00-\u9fff]{2,6}?)(?:分别|各自)")
 PREVIEW = 0.2  # how much less an introduction's sentence answers a question of detail than the body's
