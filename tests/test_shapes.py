@@ -180,3 +180,12 @@ def test_a_unit_named_with_its_alias_is_the_unit():
 
     roles, task = prose_roles("区住房和城乡建设局（以下简称区住建局）负责核查申请人的住房情况。", load_vocabulary())
     assert roles.departments == ("区住房和城乡建设局",) and task.startswith("核查申请人")
+
+
+def test_a_duty_whose_subject_is_followed_by_its_start_date():
+    """"区残联自接收到初审意见之日起，应在3个工作日内完成审核": 区残联 reviews, within 3 working days."""
+    from kspolicy.understand.roles import prose_roles
+    from kspolicy.understand.vocab import load_vocabulary
+
+    roles, task = prose_roles("区残联自接收到初审意见之日起，应在3个工作日内完成审核。", load_vocabulary())
+    assert roles.departments == ("区残联",) and roles.deadline == "3个工作日内" and task.endswith("完成审核")

@@ -58,9 +58,10 @@ def _patterns(vocab: Vocabulary) -> dict[str, re.Pattern[str]]:
                            rf"(?:[，,；;、]\s*(?P<partners>[^（）()，,；;]{{2,80}}?)"
                            rf"(?:{vocab.alternation(vocab.note_partner)}))?[)）]"),
         "level_tail": re.compile(rf"^(?:{vocab.alternation(vocab.levels)})$"),
-        # "X负责…", "X是…，负责…", "X应当…", "X会同Y…", "X等部门按照各自职责，协同做好…", "由X对…进行审核"
+        # "X负责…", "X是…，负责…", "X应当…", "X会同Y…", "X等部门按照各自职责，协同做好…", "由X对…进行审核",
+        # "X自接收到初审意见之日起，应在3个工作日内完成审核"
         "subject": re.compile(rf"^(?P<by>由)?(?P<units>{units})(?(by)(?!主要|领导|负责人|分管|人员|干部|工作人员|有关|相关))"
-                              rf"(?:是[^，。；]{{0,40}}，|按照[^，。；]{{0,12}}，)?(?P<modal>{modal}*)"
+                              rf"(?:是[^，。；]{{0,40}}，|按照[^，。；]{{0,12}}，|自[^，。；]{{2,30}}之日起[，,]?)?(?P<modal>{modal}*)"
                               rf"(?:{tail}|(?(by)|(?!)))(?P<task>.{{4,}})$"),
         "by": re.compile(rf"(?:具体)?由(?P<units>{units})(?P<verb>牵头负责|负责|牵头)$"),
         "unit": re.compile(rf"^{unit}$"),
