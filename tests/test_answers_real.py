@@ -750,6 +750,12 @@ def test_lower_is_written_低于(index):
     assert "予以补足" in ask(index, "生育津贴要是比原来工资低，有人给补吗？")[0].text
 
 
+def test_a_city_named_beside_a_district_is_no_topic_word(index):
+    """"苏州市给吴江定的…增速目标": 苏州市 is a name like 吴江, not part of the indicator asked."""
+    answer, _ = ask(index, "苏州市给吴江定的2018年地区生产总值增速目标是多少？")
+    assert answer.kind == "target" and "7.5左右" in answer.text
+
+
 def test_按什么标准_asks_a_quantity(index):
     """"补贴按什么标准发" asks the rate (按200元/人的标准), not the form to apply with."""
     from kspolicy.answer.query import asked

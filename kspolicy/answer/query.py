@@ -316,6 +316,8 @@ def analyse(text: str, places: Aliases, departments: Aliases, cities: tuple[str,
     c = cues()
     extreme = "max" if any(w in text for w in c.most) else "min" if any(w in text for w in c.least) else ""
     rest = CITY_LEVEL.sub(" ", YEAR.sub(" ", rest))
+    for city in named_cities:  # "苏州市给吴江定的…目标": a city named is a name, not the topic
+        rest = re.sub(f"{re.escape(city.rstrip('市区县'))}[市区县]?", " ", rest)
     for word in (*c.most, *c.least):
         rest = rest.replace(word, " ")
     names = {form: "Ｐ" for d in districts for form in places.get(d, [d])}
