@@ -756,6 +756,12 @@ def test_a_city_named_beside_a_district_is_no_topic_word(index):
     assert answer.kind == "target" and "7.5左右" in answer.text
 
 
+def test_a_count_in_the_question_is_no_unknown_word(index):
+    """"交了二十多年": 二十多年 is a count the corpus never has, not an unknown thing the corpus does not cover."""
+    answer, _ = ask(index, "我社保交了二十多年，失业金最多能领几个月？")
+    assert "二十四个月" in answer.text
+
+
 def test_按什么标准_asks_a_quantity(index):
     """"补贴按什么标准发" asks the rate (按200元/人的标准), not the form to apply with."""
     from kspolicy.answer.query import asked

@@ -46,6 +46,7 @@ ATTACHMENT = re.compile(r"附件\s*([一二三四五六七八九\d]+)")  # "附�
 HOW = re.compile(r"(?:怎么|如何|怎样)(?:才能|才可以|去|来)?([\u4e00-\u9fff]{2,6})")  # "怎么挂失": what is asked how to do
 RRF_K = 10  # reciprocal-rank fusion of the hits' retrieval and quote ranks
 UNKNOWN_WORD = 4  # a word this long that the corpus never has names something it does not cover
+COUNTED = re.compile(r"^[零一二两三四五六七八九十百千万几多半]+[个多余]?[年月天日周岁人次]?$")  # "二十多年": a count, no thing
 
 
 def best_quote(index: Index, q: Query, scored: Scored, terms) -> tuple[Quote | None, tuple[int, ...]]:
@@ -239,8 +240,8 @@ def options(index: Index, q: Query, scored: Scored) -> Options:
         answer, rows = result  # facts answer only a question their own text covers (names aside)
         stated = covered(topic, answer.text + " " + " ".join(index.chunks[i].embed_text for i in rows[:8]))
     evidence = Evidence.of(index, q, found, scored, terms)
-    unknown = tuple(t for t in index.tokenizer.tokens(q.content) if len(t) >= UNKNOWN_WORD
-                    and all(map(is_cjk, t)) and t not in index.token_idf and not in_parts(t, fold(evidence.text)))
+    unknown = tuple(t for t in index.tokenizer.tokens(q.content) if len(t) >= UNKNOWN_WORD and all(map(is_cjk, t))
+                    and not COUNTED.match(t) and t not in index.token_idf and not in_parts(t, fold(evidence.text)))
     return Options(result, stated, found, evidence, unknown + unknown_action(index, q.text), read)
 
 
