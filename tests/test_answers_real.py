@@ -762,6 +762,17 @@ def test_a_count_in_the_question_is_no_unknown_word(index):
     assert "二十四个月" in answer.text
 
 
+def test_a_question_for_a_unit_needs_a_quote_naming_one(index):
+    """"由哪家初核" asks a unit: "1.《…申报表》；" names none and is no answer; 区残联 (a unit the documents
+    name) and 广州市高校毕业生就业指导中心 (a name ending as units do) are units."""
+    from kspolicy.answer.compose import names_unit
+
+    assert not names_unit(index, "1.《广州市就业见习示范基地申报表》；") and not names_unit(index, "按规定办理")
+    assert names_unit(index, "报送区残联审核") and names_unit(index, "初核机构：广州市高校毕业生就业指导中心")
+    answer, _ = ask(index, "我们公司想申报广州市的就业见习基地，材料交上去以后先由哪家初核？")
+    assert "申报表" not in answer.text
+
+
 def test_按什么标准_asks_a_quantity(index):
     """"补贴按什么标准发" asks the rate (按200元/人的标准), not the form to apply with."""
     from kspolicy.answer.query import asked

@@ -125,6 +125,9 @@ def test_a_question_that_asks_two_things():
     assert split_question("如果是外地户籍，需要哪些材料") == ["如果是外地户籍，需要哪些材料"]
     assert split_question("高企目标是多少，科技型中小企业是多少") == ["高企目标是多少，科技型中小企业是多少"]
     assert len(split_question("学位补贴是发给家长还是给学校？什么时候发？")) == 2  # "A还是B" asks too
+    assert split_question("申报见习基地，先由哪家初核，再由哪家复核") == [  # who does each step
+        "申报见习基地，先由哪家初核", "申报见习基地，再由哪家复核"]
+    assert split_question("这项任务谁牵头，谁配合") == ["这项任务谁牵头，谁配合"]  # roles: one responsibility
     assert split_question("灵活就业交养老保险，什么时候开始交，每月交多少") == [  # the first clause is the subject
         "灵活就业交养老保险，什么时候开始交", "灵活就业交养老保险，每月交多少"]
 

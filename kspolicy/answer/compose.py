@@ -37,6 +37,8 @@ from .search import Candidate, Index, Scored, score, to_hit
 PASSAGES = 16  # retrieved chunks whose sentences are read for a quote (12 missed a short clause ranked 15th)
 ROWS_PER_TABLE = 3  # supporting hits from one table at most (a table's rows crowd out the clauses)
 MAX_QUESTION = 500  # characters of a question that are read
+UNIT_ASKED = re.compile(r"哪家|哪个(?:部门|单位|机构)|哪些(?:部门|单位)")
+WHO = re.compile(r"谁|哪家|哪个(?:部门|单位|机构)|哪些(?:部门|单位)")
 ASKING = re.compile(r"谁|多少|几|哪|什么|吗|呢|是否|怎么|如何|何时|多久|多大|还是")
 FULL_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 EACH = re.compile(r"(?P<a>[\u4e00-\u9fff]{2,6})[和与](?P<b>[\u4e00-\u9fff]{2,6}?)(?:分别|各自)")
@@ -227,6 +229,7 @@ class Options:
     evidence: Evidence
     unknown: tuple[str, ...]  # words of four characters or more that the corpus never has ("集成电路")
     read: tuple[int, ...] = ()  # the chunks read for a quote, best quote first
+    unitless: bool = False  # "由哪个单位初核" asks a unit and the quote names none
 
 
 def options(index: Index, q: Query, scored: Scored) -> Options:
@@ -242,7 +245,8 @@ def options(index: Index, q: Query, scored: Scored) -> Options:
     evidence = Evidence.of(index, q, found, scored, terms)
     unknown = tuple(t for t in index.tokenizer.tokens(q.content) if len(t) >= UNKNOWN_WORD and all(map(is_cjk, t))
                     and not COUNTED.match(t) and t not in index.token_idf and not in_parts(t, fold(evidence.text)))
-    return Options(result, stated, found, evidence, unknown + unknown_action(index, q.text), read)
+    unitless = bool(found and UNIT_ASKED.search(q.text)) and not names_unit(index, found.text)
+    return Options(result, stated, found, evidence, unknown + unknown_action(index, q.text), read, unitless)
 
 
 def unknown_action(index: Index, question: str) -> tuple[str, ...]:
@@ -277,6 +281,7 @@ def decide(q: Query, o: Options, limits: Thresholds) -> str:
     if o.unknown:
         return "none"  # the question is about something no document mentions
     quotable = o.quote is not None and judge(q, o.evidence, limits)
+    quotable = quotable and not o.unitless  # "由哪个单位初核" is not answered by "《…申报表》"
     if o.facts is not None and (o.stated >= limits.coverage or (quotable and o.evidence.coverage <= o.stated)):
         return "facts"
     return "passage" if quotable else "none"
@@ -311,8 +316,9 @@ def answered_by(index: Index, part: str, answer: Answer) -> bool:
     terms ("每月能领多少住房补贴？最多领多久": "每人每月1500元…最长为2年")."""
     q = analyse(prepare(index, part), index.places, index.departments, index.cities, index.token_idf,
                 index.tokenizer.words)
-    if answer.kind == "responsibility":
-        return q.intent == "responsibility"
+    if answer.kind == "responsibility":  # unless the part asks who does another step ("再由哪家复核")
+        step = who_asked(part)
+        return q.intent == "responsibility" and (step not in index.token_idf or step in answer.text)
     known = [(forms, w) for forms, w in key_terms(index, q) if forms[0] in index.token_idf]
     return bool(q.asks or q.measure) and states_asked(q, answer.text) and \
         covered(known, answer.text) >= 1 - index.thresholds.missing
@@ -366,7 +372,7 @@ def split_question(question: str) -> list[str]:
         clauses = [p.strip() for p in re.split(r"[，,]", parts[0]) if p.strip()]
         lead = len(clauses) == 3 and not ASKING.search(clauses[0])
         parts = [f"{clauses[0]}，{c}" for c in clauses[1:]] if lead else clauses
-        kinds = [asked(c)[0] for c in clauses[lead:]]
+        kinds = [asked(c)[0] or who_asked(c) for c in clauses[lead:]]  # "先由哪个单位初核，再由哪个单位复核"
         if len(parts) != 2 or not all(kinds) or kinds[0] == kinds[1]:
             return [question]
     if len(parts) != 2:
@@ -378,6 +384,25 @@ def split_question(question: str) -> list[str]:
         else:
             second = f"{first}，{second}"
     return [first, second]
+
+
+def names_unit(index: Index, text: str) -> bool:
+    """The text names a unit: one the documents name (区残联), or a word ending as units do (units.toml
+    endings of two characters or more, and 局; 办, 所, 处 end ordinary words too: 办理, 所以, 处理)."""
+    return bool(unit_name().search(text)) or any(f in text for forms in index.departments.values() for f in forms)
+
+
+@lru_cache(maxsize=1)
+def unit_name() -> re.Pattern[str]:
+    endings = sorted({*(e for e in load_vocabulary().dept_endings if len(e) >= 2), "局"}, key=len, reverse=True)
+    return re.compile(r"[\u4e00-\u9fff](?:" + "|".join(map(re.escape, endings)) + ")")
+
+
+def who_asked(clause: str) -> str:
+    """What a clause asks who does ("再由哪个单位复核" -> 复核), '' for no such clause or for a role
+    ("谁牵头", which a responsibility answers with the other roles)."""
+    m = WHO.search(clause)
+    return "" if m is None or asked(clause)[1] else clause[m.end():].strip("？?")
 
 
 def reranked(scored: Scored, read: tuple[int, ...], k: int = RRF_K) -> list[int]:
