@@ -167,3 +167,19 @@ def test_questions_are_cut_with_the_index_jieba(index):
 
     q = analyse("本市户籍孩子上小学是哪几天报名？", index.places, index.departments, cut=cut)
     assert calls and "本市户籍" in q.content
+
+
+def test_a_district_that_is_also_a_documents_city_does_not_filter_a_citys_table():
+    """"余杭区2027年…目标" names 余杭区, a district of the 杭州 table and the city of other documents: the
+    杭州 table's 余杭区 row is in scope (for a unit's duties the city still narrows)."""
+    from types import SimpleNamespace
+
+    from kspolicy.answer.fromfacts import in_scope
+    from kspolicy.answer.query import Query
+
+    index = SimpleNamespace(documents={"notice": SimpleNamespace(city="杭州")})
+    fact = SimpleNamespace(doc_id="notice")
+    q = Query("余杭区2027年新增普惠性托位目标是多少", "target", ("余杭区",), (), 2027, "新增普惠性托位", "", "",
+              cities=("余杭区",))
+    assert in_scope(index, q, fact)
+    assert not in_scope(index, Query(q.text, "responsibility", ("余杭区",), (), None, "", "", "", cities=("余杭区",)), fact)

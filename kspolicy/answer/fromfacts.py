@@ -100,8 +100,8 @@ def retrieval(scored: Scored, rows: list[int]) -> float:
 def in_scope(index: Index, q: Query, fact) -> bool:
     """The document filter, and the city the question names (昆山 vs 广州). A name that is also a
     district of some table ("吴江" in a Suzhou breakdown) narrows unit questions only."""
-    cities = [c for c in q.cities if not (q.districts and c.rstrip("市区县") in q.districts) or
-              q.intent in ("department_tasks", "responsibility")]
+    named = {d.rstrip("市区县") for d in q.districts}  # "余杭区" is a district of a table and a city of documents
+    cities = [c for c in q.cities if c.rstrip("市区县") not in named or q.intent in ("department_tasks", "responsibility")]
     return q.covers(fact) and (not cities or index.documents[fact.doc_id].city in cities)
 
 
