@@ -101,3 +101,12 @@ def test_a_task_row_that_states_no_target_disagrees_with_nothing(tmp_path, embed
     the body's targets are not reported as missing from the row."""
     findings = findings_for(TASKS_WITHOUT_TARGETS, tmp_path, embedder)
     assert not [f for f in findings if f.kind == "only_in"]
+
+
+def test_values_per_head_are_not_summed_over_districts():
+    """"每千人口拥有3岁以下婴幼儿托位数" and "人均…" are per head: districts' values are no parts of the total."""
+    from kspolicy.understand.check import additive
+
+    assert not additive({"indicator": "每千人口拥有3岁以下婴幼儿托位数", "unit": "个"})
+    assert not additive({"indicator": "人均公园绿地面积", "unit": "平方米"})
+    assert additive({"indicator": "新增普惠性托位", "unit": "个"})

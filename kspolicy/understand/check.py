@@ -18,6 +18,7 @@ from ..text import number
 SAME = 0.75  # share of the shorter name found in the longer one: the same target
 SAME_UNIT = ({"人", "名", "位"},)  # units that count the same thing
 RATES = ("率", "比重", "占比", "比例", "增幅", "增速")  # names of values that are no parts of a total
+PER = re.compile(r"^(?:每|人均|户均|平均)|每[千万百十]")  # "每千人口拥有…托位数", "人均…": per head, no part of a total
 FINDING_NAMES = {"sum": "分解值之和", "mismatch": "数值不一致", "unit": "单位不一致", "only_in": "正文与附件不一致"}
 
 
@@ -47,7 +48,7 @@ def additive(target: dict) -> bool:
     """District values of this kind add up to the total: counts and amounts, not rates or growth
     ("覆盖率 %": each district's 95% is not a part of the city's 95%)."""
     unit, name = target.get("unit") or "", target.get("indicator") or ""
-    return not re.search(r"[%‰]|增幅|增长|百分点", unit) and not name.endswith(RATES)
+    return not re.search(r"[%‰]|增幅|增长|百分点", unit) and not name.endswith(RATES) and not PER.search(name)
 
 
 def sum_findings(targets: list[dict]) -> list[Finding]:
