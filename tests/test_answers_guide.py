@@ -262,3 +262,36 @@ def test_a_yes_no_question_answered_by_an_item_gets_its_lead_in(index):
     the sentence announcing the items ("有下列情形之一的，不予发放…：") is quoted with it."""
     answer, _ = ask(index, "已经享受过同类求职补贴的，还能领一次性求职创业补贴吗？")
     assert "不予发放一次性求职创业补贴：（1）已享受同类求职补贴的" in answer.text
+
+
+CARE = """# 青山区居家养老服务补贴管理办法
+
+第一条 为规范居家养老服务补贴发放，制定本办法。
+
+第二条 居家养老服务补贴以电子服务券形式发放。
+
+第三条 居家养老服务补贴由区民政局审定。
+
+第四条 特困供养老年人的居家养老服务补贴为每人每月800元。
+"""
+
+GRANT = """# 青山区新引进高校毕业生生活补贴申领办事指南
+
+一、办理对象：新引进的全日制高校毕业生。
+
+二、咨询电话：区人才服务热线0571-12333。
+"""
+
+
+def test_a_telephone_asked_for_one_matter_is_not_anothers(tmp_path, embedder):
+    """"居家养老服务补贴的咨询电话" is not answered by the graduate grant guide's number: the matter asked
+    about (居家养老, rare words in no other document here) must be in the quote's context, not only the
+    words asking for a number (咨询电话, rarer in this library than the matter itself)."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "居家养老服务补贴管理办法.md").write_text(CARE, encoding="utf-8")
+    (corpus / "生活补贴申领办事指南.md").write_text(GRANT, encoding="utf-8")
+    build(corpus, tmp_path / "index", embedder)
+    small = load_index(tmp_path / "index", embedder=embedder)
+    assert "0571-12333" in ask(small, "高校毕业生生活补贴的咨询电话是多少？")[0].text
+    assert ask(small, "居家养老服务补贴的咨询电话是多少？")[0].kind == "none"

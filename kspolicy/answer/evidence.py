@@ -64,8 +64,11 @@ class Evidence:
         asked = asked_word(q, written) if q.asks == "number" else None
         lacks_asked = asked is not None and (not any(fold(f) in flat for f in asked) or
                                              not asked_near_amount(q, found.text, asked))
-        if q.measure == "phone" and known:  # whose number: the question's most specific word ("仲裁…电话")
-            lacks_asked = lacks_asked or bool(absent([max(known, key=lambda t: t[1])], flat))
+        phoned = [f for forms, _ in known for f in forms if any(w in f for w in cues().measure["phone"])]
+        topic = [(forms, w) for forms, w in known if not any(f in p for f in forms for p in phoned)]
+        if q.measure == "phone" and topic:  # whose number: the question's most specific word ("仲裁…电话"),
+            # not a word of asking for it ("咨询电话", 咨询)
+            lacks_asked = lacks_asked or bool(absent([max(topic, key=lambda t: t[1])], flat))
         return cls(found.coverage, missing, scored.best_dense, found.states, context, lacks_asked,
                    other_kind(fold(q.text), flat), found.text)
 
