@@ -273,6 +273,8 @@ CARE = """# 青山区居家养老服务补贴管理办法
 第三条 居家养老服务补贴由区民政局审定。
 
 第四条 特困供养老年人的居家养老服务补贴为每人每月800元。
+
+第五条 区民政局应当自收到审核材料之日起10个工作日内完成审定。
 """
 
 GRANT = """# 青山区新引进高校毕业生生活补贴申领办事指南
@@ -283,7 +285,7 @@ GRANT = """# 青山区新引进高校毕业生生活补贴申领办事指南
 """
 
 
-def test_a_telephone_asked_for_one_matter_is_not_anothers(tmp_path, embedder):
+def test_a_telephone_asked_for_one_matter_is_not_anothers_and_how_long_is_asked(tmp_path, embedder):
     """"居家养老服务补贴的咨询电话" is not answered by the graduate grant guide's number: the matter asked
     about (居家养老, rare words in no other document here) must be in the quote's context, not only the
     words asking for a number (咨询电话, rarer in this library than the matter itself)."""
@@ -295,3 +297,5 @@ def test_a_telephone_asked_for_one_matter_is_not_anothers(tmp_path, embedder):
     small = load_index(tmp_path / "index", embedder=embedder)
     assert "0571-12333" in ask(small, "高校毕业生生活补贴的咨询电话是多少？")[0].text
     assert ask(small, "居家养老服务补贴的咨询电话是多少？")[0].kind == "none"
+    # "多长时间" asks a time (it is no word the corpus lacks), and "10个工作日内" states one
+    assert "10个工作日内" in ask(small, "区民政局审定养老补贴要多长时间？")[0].text

@@ -244,7 +244,8 @@ def options(index: Index, q: Query, scored: Scored) -> Options:
         stated = covered(topic, answer.text + " " + " ".join(index.chunks[i].embed_text for i in rows[:8]))
     evidence = Evidence.of(index, q, found, scored, terms)
     unknown = tuple(t for t in index.tokenizer.tokens(q.content) if len(t) >= UNKNOWN_WORD and all(map(is_cjk, t))
-                    and not COUNTED.match(t) and t not in index.token_idf and not in_parts(t, fold(evidence.text)))
+                    and not COUNTED.match(t) and t not in cues().asking and t not in index.token_idf
+                    and not in_parts(t, fold(evidence.text)))  # "多长时间" asks, names nothing
     unitless = bool(found and UNIT_ASKED.search(q.text)) and not names_unit(index, found.text)
     return Options(result, stated, found, evidence, unknown + unknown_action(index, q.text), read, unitless)
 

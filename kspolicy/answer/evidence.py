@@ -160,7 +160,7 @@ def key_terms(index, q: Query) -> list[tuple[tuple[str, ...], float]]:
     return sorted(terms.items(), key=lambda item: -item[1])
 
 
-CN_PERIOD = re.compile(r"[一二两三四五六七八九十百]+\s*个?(?:工作日|月|年|日|天|周|星期)")  # "最长为二十四个月"
+CN_PERIOD = re.compile(r"[\d一二两三四五六七八九十百]+\s*个?(?:工作日|月|年|日|天|周|星期)")  # "最长为二十四个月"
 
 
 def judge(q: Query, evidence: Evidence, limits: Thresholds) -> bool:
