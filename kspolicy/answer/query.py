@@ -211,6 +211,8 @@ def correct_typos(text: str, seen, patterns: dict[str, str], keep: frozenset[str
                         all(piece[i:i + 2] in seen for i in range(size - 1)):
                     continue
                 words = {w for i in range(size) if piece[i] not in keep and start + i not in kept
+                         and not (set(piece[max(0, i - 1):i] + piece[i + 1:i + 2]) & keep)  # "娃在广州":
+                         # a character next to a particle is a word of its own, no typo of "赢在广州"
                          and (w := patterns.get(piece[:i] + "?" + piece[i + 1:], ""))
                          and all(w[j:j + 2] in seen for j in range(size - 1))}
                 if len(words) == 1:
