@@ -774,6 +774,17 @@ def test_a_question_for_a_unit_needs_a_quote_naming_one(index):
     assert "申报表" not in answer.text
 
 
+def test_a_modal_and_verb_is_not_the_thing_asked(index):
+    """"能领多少资助": 能领 is no thing whose amount is asked, so its absence from the quote refuses nothing."""
+    from kspolicy.answer.evidence import asked_word
+    from kspolicy.answer.query import analyse
+
+    q = analyse("拿了二等奖能领多少资助", index.places, index.departments, index.cities, index.token_idf)
+    assert asked_word(q, [(("能领",), 6.5), (("二等奖",), 7.0)]) is None
+    answer, _ = ask(index, "参加“赢在广州”创业大赛拿了二等奖，在广州注册以后能领多少资助？")
+    assert "二等奖15万元" in answer.text
+
+
 def test_按什么标准_asks_a_quantity(index):
     """"补贴按什么标准发" asks the rate (按200元/人的标准), not the form to apply with."""
     from kspolicy.answer.query import asked

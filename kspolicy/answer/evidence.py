@@ -81,9 +81,14 @@ def asked_word(q: Query, terms) -> tuple[str, ...] | None:
     for cue in cues().number:
         for m in re.finditer(re.escape(cue), text):
             for forms, _ in terms:
+                if MODAL_VERB.fullmatch(forms[0]):
+                    continue  # "能领多少资助": 能领 is a modal and a verb, not the thing whose amount is asked
                 if any(text.endswith(fold(key), 0, m.start()) for key in (forms[0], everyday.get(forms, forms[0]))):
                     return forms
     return None
+
+
+MODAL_VERB = re.compile(r"[能可要得会][\u4e00-\u9fff]")
 
 
 def asked_near_amount(q: Query, quote: str, asked: tuple[str, ...], reach: int = 12) -> bool:
