@@ -109,3 +109,21 @@ def test_tab_rows_repeated_header_cut_differently_and_run_together_names():
     assert table.header == ("任务清单", "指标名称", "2025年", "开发区", "陆家", "巴城", "千灯", "责任单位")
     assert [row[1] for row in table.rows] == ["累计高新技术企业新增数（家）", "累计上市装备制造企业数（家）"]
     assert table.rows[1][0] == "创新企业"  # filled down across the repeated header
+
+
+def test_a_header_over_two_rows_with_years_under_indicators():
+    """Districts as rows, an indicator spanning two year columns ("城镇老旧小区改造（个）" over 2026年 |
+    2027年): the year row is a header, not a district "地区"; each value has its indicator, unit and year."""
+    from kspolicy.understand.targets import table_targets
+    from kspolicy.understand.vocab import load_vocabulary
+
+    rows = ["地区\t城镇老旧小区改造（个）\t城镇老旧小区改造（个）\t既有住宅加装电梯（台）\t既有住宅加装电梯（台）",
+            "地区\t2026年\t2027年\t2026年\t2027年",
+            "海曙区\t35\t30\t120\t130", "鄞州区\t38\t35\t150\t160", "全市合计\t193\t172\t600\t665"]
+    table = parse_block("", [Para(r, table=True) for r in rows], ["海曙区", "鄞州区"], "附件")
+    targets = {(t.scope, t.indicator, t.unit, t.year): t.value
+               for t in table_targets(table, "d", "宁波", load_vocabulary())}
+    assert targets[("鄞州区", "城镇老旧小区改造", "个", 2026)] == 38
+    assert targets[("海曙区", "既有住宅加装电梯", "台", 2027)] == 130
+    assert targets[("全市", "城镇老旧小区改造", "个", 2027)] == 172
+    assert not any(scope == "地区" for scope, *_ in targets)

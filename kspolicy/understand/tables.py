@@ -24,6 +24,8 @@ from .columns import column_roles, is_valueish
 from .spacetables import DEPT_HEADER, cells_of, parse_breakdown, parse_tasks, segment
 from .vocab import Vocabulary, load_vocabulary
 
+YEAR_LABEL = re.compile(r"(?:19|20)\d{2}\s*年(?:度|底|末)?(?:目标|任务|计划)?")
+
 FILL_DOWN = {"seq", "group", "task", "leader", "lead", "lead_office", "place"}
 ROLE_COLUMNS = {"lead", "partner", "responsible", "leader"}
 
@@ -173,8 +175,8 @@ def spans_right(row: list[str], header: list[str]) -> list[str]:
 
 def sub_header(header: list[str], row: list[str]) -> bool:
     """A second header row: no values, and it names columns the first row spans ("2025年" over 全市/A区)."""
-    if any(is_valueish(c) for c in row if squash(c)):
-        return False
+    if any(is_valueish(c) and not YEAR_LABEL.fullmatch(squash(c)) for c in row if squash(c)):
+        return False  # a year over a column ("2026年") names it, it is not a value
     spans = sum(1 for a, b in zip(header, header[1:]) if squash(a) and squash(a) == squash(b))
     return spans >= 1 and sum(bool(squash(c)) for c in row) >= 2
 

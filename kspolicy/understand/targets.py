@@ -54,6 +54,13 @@ def split_indicator(printed: str) -> tuple[str, str]:
     return name, ""
 
 
+def column_indicator(header: str, year: int | None) -> tuple[str, str]:
+    """The indicator and unit a value column names beside its year ("城镇老旧小区改造（个）2026年" of a
+    header printed over two rows); a column named by nothing but its year keeps the whole header."""
+    named = split_indicator(YEAR_HEADER.sub("", squash(header)).lstrip("度")) if year else ("", "")
+    return named if named[0] not in ("", "目标", "目标值", "任务", "计划", "预期值") else split_indicator(header)
+
+
 def parse_value(cell: str, vocab: Vocabulary) -> tuple[float | None, str, str]:
     """(value, value_text, qualifier) of a table cell: "7左右" -> (7, "7左右", "左右"), "--" -> (None, "--", "")."""
     text = squash(cell)
@@ -97,7 +104,7 @@ def table_targets(table: Table, doc_id: str, city: str, vocab: Vocabulary, year:
         for i in value_cols:
             meaning = columns[i]
             if "place" in col:  # districts as rows, indicators as columns
-                indicator, unit = split_indicator(table.header[i])
+                indicator, unit = column_indicator(table.header[i], meaning.year)
                 place = squash(row[col["place"]])
                 meaning = ValueColumn("全市" if not place or place in vocab.totals else place, meaning.year, meaning.kind)
             else:
