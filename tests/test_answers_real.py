@@ -790,3 +790,24 @@ def test_按什么标准_asks_a_quantity(index):
     from kspolicy.answer.query import asked
     assert asked("补贴按什么标准发")[0] == "number"
     assert "200元/人" in ask(index, "单位评上广州市就业见习示范基地后，补贴按什么标准发？")[0].text
+
+
+def test_who_does_a_step_is_answered_by_the_unit_of_that_step(index):
+    """"初审过了以后由谁审核、最后谁来审定": two who-clauses, each answered by the unit whose task names
+    that step (区残联 …完成审核, 区民政部门 …审定), not by a sentence about a special case."""
+    from kspolicy.answer.query import step_asked
+
+    assert step_asked("初审过了以后由谁审核") == "审核" and step_asked("最后谁来审定") == "审定"
+    assert step_asked("这件事谁负责") == "" and step_asked("这些是谁在做") == ""
+    answer, _ = ask(index, "残疾人两项补贴申请，镇街初审过了以后由谁审核、最后谁来审定？")
+    assert answer.kind == "responsibility" and "区残联" in answer.text and "区民政部门" in answer.text
+    answer, _ = ask(index, "申请公租房，家里收入和财产谁来审核？")  # 审核 spelt out: 审查核实
+    assert "民政部门" in answer.text
+
+
+def test_another_city_beside_a_covered_one_does_not_refuse(index):
+    """"从广州…跳槽去佛山": a city the corpus never mentions, named beside 广州, is where the asker
+    goes, not a city the question is about; a question about it alone is still refused."""
+    answer, _ = ask(index, "从广州的公司跳槽去佛山上班了，企业职工养老保险关系要不要办转移？")
+    assert "不再办理" in answer.text
+    assert ask(index, "佛山积分入学怎么申请？")[0].kind == "none"

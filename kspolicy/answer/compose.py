@@ -368,13 +368,18 @@ def split_question(question: str) -> list[str]:
         return [f"{head}{each.group('a')}{ask_rest}", f"{head}{each.group('b')}{ask_rest}"]
     parts = [p.strip(" ，,") for p in re.split(r"[？?；;]+", question) if len(p.strip(" ，,")) >= 4]
     parts = [p for p in parts if ASKING.search(p)]
-    if len(parts) == 1:  # "推进会是哪天开的，来了多少人": two clauses that each ask for something; a
-        # clause before them that asks nothing ("广州灵活就业交养老保险，") is the subject of both
+    if len(parts) == 1:  # "推进会是哪天开的，来了多少人", "谁审核、谁审定": two clauses that each ask for
+        # something; the clauses before them that ask nothing ("广州灵活就业交养老保险，") are the subject of both
         clauses = [p.strip() for p in re.split(r"[，,]", parts[0]) if p.strip()]
-        lead = len(clauses) == 3 and not ASKING.search(clauses[0])
-        parts = [f"{clauses[0]}，{c}" for c in clauses[1:]] if lead else clauses
-        kinds = [asked(c)[0] or who_asked(c) for c in clauses[lead:]]  # "先由哪个单位初核，再由哪个单位复核"
-        if len(parts) != 2 or not all(kinds) or kinds[0] == kinds[1]:
+        pair = re.split(r"、", clauses[-1])  # "谁审核、谁审定": two who-clauses listed
+        if len(pair) == 2 and all(who_asked(c) for c in pair):
+            clauses[-1:] = pair
+        lead = "，".join(clauses[:-2])
+        if len(clauses) < 2 or ASKING.search(lead):
+            return [question]
+        parts = [f"{lead}，{c}" if lead else c for c in clauses[-2:]]
+        kinds = [asked(c)[0] or who_asked(c) for c in clauses[-2:]]  # "先由哪个单位初核，再由哪个单位复核"
+        if not all(kinds) or kinds[0] == kinds[1]:
             return [question]
     if len(parts) != 2:
         return [question]

@@ -20,7 +20,7 @@ from ..scoring import f_score, grams, overlap, weight
 from ..text import fold, is_cjk, number, squash
 from .passages import split_sentences
 from ..understand.validity import VALID_FOR
-from .query import Query
+from .query import Query, step_asked
 from .search import Index, Scored
 
 TARGET_MIN = 0.5  # recall-weighted name match needed to answer from a target
@@ -28,6 +28,7 @@ TARGET_RECALL = 0.6  # share of the question a target's name must explain
 TARGET_COVERED = 0.9  # …or explain almost all of it, however long the name is
 SPECIFIC = 0.6  # an indicator named this precisely answers a "who" question itself
 RESP_MIN = 0.3  # task match needed to answer a "who" question
+STEP_BONUS = 0.1  # a task named by the step asked about ("谁审核": "…完成审核")
 EXACT_CANDIDATES = 64  # responsibilities whose clauses are read to answer "who" (best bounds first)
 MAX_DOCUMENTS = 10  # documents listed in answer to "what does this unit do" (most relevant first)
 
@@ -176,7 +177,8 @@ def answer_target(index: Index, q: Query, scored: Scored):
     ranked = ranked_targets(index, q, scored, set(q.districts) or {"全市"})
     note = ""
     if not ranked and q.districts:  # not broken down to the district: give the city-wide target
-        ranked = ranked_targets(index, q, scored, {"全市"})
+        ranked = [(v, t) for v, t in ranked_targets(index, q, scored, {"全市"})
+                  if not q.year or q.every_year or t.year == q.year]  # "北仑区2028年…": the city's target of that year
         own = ranked and index.documents[ranked[0][1].doc_id].city in q.districts  # 昆山's own plan: 全市 is 昆山
         note = "" if own else f"{'、'.join(q.districts)}未单列该指标；"
     if not ranked:
@@ -232,6 +234,10 @@ def best_responsibility(index: Index, q: Query, scored: Scored) -> tuple[float, 
     candidates = [r for r in index.responsibilities_near(q.topic, scored) if in_scope(index, q, r)]
     at_level = [r for r in candidates if any(d.startswith(q.level) for d in r.departments)] if q.level else []
     candidates = at_level or candidates  # "市里哪个部门": 市民政部门's task, not 区民政部门's
+    step = step_asked(q.text)  # "谁审核": tasks named by that step ("完成审核", "审查核实"), when stated
+    doing = [r for r in candidates if does(r.task, step)] if step else []
+    candidates = doing or [r for r in candidates if step and does(r.content, step)] or candidates
+    bonus = STEP_BONUS if doing else 0.0  # the step named is evidence the question's other words may lack
     if not any(is_cjk(ch) for ch in q.text):  # names cannot be matched across languages
         return max(((retrieval(scored, fact_rows(index, r)), r) for r in candidates), key=lambda item: item[0],
                    default=None)
@@ -245,6 +251,7 @@ def best_responsibility(index: Index, q: Query, scored: Scored) -> tuple[float, 
     for order, r in enumerate(candidates):
         name = max(f_score(*matched(r.task)), f_score(*matched(r.content)) if r.content else 0)
         base = 0.2 * retrieval(scored, fact_rows(index, r)) if r.doc_id in retrieved else 0.0
+        base += bonus
         bounded.append((0.5 * name + 0.3 * 1.0 + base, order, name, base, r))
     best: tuple[float, int, Responsibility] | None = None
     ranked = sorted(bounded, key=lambda item: (-item[0], item[1]))
@@ -256,6 +263,11 @@ def best_responsibility(index: Index, q: Query, scored: Scored) -> tuple[float, 
         if best is None or value > best[0] or (value == best[0] and order < best[1]):
             best = (value, order, r)
     return (best[0], best[2]) if best else None
+
+
+def does(text: str, step: str) -> bool:
+    """The text names a step of two characters, whole or spelt out ("审核" in "审查核实")."""
+    return re.search(f"{re.escape(step[0])}.?{re.escape(step[1])}", text) is not None
 
 
 def answer_responsibility(index: Index, q: Query, scored: Scored):

@@ -283,11 +283,24 @@ def classify(text: str, districts: list[str], depts: list[str], names: dict[str,
     plain = not rest or known is None or rest in known or len(rest) == 1 or rest in ("在干", "干", "做")
     if depts and len(rest) <= 3 and intent in ("responsibility", "passage") and plain:
         intent = "department_tasks"
+    if intent == "passage" and step_asked(text):  # "初审过了以后，谁审核": who does a step
+        intent = "responsibility"
     if intent == "department_tasks" and not depts:
         intent = "responsibility"
     if intent == "district_targets" and not districts:
         intent = "target"
     return intent
+
+
+WHO_STEP = re.compile(r"谁(?:来|去|最后|最终|再|又)*(?P<step>(?![来去在最再又的])[\u4e00-\u9fff]{2})")
+ROLE_VERBS = ("负责", "牵头", "配合", "主管", "管理", "办理", "受理", "参与", "协助")
+
+
+def step_asked(text: str) -> str:
+    """The step a question asks who does ("初审过了以后谁审核" -> 审核, "谁最后审定" -> 审定); '' for a
+    role or responsibility in general ("谁负责")."""
+    m = WHO_STEP.search(text)
+    return m.group("step") if m and m.group("step") not in ROLE_VERBS else ""
 
 
 UNIT_DUTIES = re.compile(r"Ｄ(?:要|都|主要|具体)?(?:牵头|负责|主抓|主管|承担)(?:的|了)?(?:是|有)?(?:哪些|哪几|什么)")
@@ -312,7 +325,7 @@ def analyse(text: str, places: Aliases, departments: Aliases, cities: tuple[str,
     named_cities = tuple(c for c in cities if c and (c in text or c.rstrip("市区县") in text))
     unknown = next((m.group(0) for m in UNKNOWN_PLACE.finditer(rest)
                     if not re.search(r"[几哪些各个区每全该本在的和与及对乡城]", m.group(1))), "")
-    unknown = unknown or next((c for c in cues().cities if c in rest and c not in named_cities), "")
+    unknown = unknown or next((c for c in cues().cities if c in rest and c not in named_cities and not named_cities), "")
     year_match = YEAR.search(rest)
     year = int(year_match.group(1)) if year_match else None
     c = cues()
