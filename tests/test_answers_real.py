@@ -811,3 +811,21 @@ def test_another_city_beside_a_covered_one_does_not_refuse(index):
     answer, _ = ask(index, "从广州的公司跳槽去佛山上班了，企业职工养老保险关系要不要办转移？")
     assert "不再办理" in answer.text
     assert ask(index, "佛山积分入学怎么申请？")[0].kind == "none"
+
+
+def test_a_counted_thing_no_document_names_is_refused(index):
+    """"要交多少押金": no document has 押金, so none can state it (was answered with the rent subsidy);
+    "多少钱发" counts money, not a word "钱发"."""
+    from kspolicy.answer.compose import unknown_action
+
+    assert unknown_action(index, "在广州租公租房要交多少押金？") == ("押金",)
+    assert unknown_action(index, "南沙农村的特困老人，2025年基本生活费一个月按多少钱发？") == ()
+    assert ask(index, "在广州租公租房要交多少押金？")[0].kind == "none"
+
+
+def test_a_share_of_an_amount_is_a_percentage():
+    """"按市场租金的多少交" asks a share of the rent (10%), not money; "资助多少青年" still counts people."""
+    from kspolicy.answer.query import asked
+
+    assert asked("低保家庭住公租房，租金按市场租金的多少交？")[2] == "percent"
+    assert asked("每年资助多少青年科技人员")[2] == ""

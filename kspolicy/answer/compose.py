@@ -45,6 +45,7 @@ EACH = re.compile(r"(?P<a>[\u4e00-\u9fff]{2,6})[和与](?P<b>[\u4e00-\u9fff]{2,6
 PREVIEW = 0.2  # how much less an introduction's sentence answers a question of detail than the body's
 FRONT_MATTER = ("引言", "通知")  # labels of what precedes the first numbered clause (structure.py)
 ATTACHMENT = re.compile(r"附件\s*([一二三四五六七八九\d]+)")  # "附件2任务分解表里…": the question names an attachment
+COUNTED_THING = re.compile(r"多少[个家套名项人元钱]?(?![个家套名项人元钱])([\u4e00-\u9fff]{2,6})")  # "多少押金": what is counted
 HOW = re.compile(r"(?:怎么|如何|怎样)(?:才能|才可以|去|来)?([\u4e00-\u9fff]{2,6})")  # "怎么挂失": what is asked how to do
 RRF_K = 10  # reciprocal-rank fusion of the hits' retrieval and quote ranks
 UNKNOWN_WORD = 4  # a word this long that the corpus never has names something it does not cover
@@ -251,9 +252,9 @@ def options(index: Index, q: Query, scored: Scored) -> Options:
 
 
 def unknown_action(index: Index, question: str) -> tuple[str, ...]:
-    """The thing a "怎么/如何…" question asks how to do, when no document has the word ("社保卡丢了怎么
-    挂失"): documents that never name it cannot say how it is done."""
-    how = HOW.search(question)
+    """The thing a "怎么/如何…" question asks how to do, or a "多少…" question counts, when no document
+    has the word ("社保卡丢了怎么挂失", "要交多少押金"): documents that never name it cannot state it."""
+    how = HOW.search(question) or COUNTED_THING.search(question)
     if not how:
         return ()
     word = next((w for w in index.tokenizer.words(how.group(1)) if len(w) >= 2), "")

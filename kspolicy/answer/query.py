@@ -235,12 +235,16 @@ def strip_question(text: str, cut: Callable[[str], list[str]] | None = None) -> 
     return re.sub(r"\s+", " ", "".join(" " if w in c.filler_chars else w for w in words)).strip()
 
 
+PAY_VERBS = "交缴付发补扣"  # "按市场租金的多少交": a verb of paying after 多少 counts nothing
+
+
 def says(text: str, cue: str) -> bool:
-    """`cue` occurs in `text`; a cue ending in 多少 only where nothing follows ("补贴多少？", not
-    "资助多少青年科技人员", which counts people)."""
+    """`cue` occurs in `text`; a cue ending in 多少 only where nothing but a verb of paying follows
+    ("补贴多少？", "租金的多少交"; not "资助多少青年科技人员", which counts people)."""
     if not cue.endswith("多少"):
         return cue in text
-    return any(not ("\u4e00" <= text[m.end():m.end() + 1] <= "\u9fff") for m in re.finditer(re.escape(cue), text))
+    return any(not ("\u4e00" <= text[m.end():m.end() + 1] <= "\u9fff") or text[m.end():m.end() + 1] in PAY_VERBS
+               for m in re.finditer(re.escape(cue), text))
 
 
 def asked(text: str) -> tuple[str, str, str]:
