@@ -82,6 +82,8 @@ OPINION = """# 青山区关于促进青年就业创业的实施意见
 
 （2）提供虚假申请材料的。
 
+3. 申请一次性求职创业补贴的，到区人社局窗口提出申请，并提交下列证件：（一）居民身份证；（二）毕业证书；（三）困难家庭证明。
+
 附件：重点任务分工表
 
 | 序号 | 重点任务 | 牵头单位 | 配合单位 | 完成时限 |
@@ -299,3 +301,17 @@ def test_a_telephone_asked_for_one_matter_is_not_anothers_and_how_long_is_asked(
     assert ask(small, "居家养老服务补贴的咨询电话是多少？")[0].kind == "none"
     # "多长时间" asks a time (it is no word the corpus lacks), and "10个工作日内" states one
     assert "10个工作日内" in ask(small, "区民政局审定养老补贴要多长时间？")[0].text
+
+
+def test_a_first_item_printed_with_its_lead_in_is_listed(index):
+    """"并提交下列材料：（一）居民身份证；（二）…": the first item shares its sentence with the lead-in
+    and is listed with the others (it was left out)."""
+    answer, _ = ask(index, "青山区申请一次性求职创业补贴要带哪些证件？")
+    assert "居民身份证" in answer.text and "困难家庭证明" in answer.text
+
+
+def test_a_year_no_table_sets_is_not_answered_by_another_years_target(index):
+    """The street table is for 2026: "东山街道2027年…" is not answered by it, nor by the district's 2026
+    target as "未单列"."""
+    assert "6200" in ask(index, "东山街道2026年新增就业人数目标是多少？")[0].text
+    assert ask(index, "东山街道2027年新增就业人数目标是多少？")[0].kind == "none"

@@ -19,6 +19,7 @@ from ..understand.vocab import load_vocabulary
 from .query import Query, cues
 
 SENTENCE = re.compile(r"[^。；！？!?\n]+[。；！？!?]?")
+FIRST_ITEM_INLINE = re.compile(r"[:：]\s*(?:[（(]\s*[一1]\s*[)）]|1\s*[.．、])")
 SENTENCE_END = re.compile(r"[。；！？!?：:]$")
 QUANTITY_WORDS = re.compile(r"[一二两三四五六七八九十百千万]+(?:个|倍|年|月|日|名|人|家)")
 DATE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*月[初底中]|\d+\s*个?(?:工作)?日|\d+\s*个?月|"
@@ -220,8 +221,10 @@ def quote(chunk: Chunk, row: int, q: Query, terms, question_grams: frozenset[str
         picked = picked + list_span(sentences, last + 1, paragraph=False)  # "以下两种方式" and the items that follow
     if q.intent == "responsibility" or "谁" in q.text:
         picked = with_subject(sentences, picked)
-    if picked[0] > 0 and sentences[picked[0]].startswith(cues().continuing):
-        picked = [picked[0] - 1, *picked]  # "…等待期3个月；其中，…": "其中" refers to the sentence before
+    if picked[0] > 0 and (sentences[picked[0]].startswith(cues().continuing) or
+                          (ITEM.match(sentences[picked[0]]) and FIRST_ITEM_INLINE.search(sentences[picked[0] - 1]))):
+        picked = [picked[0] - 1, *picked]  # "…等待期3个月；其中，…": "其中" refers to the sentence before;
+        # "提交下列材料：（一）居民身份证；（二）…": the first item is printed inline with its lead-in
     text = "".join(sentences[j] for j in picked)
     lead_in = path[-2] if len(path) >= 2 else ""
     if is_yes_no(q.text) and ITEM.match(text) and lead_in.endswith(("：", ":")) and not lead_in.endswith("…"):
