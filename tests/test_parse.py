@@ -207,3 +207,18 @@ def test_the_sentence_before_the_signing_units_is_no_issuer():
              Para("2025年2月10日"), Para("第一条 为吸引青年人才，制定本细则。")]
     meta = read_meta(paras, "x")
     assert (meta.issuer, meta.date) == ("常州市人力资源和社会保障局常州市财政局", "2025-02-10")
+
+
+def test_a_table_right_after_the_attachment_list_is_the_attachment():
+    """"附件：重点任务分工表", the table's title and the table, with no "附件" heading between: the table
+    is the attachment (cited "附件 第5项"), not part of the list of attachments."""
+    from kspolicy.models import Para
+    from kspolicy.understand.structure import parse_clauses
+
+    rows = [Para(f"{n}\t任务{n}\t区人社局\t区财政局\t2026年12月底", table=True) for n in range(1, 6)]
+    paras = [Para("一、总体要求"), Para("做好养老服务。"), Para("附件：重点任务分工表"),
+             Para("鄞州区2026年养老服务提升行动重点任务分工表"),
+             Para("序号\t重点任务\t牵头单位\t配合单位\t完成时限", table=True), *rows]
+    owned = {c.label: ps for c, ps in parse_clauses(paras, "d", "某某方案")}
+    assert [p.text for p in owned["附件列表"]] == ["附件：重点任务分工表"]
+    assert owned["附件"][0].text == "鄞州区2026年养老服务提升行动重点任务分工表" and len(owned["附件"]) == 7

@@ -193,6 +193,14 @@ def parse_clauses(paras: list[Para], doc_id: str, title: str) -> list[tuple[Clau
         elif not para.table and ATTACHMENT_LIST.match(text) and body_started:
             regions.append(Region("L", "附件列表", "附件", "list"))
             stack = []
+        elif current and current.kind == "list" and para.table:  # "附件：重点任务分工表" and then the table
+            # itself, with no "附件" heading of its own: the attachment begins
+            prefix, id_prefix = "附件 ", "A."
+            caption = current.paras.pop() if len(current.paras) > 1 and is_title_like(current.paras[-1].text) else None
+            regions.append(Region("A", "附件", "附件", "attachment"))
+            stack = [regions[-1]]
+            regions[-1].paras.extend([p for p in (caption, para) if p])  # the table's title goes with it
+            continue
         elif current and current.kind == "list" and (mk is None or mk[0] == "item"):
             current.paras.append(para)
             continue
