@@ -829,3 +829,10 @@ def test_a_share_of_an_amount_is_a_percentage():
 
     assert asked("低保家庭住公租房，租金按市场租金的多少交？")[2] == "percent"
     assert asked("每年资助多少青年科技人员")[2] == ""
+
+
+def test_a_number_asked_of_a_named_document_is_read_from_its_clauses_that_state_one(index):
+    """"2026年度的居民医保…读小学…要掏多少钱": the notice named by its title states the amount in a clause
+    that names neither 小学 nor 医保 ("（一）在校学生：个人缴费标准为每人413元"); a pupil is a 在校学生."""
+    answer, _ = ask(index, "我家娃在广州读小学，2026年度的居民医保自己要掏多少钱？")
+    assert "413元" in answer.text

@@ -42,6 +42,7 @@ WHO = re.compile(r"谁|哪家|哪个(?:部门|单位|机构)|哪些(?:部门|单
 ASKING = re.compile(r"谁|多少|几|哪|什么|吗|呢|是否|怎么|如何|何时|多久|多大|还是")
 FULL_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 EACH = re.compile(r"(?P<a>[\u4e00-\u9fff]{2,6})[和与](?P<b>[\u4e00-\u9fff]{2,6}?)(?:分别|各自)")
+STATES = 0.5  # how much a clause of the named document that states the number asked counts as holding terms
 PREVIEW = 0.2  # how much less an introduction's sentence answers a question of detail than the body's
 FRONT_MATTER = ("引言", "通知")  # labels of what precedes the first numbered clause (structure.py)
 ATTACHMENT = re.compile(r"附件\s*([一二三四五六七八九\d]+)")  # "附件2任务分解表里…": the question names an attachment
@@ -59,7 +60,7 @@ def best_quote(index: Index, q: Query, scored: Scored, terms) -> tuple[Quote | N
     values: dict[int, float] = {}
     question = grams(q.content)
     pool = diverse(index, scored.candidates, PASSAGES)
-    for rank, candidate in with_parallel_items(index, pool) + in_named_document(index, terms, scored, pool):
+    for rank, candidate in with_parallel_items(index, pool) + in_named_document(index, q, terms, scored, pool):
         chunk = index.chunks[candidate.row]
         doc = index.documents[chunk.doc_id]
         listed = with_items(index, chunk) if q.asks in LISTS else chunk
@@ -84,7 +85,7 @@ def best_quote(index: Index, q: Query, scored: Scored, terms) -> tuple[Quote | N
     return (with_siblings(index, found, terms, q) if q.asks in LISTS else found), ranked
 
 
-def in_named_document(index: Index, terms, scored: Scored, pool: list, most: int = 6,
+def in_named_document(index: Index, q: Query, terms, scored: Scored, pool: list, most: int = 6,
                       discount: float = 0.6) -> list[tuple[int, Candidate]]:
     """(rank, candidate) of the chunks of the document whose title the question names ("2026年度城乡居民
     医保…学生要交多少钱") that hold most of the question's other terms: a clause of it need not repeat
@@ -97,7 +98,8 @@ def in_named_document(index: Index, terms, scored: Scored, pool: list, most: int
     if not rest:
         return []
     seen = {c.row for c in pool}
-    held = [(covered(rest, index.chunks[r].embed_text), r) for r in index.doc_rows.get(doc_id, []) if r not in seen]
+    held = [(covered(rest, index.chunks[r].embed_text) + STATES * (q.asks == "number" and states_asked(q, index.chunks[r].text)), r)
+            for r in index.doc_rows.get(doc_id, []) if r not in seen]  # a number asked: the clauses stating one
     best = max((c.score for c in pool), default=1.0)
     return [(len(pool), Candidate(r, best * discount, 0.0, 0.0))
             for value, r in sorted(held, reverse=True)[:most] if value > 0]

@@ -71,6 +71,7 @@ class Cues:
     negations: tuple[str, ...]  # "非" in 非本市户籍: a prefix that turns a word into its opposite
     other_kinds: tuple[str, ...]  # "边缘" in 低保边缘家庭: a suffix that makes a word name another kind
     levels: dict[str, tuple[str, ...]]  # level of government -> words naming it ("市" <- 市里, 市级)
+    general_duties: tuple[str, ...]  # "负责", "组织": verbs of responsibility in general, not a step ("审核")
 
 
 @lru_cache(maxsize=1)
@@ -297,14 +298,13 @@ def classify(text: str, districts: list[str], depts: list[str], names: dict[str,
 
 
 WHO_STEP = re.compile(r"谁(?:来|去|最后|最终|再|又)*(?P<step>(?![来去在最再又的])[\u4e00-\u9fff]{2})")
-ROLE_VERBS = ("负责", "牵头", "配合", "主管", "管理", "办理", "受理", "参与", "协助")
 
 
 def step_asked(text: str) -> str:
     """The step a question asks who does ("初审过了以后谁审核" -> 审核, "谁最后审定" -> 审定); '' for a
     role or responsibility in general ("谁负责")."""
     m = WHO_STEP.search(text)
-    return m.group("step") if m and m.group("step") not in ROLE_VERBS else ""
+    return m.group("step") if m and m.group("step") not in cues().general_duties else ""
 
 
 UNIT_DUTIES = re.compile(r"Ｄ(?:要|都|主要|具体)?(?:牵头|负责|主抓|主管|承担)(?:的|了)?(?:是|有)?(?:哪些|哪几|什么)")
