@@ -799,10 +799,15 @@ def test_who_does_a_step_is_answered_by_the_unit_of_that_step(index):
 
     assert step_asked("初审过了以后由谁审核") == "审核" and step_asked("最后谁来审定") == "审定"
     assert step_asked("这件事谁负责") == "" and step_asked("这些是谁在做") == ""
+    assert step_asked("先由哪家初核") == "初核" and step_asked("哪个部门负责审批") == "审批"
     answer, _ = ask(index, "残疾人两项补贴申请，镇街初审过了以后由谁审核、最后谁来审定？")
     assert answer.kind == "responsibility" and "区残联" in answer.text and "区民政部门" in answer.text
     answer, _ = ask(index, "申请公租房，家里收入和财产谁来审核？")  # 审核 spelt out: 审查核实
     assert "民政部门" in answer.text
+    answer, _ = ask(index, "申请广州公租房，家里收入和财产是哪个部门来核查？")  # 核查 turned round: 审查核实
+    assert "民政部门" in answer.text
+    answer, _ = ask(index, "我们公司准备申报广州市就业见习基地，市高指中心初核通过以后，材料交给哪个单位复核？")
+    assert "南方人才市场管委办" in answer.text and "市高校毕业生就业指导中心" not in answer.text
 
 
 def test_another_city_beside_a_covered_one_does_not_refuse(index):

@@ -258,7 +258,8 @@ def best_responsibility(index: Index, q: Query, scored: Scored) -> tuple[float, 
     for bound, order, name, base, r in ranked[:EXACT_CANDIDATES]:
         if best is not None and bound < best[0]:
             break
-        description = f"{r.task} {r.content} " + " ".join(index.chunks[i].text for i in fact_rows(index, r))
+        context = index.documents[r.doc_id].title if doing else ""  # "（二）复核机构：…" says what of in its title
+        description = f"{r.task} {r.content} {context} " + " ".join(index.chunks[i].text for i in fact_rows(index, r))
         value = 0.5 * name + 0.3 * matched(description)[1] + base
         if best is None or value > best[0] or (value == best[0] and order < best[1]):
             best = (value, order, r)
@@ -266,8 +267,10 @@ def best_responsibility(index: Index, q: Query, scored: Scored) -> tuple[float, 
 
 
 def does(text: str, step: str) -> bool:
-    """The text names a step of two characters, whole or spelt out ("审核" in "审查核实")."""
-    return re.search(f"{re.escape(step[0])}.?{re.escape(step[1])}", text) is not None
+    """The text names a step of two characters, whole, spelt out or turned round ("审核" in "审查核实",
+    "核查" in "审查核实")."""
+    a, b = map(re.escape, step[:2])
+    return re.search(f"{a}.?{b}|{b}.?{a}", text) is not None
 
 
 def answer_responsibility(index: Index, q: Query, scored: Scored):

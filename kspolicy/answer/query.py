@@ -297,7 +297,7 @@ def classify(text: str, districts: list[str], depts: list[str], names: dict[str,
     return intent
 
 
-WHO_STEP = re.compile(r"谁(?:来|去|最后|最终|再|又)*(?P<step>(?![来去在最再又的])[\u4e00-\u9fff]{2})")
+WHO_STEP = re.compile(r"(?:谁|哪家|哪个(?:部门|单位|机构)|哪些(?:部门|单位))(?:来|去|最后|最终|再|又|负责)*(?P<step>(?![来去在最再又的])[\u4e00-\u9fff]{2})")
 
 
 def step_asked(text: str) -> str:
