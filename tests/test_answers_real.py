@@ -841,3 +841,14 @@ def test_a_number_asked_of_a_named_document_is_read_from_its_clauses_that_state_
     that names neither 小学 nor 医保 ("（一）在校学生：个人缴费标准为每人413元"); a pupil is a 在校学生."""
     answer, _ = ask(index, "我家娃在广州读小学，2026年度的居民医保自己要掏多少钱？")
     assert "413元" in answer.text
+
+
+def test_a_row_under_a_percent_header_states_a_share(index):
+    """"增幅(%) | 7左右 | …": the values of a row whose unit is "(%)" are shares, though printed bare."""
+    from kspolicy.answer.passages import states_asked
+    from kspolicy.answer.query import analyse
+
+    q = analyse("姑苏区地区生产总值增幅定的是多少", index.places, index.departments, index.cities, index.token_idf)
+    assert states_asked(q, "1\t地区生产总值\t增幅(%)\t7左右\t6左右") and not states_asked(q, "地区生产总值（%）")
+    answer, _ = ask(index, "苏州2018年那张发展指标分解汇总表里，姑苏区地区生产总值增幅定的是多少？吴江的全社会固定资产投资目标又是怎么定的？")
+    assert "6左右" in answer.text and "同口径增长5%" in answer.text

@@ -40,6 +40,7 @@ MEASURES = {  # a quote answers a question about money, a share or an age only i
     "phone": re.compile(r"(?<!\d)(?:0\d{2,3}-?\d{7,8}|1[3-9]\d{9}|\d{5}|\d{7,8}|400-?\d{3}-?\d{4})(?!\d)"),
     "points": re.compile(r"\d+(?:\.\d+)?\s*分(?![之钟别类期配段级])"),
 }
+PERCENT_UNIT = re.compile(r"[（(]\s*[%％]\s*[)）]")
 LONG_ROW = 200  # characters of a row read sentence by sentence
 NOTE_ONLY = re.compile(r"^[（(][^（）()]*[)）]。?$")
 ADDRESSEES = re.compile(r"^[^。！？!?]{6,}[:：]$")  # the list of recipients at the top of a notice
@@ -125,6 +126,8 @@ def states_asked(q: Query, text: str) -> bool:
     text = masked(squash(text))
     if q.measure == "money" and not q.asks:  # "要交手续费吗": an amount, or a fee or fund named
         return bool(MEASURES["money"].search(text)) or any(w in text for w in cues().measure["money_after"])
+    if q.measure == "percent" and PERCENT_UNIT.search(text) and re.search(r"\d", PERCENT_UNIT.sub("", text)):
+        return True  # a row under a header "增幅(%)": its values are shares without the sign
     if q.measure in MEASURES:
         return bool(MEASURES[q.measure].search(text))
     return bool(quantity_pattern(load_vocabulary()).search(text) or QUANTITY_WORDS.search(text))
