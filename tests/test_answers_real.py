@@ -852,3 +852,15 @@ def test_a_row_under_a_percent_header_states_a_share(index):
     assert states_asked(q, "1\t地区生产总值\t增幅(%)\t7左右\t6左右") and not states_asked(q, "地区生产总值（%）")
     answer, _ = ask(index, "苏州2018年那张发展指标分解汇总表里，姑苏区地区生产总值增幅定的是多少？吴江的全社会固定资产投资目标又是怎么定的？")
     assert "6左右" in answer.text and "同口径增长5%" in answer.text
+
+
+def test_a_short_name_the_document_declares_is_answered_with_the_full_name(index):
+    """"中国南方人才市场管理委员会办公室（以下简称南方人才市场管委办）": a fact naming the short form says
+    which unit that is, so a reader (and a drafter) gets the unit's full name."""
+    from kspolicy.understand.aliases import declared_short_names
+
+    text = "（二）复核机构：中国南方人才市场管理委员会办公室（以下简称南方人才市场管委办）。由广州市人力资源和社会保障局（以下简称市人社局）负责"
+    assert declared_short_names(text, ["中国南方人才市场管理委员会办公室"]) == {
+        "中国南方人才市场管理委员会办公室": ["南方人才市场管委办"], "广州市人力资源和社会保障局": ["市人社局"]}
+    answer, _ = ask(index, "就业见习基地申请，初核机构和复核机构分别是哪家")
+    assert "广州市高校毕业生就业指导中心" in answer.text and "中国南方人才市场管理委员会办公室" in answer.text

@@ -20,7 +20,7 @@ from ..scoring import f_score, grams, overlap, weight
 from ..text import fold, is_cjk, number, squash
 from .passages import split_sentences
 from ..understand.validity import VALID_FOR
-from .query import Query, step_asked
+from .query import Query, does, step_asked
 from .search import Index, Scored
 
 TARGET_MIN = 0.5  # recall-weighted name match needed to answer from a target
@@ -196,6 +196,14 @@ def answer_target(index: Index, q: Query, scored: Scored):
     return Answer("target", text, tuple(fact_dict(t) for t in chosen + others)), fact_rows(index, best)
 
 
+def full_names(index: Index, r: Responsibility) -> str:
+    """"（南方人才市场管委办即中国南方人才市场管理委员会办公室）": the full names of units the facts give by a short
+    name their document declares ("以下简称…"), '' when there are none."""
+    named = [(d, max((k for k, forms in index.departments.items() if k != d and d in forms and d not in k
+                      and len(k) > len(d)), key=len, default="")) for d in r.departments]
+    return "".join(f"（{d}即{full}）" for d, full in named if full)
+
+
 def roles_text(r: Responsibility, role: str = "") -> str:
     """"责任单位：A、B、C（牵头：A；配合：B、C）" — the list as printed, then the roles the document gives."""
     text = f"责任单位：{'、'.join(r.departments)}"
@@ -266,13 +274,6 @@ def best_responsibility(index: Index, q: Query, scored: Scored) -> tuple[float, 
     return (best[0], best[2]) if best else None
 
 
-def does(text: str, step: str) -> bool:
-    """The text names a step of two characters, whole, spelt out or turned round ("审核" in "审查核实",
-    "核查" in "审查核实")."""
-    a, b = map(re.escape, step[:2])
-    return re.search(f"{a}.?{b}|{b}.?{a}", text) is not None
-
-
 def answer_responsibility(index: Index, q: Query, scored: Scored):
     def precise(indicator: str) -> float:
         p, r = match(index, q.topic, indicator)
@@ -288,7 +289,7 @@ def answer_responsibility(index: Index, q: Query, scored: Scored):
     if best is None or best[0] < RESP_MIN:
         return None
     r = best[1]
-    text = f"“{responsibility_name(r)}”的{roles_text(r, q.role)}（{sources(index, r)}）。"
+    text = f"“{responsibility_name(r)}”的{roles_text(r, q.role)}{full_names(index, r)}（{sources(index, r)}）。"
     return Answer("responsibility", text, (fact_dict(r),)), fact_rows(index, r)
 
 

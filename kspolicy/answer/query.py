@@ -307,6 +307,13 @@ def step_asked(text: str) -> str:
     return m.group("step") if m and m.group("step") not in cues().general_duties else ""
 
 
+def does(text: str, step: str) -> bool:
+    """The text names a step of two characters, whole, spelt out or turned round ("审核" in "审查核实",
+    "核查" in "审查核实")."""
+    a, b = map(re.escape, step[:2])
+    return re.search(f"{a}.?{b}|{b}.?{a}", text) is not None
+
+
 UNIT_DUTIES = re.compile(r"Ｄ(?:要|都|主要|具体)?(?:牵头|负责|主抓|主管|承担)(?:的|了)?(?:是|有)?(?:哪些|哪几|什么)")
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,8}[〔\[［(（]\d{4}[〕\]］)）]\d+号")
 

@@ -125,6 +125,26 @@ def dept_aliases(departments: Iterable[str], city: str, vocab: Vocabulary | None
     return out
 
 
+DECLARED = re.compile(r"([\u4e00-\u9fff]{4,30})[（(]以下(?:简称|称)[“\"]?([\u4e00-\u9fff]{2,15})[”\"]?[)）]")
+
+
+def declared_short_names(text: str, units: Iterable[str], vocab: Vocabulary | None = None) -> dict[str, list[str]]:
+    """Short names a document declares for its units: "中国南方人才市场管理委员会办公室（以下简称南方人才市场
+    管委办）" -> {full: [short]}. The full name is the longest unit of `units` ending the text before the
+    note, else that text when it ends as a unit does."""
+    vocab = vocab or load_vocabulary()
+    names = sorted(set(units), key=len, reverse=True)
+    out: dict[str, list[str]] = {}
+    for m in DECLARED.finditer(text):
+        before, short = m.group(1), m.group(2)
+        full = next((u for u in names if before.endswith(u) and len(u) > len(short)), "")
+        if not full and before.endswith(vocab.dept_endings) and short.endswith(vocab.dept_endings):
+            full = re.sub(r"^(?:会同|由|和|与|及|向|对|将|把)+", "", before)  # "由广州市人力资源…局": the unit
+        if full and full != short:
+            out.setdefault(full, []).append(short)
+    return out
+
+
 def other_forms(unit: str, vocab: Vocabulary) -> list[str]:
     """Other names by a unit's ending: 镇人民政府 -> 镇政府, 街道办事处 -> 街道办 (names.toml [endings])."""
     return [unit[: -len(end)] + short for end, shorts in vocab.other_endings.items() if unit.endswith(end)

@@ -69,4 +69,7 @@ def learn_aliases(document: Document, body_text: str, responsibilities: tuple[Re
     places = aliases.place_aliases(dict.fromkeys(squash(s) for s in scopes), body_text, document.city)
     depts = [d for r in responsibilities for d in r.departments]
     depts += [d for t in targets if t.source == "table" and t.department for d in t.department.split("、")]
-    return places, aliases.dept_aliases(dict.fromkeys(depts), document.city)
+    units = aliases.dept_aliases(dict.fromkeys(depts), document.city)
+    for full, shorts in aliases.declared_short_names(body_text, depts).items():  # "（以下简称南方人才市场管委办）"
+        units[full] = sorted({*units.get(full, [full]), *shorts}, key=lambda f: (len(f), f))
+    return places, units
