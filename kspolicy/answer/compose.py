@@ -98,8 +98,9 @@ def in_named_document(index: Index, q: Query, terms, scored: Scored, pool: list,
     if not rest:
         return []
     seen = {c.row for c in pool}
-    held = [(covered(rest, index.chunks[r].embed_text) + STATES * (q.asks == "number" and states_asked(q, index.chunks[r].text)), r)
-            for r in index.doc_rows.get(doc_id, []) if r not in seen]  # a number asked: the clauses stating one
+    stating = q.asks == "number"  # a number asked: the clauses that state one count too
+    held = [(covered(rest, chunk.embed_text) + STATES * (stating and states_asked(q, chunk.text)), r)
+            for r in index.doc_rows.get(doc_id, []) if r not in seen for chunk in [index.chunks[r]]]
     best = max((c.score for c in pool), default=1.0)
     return [(len(pool), Candidate(r, best * discount, 0.0, 0.0))
             for value, r in sorted(held, reverse=True)[:most] if value > 0]

@@ -297,7 +297,8 @@ def classify(text: str, districts: list[str], depts: list[str], names: dict[str,
     return intent
 
 
-WHO_STEP = re.compile(r"(?:谁|哪家|哪个(?:部门|单位|机构)|哪些(?:部门|单位))(?:来|去|最后|最终|再|又|负责)*(?P<step>(?![来去在最再又的])[\u4e00-\u9fff]{2})")
+WHO_STEP = re.compile(r"(?:谁|哪家|哪个(?:部门|单位|机构)|哪些(?:部门|单位))(?:来|去|最后|最终|再|又|负责)*"
+                      r"(?P<step>(?![来去在最再又的])[\u4e00-\u9fff]{2})")
 
 
 def step_asked(text: str) -> str:
@@ -336,7 +337,8 @@ def analyse(text: str, places: Aliases, departments: Aliases, cities: tuple[str,
     named_cities = tuple(c for c in cities if c and (c in text or c.rstrip("市区县") in text))
     unknown = next((m.group(0) for m in UNKNOWN_PLACE.finditer(rest)
                     if not re.search(r"[几哪些各个区每全该本在的和与及对乡城]", m.group(1))), "")
-    unknown = unknown or next((c for c in cues().cities if c in rest and c not in named_cities and not named_cities), "")
+    if not named_cities:  # a city beside a covered one is where the asker goes ("从广州…跳槽去佛山")
+        unknown = unknown or next((c for c in cues().cities if c in rest), "")
     year_match = YEAR.search(rest)
     year = int(year_match.group(1)) if year_match else None
     c = cues()
