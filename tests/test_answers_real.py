@@ -864,3 +864,10 @@ def test_a_short_name_the_document_declares_is_answered_with_the_full_name(index
         "中国南方人才市场管理委员会办公室": ["南方人才市场管委办"], "广州市人力资源和社会保障局": ["市人社局"]}
     answer, _ = ask(index, "就业见习基地申请，初核机构和复核机构分别是哪家")
     assert "广州市高校毕业生就业指导中心" in answer.text and "中国南方人才市场管理委员会办公室" in answer.text
+
+
+def test_one_kind_of_subsidy_is_not_another(index):
+    """"买房有没有购房补贴" is not answered by the 港澳青年's 就业补贴 (kinds of subsidy, cues.toml); the
+    就业补贴 itself is still answered; 有没有 asks, names nothing."""
+    assert ask(index, "香港青年在天河创业，买房有没有购房补贴？能补多少？")[0].kind == "none"
+    assert "5万元" in ask(index, "取得香港执业资格的港澳青年在天河孵化基地就业满1年，能拿多少就业补贴？")[0].text
