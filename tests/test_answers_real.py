@@ -53,6 +53,7 @@ def test_a_particle_is_not_a_typo(index):
     assert "专精特新" in prepare(index, "专精特信企业有多少")
     assert "联合印发" in prepare(index, "这个方案是哪几个部门联合印发的")  # a word of asking, not 联合开发
     assert "娃在广州" in prepare(index, "我家娃在广州读小学，医保要交多少")  # next to 在: no typo of “赢在广州”
+    assert "工作日能到账" in prepare(index, "交了材料以后多少个工作日能到账？")  # 能 is a modal: no typo of 工作日内
 
 
 def test_a_document_named_by_its_number_or_title_is_answered_from_its_metadata(index):
