@@ -872,3 +872,14 @@ def test_one_kind_of_subsidy_is_not_another(index):
     就业补贴 itself is still answered; 有没有 asks, names nothing."""
     assert ask(index, "香港青年在天河创业，买房有没有购房补贴？能补多少？")[0].kind == "none"
     assert "5万元" in ask(index, "取得香港执业资格的港澳青年在天河孵化基地就业满1年，能拿多少就业补贴？")[0].text
+
+
+def test_a_yes_or_no_after_a_number_asks_yes_or_no(index):
+    """"有几个月是公司后来补缴的…这段算不算连续缴费": 几个月 tells, 算不算 asks; the rule that a
+    number question needs a number does not refuse the sentence that says no."""
+    from kspolicy.answer.query import asked
+
+    assert asked("我的社保中间有几个月是补缴的，这段算不算连续缴费？")[0] == ""
+    assert asked("是不是要交几个月")[0] == "number"
+    answer, _ = ask(index, "我的社保中间有几个月是公司后来补缴的，办引进人才入户的时候这段算不算连续缴费？")
+    assert "不视为连续缴纳社会保险费" in answer.text

@@ -236,6 +236,7 @@ def strip_question(text: str, cut: Callable[[str], list[str]] | None = None) -> 
     return re.sub(r"\s+", " ", "".join(" " if w in c.filler_chars else w for w in words)).strip()
 
 
+A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")  # "算不算", "是不是", "有没有": a question of yes or no
 PAY_VERBS = "交缴付发补扣"  # "按市场租金的多少交": a verb of paying after 多少 counts nothing
 
 
@@ -267,7 +268,9 @@ def asked(text: str) -> tuple[str, str, str]:
     if any(w in re.sub("|".join(c.period), "", flat) for w in c.time):
         return "time", role, measure
     flat = re.sub(r"哪几|哪一|几种", "", flat)  # "哪几个区镇" asks which ones, not how many
-    if any(w in flat for w in c.number):
+    numbers = [flat.rfind(w) for w in c.number if w in flat]
+    either = [m.start() for m in A_NOT_A.finditer(flat)]
+    if numbers and not (either and max(either) > max(numbers)):  # "有几个月是补缴的，算不算连续": yes or no
         return "number", role, measure
     if any(w in flat for w in c.list):
         return "list", role, measure
