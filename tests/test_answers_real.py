@@ -826,6 +826,8 @@ def test_a_counted_thing_no_document_names_is_refused(index):
 
     assert unknown_action(index, "在广州租公租房要交多少押金？") == ("押金",)
     assert unknown_action(index, "南沙农村的特困老人，2025年基本生活费一个月按多少钱发？") == ()
+    assert unknown_action(index, "申请创业担保贷款，要不要找人做反担保？") == ("找人",)  # no document names it
+    assert unknown_action(index, "从广州跳槽去佛山，养老保险要不要办转移？") == ()
     assert ask(index, "在广州租公租房要交多少押金？")[0].kind == "none"
 
 

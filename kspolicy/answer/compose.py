@@ -47,6 +47,7 @@ PREVIEW = 0.2  # how much less an introduction's sentence answers a question of 
 FRONT_MATTER = ("引言", "通知")  # labels of what precedes the first numbered clause (structure.py)
 ATTACHMENT = re.compile(r"附件\s*([一二三四五六七八九\d]+)")  # "附件2任务分解表里…": the question names an attachment
 COUNTED_THING = re.compile(r"多少[个家套名项人元钱]?(?![个家套名项人元钱])([\u4e00-\u9fff]{2,6})")  # "多少押金": what is counted
+WHETHER = re.compile(r"(?:要不要|需不需要|用不用|能不能|可不可以)(?:去|再|先)?([\u4e00-\u9fff]{2,6})")  # "要不要找人做反担保"
 HOW = re.compile(r"(?:怎么|如何|怎样)(?:才能|才可以|去|来)?([\u4e00-\u9fff]{2,6})")  # "怎么挂失": what is asked how to do
 RRF_K = 10  # reciprocal-rank fusion of the hits' retrieval and quote ranks
 UNKNOWN_WORD = 4  # a word this long that the corpus never has names something it does not cover
@@ -255,9 +256,10 @@ def options(index: Index, q: Query, scored: Scored) -> Options:
 
 
 def unknown_action(index: Index, question: str) -> tuple[str, ...]:
-    """The thing a "怎么/如何…" question asks how to do, or a "多少…" question counts, when no document
-    has the word ("社保卡丢了怎么挂失", "要交多少押金"): documents that never name it cannot state it."""
-    how = HOW.search(question) or COUNTED_THING.search(question)
+    """What a "怎么/如何…" question asks how to do, a "多少…" question counts or a "要不要…" question asks
+    whether to do, when no document has its word ("社保卡丢了怎么挂失", "要交多少押金", "要不要找人做反担保"):
+    documents that never name it cannot state it."""
+    how = HOW.search(question) or COUNTED_THING.search(question) or WHETHER.search(question)
     if not how:
         return ()
     word = next((w for w in index.tokenizer.words(how.group(1)) if len(w) >= 2), "")
