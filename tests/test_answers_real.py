@@ -885,3 +885,14 @@ def test_a_yes_or_no_after_a_number_asks_yes_or_no(index):
     assert asked("是不是要交几个月")[0] == "number"
     answer, _ = ask(index, "我的社保中间有几个月是公司后来补缴的，办引进人才入户的时候这段算不算连续缴费？")
     assert "不视为连续缴纳社会保险费" in answer.text
+
+
+def test_a_district_document_does_not_answer_for_another_district(index):
+    """A 天河区 notice ("我区…1023个") does not answer "海珠区…一共有多少个学位", but does answer 天河's own
+    question, also when the asker lives in another district."""
+    from kspolicy.answer.compose import DISTRICT
+
+    assert [m.group(0) for m in DISTRICT.finditer("孩子在海珠区读书，住宅小区旁边")] == ["海珠区"]
+    assert ask(index, "海珠区2026年来穗人员随迁子女积分入学一共有多少个学位？")[0].kind == "none"
+    assert "1023" in ask(index, "天河区2026年来穗人员随迁子女积分入学一共有多少个学位？")[0].text
+    assert ask(index, "我家住在海珠区，孩子想在天河区积分入学，天河一共有多少个学位？")[0].kind != "none"

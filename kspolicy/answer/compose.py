@@ -48,6 +48,8 @@ FRONT_MATTER = ("引言", "通知")  # labels of what precedes the first numbere
 ATTACHMENT = re.compile(r"附件\s*([一二三四五六七八九\d]+)")  # "附件2任务分解表里…": the question names an attachment
 COUNTED_THING = re.compile(r"多少[个家套名项人元钱]?(?![个家套名项人元钱])([\u4e00-\u9fff]{2,6})")  # "多少押金": what is counted
 WHETHER = re.compile(r"(?:要不要|需不需要|用不用|能不能|可不可以)(?:去|再|先)?([\u4e00-\u9fff]{2,6})")  # "要不要找人做反担保"
+DISTRICT = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{2}[区县]|(?<=[在是到从给])[\u4e00-\u9fff]{2}[区县]")  # "海珠区…"
+NOT_A_NAME = "哪个些各每本该全其这那一两三他外我小社城景园辖市郊片街校山新老年月日地"  # characters no district name has here
 HOW = re.compile(r"(?:怎么|如何|怎样)(?:才能|才可以|去|来)?([\u4e00-\u9fff]{2,6})")  # "怎么挂失": what is asked how to do
 RRF_K = 10  # reciprocal-rank fusion of the hits' retrieval and quote ranks
 UNKNOWN_WORD = 4  # a word this long that the corpus never has names something it does not cover
@@ -346,6 +348,25 @@ def about_city(index: Index, doc_id: str, cities: tuple[str, ...]) -> bool:
     return any(n in index.folded[r] for r in index.doc_rows.get(doc_id, []) for n in names)
 
 
+def another_district(index: Index, q: Query, row: int | None) -> bool:
+    """The answer comes from a district's own document (天河区), and the question names another district
+    ("海珠区…") that the document never mentions and not the document's own."""
+    if row is None:
+        return False
+    doc = index.documents[index.chunks[row].doc_id]
+    if not doc.city.endswith(("区", "县")) or doc.city[:-1] in q.text:  # "住在海珠区，想在天河区…": 天河's own
+        return False
+    named = [m.group(0) for m in DISTRICT.finditer(q.text) if m.group(0) != doc.city
+             and not set(m.group(0)[:2]) & set(NOT_A_NAME)]  # "哪个区", "一个区", "各区县" name none
+    return any(not names_place(index, index.chunks[row].doc_id, d) for d in named)
+
+
+def names_place(index: Index, doc_id: str, place: str) -> bool:
+    """The document names a place ("海珠区", or "海珠" without its 区) in its title or text."""
+    short = fold(place[:-1])
+    return short in fold(index.documents[doc_id].title) or any(short in index.folded[r] for r in index.doc_rows.get(doc_id, []))
+
+
 def named_document(index: Index, terms, scored: Scored) -> str | None:
     """The document a question names by its title or 文号: of the documents retrieved, the one whose
     title and number hold most of the question's key terms (at least half of their weight)."""
@@ -457,6 +478,9 @@ def ask_one(index: Index, question: str, k: int = 5, doc_id: str | None = None) 
     if choice == "passage" and q.districts and not any(
             fold(form) in fold(o.evidence.text) for d in q.districts for form in index.places.get(d, [d])):
         choice = "none"  # "溧阳…再就业目标" is not answered by a sentence about no district
+    if choice != "none" and another_district(index, q, o.facts[1][0] if choice == "facts" and o.facts[1] else
+                                             o.quote.row if o.quote else None):
+        choice = "none"  # "海珠区…积分入学" is not answered by a 天河区 document's "我区…"
     attachment = ATTACHMENT.search(question)
     if choice != "none" and attachment:
         rows = o.facts[1] if choice == "facts" else [o.quote.row]
