@@ -344,15 +344,12 @@ def about_city(index: Index, doc_id: str, cities: tuple[str, ...]) -> bool:
     doc = index.documents[doc_id]
     if not doc.city or doc.city in cities:
         return True
-    names = [fold(c.rstrip("市区县")) for c in cities]
-    return any(n in index.folded[r] for r in index.doc_rows.get(doc_id, []) for n in names)
+    return mentions_in(index, doc_id, [fold(c.rstrip("市区县")) for c in cities])
 
 
-def another_district(index: Index, q: Query, row: int | None) -> bool:
+def another_district(index: Index, q: Query, row: int) -> bool:
     """The answer comes from a district's own document (天河区), and the question names another district
     ("海珠区…") that the document never mentions and not the document's own."""
-    if row is None:
-        return False
     doc = index.documents[index.chunks[row].doc_id]
     if not doc.city.endswith(("区", "县")) or doc.city[:-1] in q.text:  # "住在海珠区，想在天河区…": 天河's own
         return False
@@ -364,7 +361,12 @@ def another_district(index: Index, q: Query, row: int | None) -> bool:
 def names_place(index: Index, doc_id: str, place: str) -> bool:
     """The document names a place ("海珠区", or "海珠" without its 区) in its title or text."""
     short = fold(place[:-1])
-    return short in fold(index.documents[doc_id].title) or any(short in index.folded[r] for r in index.doc_rows.get(doc_id, []))
+    return short in fold(index.documents[doc_id].title) or mentions_in(index, doc_id, [short])
+
+
+def mentions_in(index: Index, doc_id: str, names: list[str]) -> bool:
+    """Some chunk of the document holds one of the folded `names`."""
+    return any(n in index.folded[r] for r in index.doc_rows.get(doc_id, []) for n in names)
 
 
 def named_document(index: Index, terms, scored: Scored) -> str | None:
@@ -478,12 +480,11 @@ def ask_one(index: Index, question: str, k: int = 5, doc_id: str | None = None) 
     if choice == "passage" and q.districts and not any(
             fold(form) in fold(o.evidence.text) for d in q.districts for form in index.places.get(d, [d])):
         choice = "none"  # "溧阳…再就业目标" is not answered by a sentence about no district
-    if choice != "none" and another_district(index, q, o.facts[1][0] if choice == "facts" and o.facts[1] else
-                                             o.quote.row if o.quote else None):
+    rows = [] if choice == "none" else o.facts[1] if choice == "facts" else [o.quote.row]  # what the answer rests on
+    if rows and another_district(index, q, rows[0]):
         choice = "none"  # "海珠区…积分入学" is not answered by a 天河区 document's "我区…"
     attachment = ATTACHMENT.search(question)
     if choice != "none" and attachment:
-        rows = o.facts[1] if choice == "facts" else [o.quote.row]
         if not any(in_attachment(index.chunks[r].label, attachment.group(1)) for r in rows):
             choice = "none"  # "附件2任务分解表里…": an answer from outside that attachment does not answer
     about_doc = doc_id or (named_document(index, key_terms(index, q), scored) or (o.quote and index.chunks[o.quote.row].doc_id)

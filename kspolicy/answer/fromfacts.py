@@ -20,7 +20,7 @@ from ..scoring import f_score, grams, overlap, weight
 from ..text import fold, is_cjk, number, squash
 from .passages import split_sentences
 from ..understand.validity import VALID_FOR
-from .query import Query, does, step_asked
+from .query import Query, does
 from .search import Index, Scored
 
 TARGET_MIN = 0.5  # recall-weighted name match needed to answer from a target
@@ -242,9 +242,9 @@ def best_responsibility(index: Index, q: Query, scored: Scored) -> tuple[float, 
     candidates = [r for r in index.responsibilities_near(q.topic, scored) if in_scope(index, q, r)]
     at_level = [r for r in candidates if any(d.startswith(q.level) for d in r.departments)] if q.level else []
     candidates = at_level or candidates  # "市里哪个部门": 市民政部门's task, not 区民政部门's
-    step = step_asked(q.text)  # "谁审核": tasks named by that step ("完成审核", "审查核实"), when stated
-    doing = [r for r in candidates if does(r.task, step)] if step else []
-    candidates = doing or [r for r in candidates if step and does(r.content, step)] or candidates
+    doing = [r for r in candidates if does(r.task, q.step)] if q.step else []  # "谁审核": tasks named by that
+    # step ("完成审核", "审查核实"), when stated
+    candidates = doing or [r for r in candidates if q.step and does(r.content, q.step)] or candidates
     bonus = STEP_BONUS if doing else 0.0  # the step named is evidence the question's other words may lack
     if not any(is_cjk(ch) for ch in q.text):  # names cannot be matched across languages
         return max(((retrieval(scored, fact_rows(index, r)), r) for r in candidates), key=lambda item: item[0],

@@ -16,7 +16,7 @@ from ..scoring import grams
 from ..text import fold, squash
 from ..understand.targets import masked, quantity_pattern
 from ..understand.vocab import load_vocabulary
-from .query import Query, cues, does, step_asked
+from .query import Query, cues, does
 
 SENTENCE = re.compile(r"[^。；！？!?\n]+[。；！？!?]?")
 FIRST_ITEM_INLINE = re.compile(r"[:：]\s*(?:[（(]\s*[一1]\s*[)）]|1\s*[.．、])")
@@ -145,8 +145,7 @@ def lists_materials(q: Query, heading: str) -> bool:
 def wants(q: Query, text: str) -> float:
     """Bonus for a sentence that holds what the question asks for, and for one naming the step a
     question asks who does ("由哪个单位复核")."""
-    step = step_asked(q.text)
-    return ((0.1 if does(text, step) else -0.1) if step else 0.0) + wanted(q, text)
+    return ((0.1 if does(text, q.step) else -0.1) if q.step else 0.0) + wanted(q, text)
 
 
 def wanted(q: Query, text: str) -> float:

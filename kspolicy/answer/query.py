@@ -112,6 +112,7 @@ class Query:
     every_year: bool = False  # "…2023年要达到多少？远期目标呢": every year of the target
     cities: tuple[str, ...] = ()  # cities or districts the question names (昆山, 广州)
     level: str = ""  # the level of government asked about ("市里哪个部门": 市), its units answer first
+    step: str = ""  # the step asked who does ("谁审核": 审核), step_asked
 
     def covers(self, fact) -> bool:
         """Whether a fact is in the documents the question is about."""
@@ -279,7 +280,7 @@ def asked(text: str) -> tuple[str, str, str]:
 
 
 def classify(text: str, districts: list[str], depts: list[str], names: dict[str, str], topic: str,
-             known: set[str] | None = None) -> str:
+             known: set[str] | None = None, step: str = "") -> str:
     """The intent by the classifier, kept consistent with the names found: a department's tasks
     need a department, a district's target list a district; a question that names a unit and
     almost nothing else ("团市委在这个文件里牵头干什么") asks for that unit's tasks."""
@@ -291,7 +292,7 @@ def classify(text: str, districts: list[str], depts: list[str], names: dict[str,
     plain = not rest or known is None or rest in known or len(rest) == 1 or rest in ("在干", "干", "做")
     if depts and len(rest) <= 3 and intent in ("responsibility", "passage") and plain:
         intent = "department_tasks"
-    if intent == "passage" and step_asked(text):  # "初审过了以后，谁审核": who does a step
+    if intent == "passage" and step:  # "初审过了以后，谁审核": who does a step
         intent = "responsibility"
     if intent == "department_tasks" and not depts:
         intent = "responsibility"
@@ -357,8 +358,10 @@ def analyse(text: str, places: Aliases, departments: Aliases, cities: tuple[str,
     about = any(w in text for w in c.document["about"]) and (
         any(w in text for w in c.document["refers"]) or names_a_document(text))
     topic = strip_question(rest, cut)
-    return Query(text, classify(text, districts, depts, names, topic, known), tuple(districts), tuple(depts), year,
+    step = step_asked(text)
+    return Query(text, classify(text, districts, depts, names, topic, known, step), tuple(districts), tuple(depts), year,
                  topic, strip_question(canonical(text, places, departments), cut), unknown, extreme, excluded, asks=what,
                  role=role, cities=named_cities, measure=measure, about_document=about,
                  every_year=any(w in text for w in c.later),
-                 level=next((level for level, words in c.levels.items() if any(w in text for w in words)), ""))
+                 level=next((level for level, words in c.levels.items() if any(w in text for w in words)), ""),
+                 step=step)
