@@ -49,7 +49,6 @@ ATTACHMENT = re.compile(r"附件\s*([一二三四五六七八九\d]+)")  # "附�
 COUNTED_THING = re.compile(r"多少[个家套名项人元钱]?(?![个家套名项人元钱])([\u4e00-\u9fff]{2,6})")  # "多少押金": what is counted
 WHETHER = re.compile(r"(?:要不要|需不需要|用不用|能不能|可不可以)(?:去|再|先)?([\u4e00-\u9fff]{2,6})")  # "要不要找人做反担保"
 DISTRICT = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{2}[区县]|(?<=[在是到从给])[\u4e00-\u9fff]{2}[区县]")  # "海珠区…"
-NOT_A_NAME = "哪个些各每本该全其这那一两三他外我小社城景园辖市郊片街校山新老年月日地"  # characters no district name has here
 HOW = re.compile(r"(?:怎么|如何|怎样)(?:才能|才可以|去|来)?([\u4e00-\u9fff]{2,6})")  # "怎么挂失": what is asked how to do
 RRF_K = 10  # reciprocal-rank fusion of the hits' retrieval and quote ranks
 UNKNOWN_WORD = 4  # a word this long that the corpus never has names something it does not cover
@@ -354,7 +353,7 @@ def another_district(index: Index, q: Query, row: int) -> bool:
     if not doc.city.endswith(("区", "县")) or doc.city[:-1] in q.text:  # "住在海珠区，想在天河区…": 天河's own
         return False
     named = [m.group(0) for m in DISTRICT.finditer(q.text) if m.group(0) != doc.city
-             and not set(m.group(0)[:2]) & set(NOT_A_NAME)]  # "哪个区", "一个区", "各区县" name none
+             and not set(m.group(0)[:2]) & set(cues().not_in_district_names)]  # "哪个区", "一个区" name none
     return any(not names_place(index, index.chunks[row].doc_id, d) for d in named)
 
 

@@ -72,6 +72,7 @@ class Cues:
     other_kinds: tuple[str, ...]  # "边缘" in 低保边缘家庭: a suffix that makes a word name another kind
     levels: dict[str, tuple[str, ...]]  # level of government -> words naming it ("市" <- 市里, 市级)
     general_duties: tuple[str, ...]  # "负责", "组织": verbs of responsibility in general, not a step ("审核")
+    not_in_district_names: tuple[str, ...]  # "哪", "小": characters that make "X区" no district's name
 
 
 @lru_cache(maxsize=1)
