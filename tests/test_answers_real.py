@@ -896,3 +896,69 @@ def test_a_district_document_does_not_answer_for_another_district(index):
     assert ask(index, "海珠区2026年来穗人员随迁子女积分入学一共有多少个学位？")[0].kind == "none"
     assert "1023" in ask(index, "天河区2026年来穗人员随迁子女积分入学一共有多少个学位？")[0].text
     assert ask(index, "我家住在海珠区，孩子想在天河区积分入学，天河一共有多少个学位？")[0].kind != "none"
+
+
+def test_everyday_words_weigh_less_than_topic_words(index):
+    """A word general Chinese uses often ("打算", "一家") is rare in policy documents but does not single
+    out a clause: its weight is capped by its IDF over general text (answer/background.py)."""
+    from kspolicy.answer.background import general_idf
+    from kspolicy.answer.search import token_weight
+    assert token_weight(index, "打算") < token_weight(index, "凝血因子") == index.token_idf_max
+    assert token_weight(index, "一家") < index.token_idf.get("一家", index.token_idf_max)
+    assert general_idf("凝血因子", 1000, 60) > general_idf("儿子", 1000, 60) > general_idf("我们", 1000, 60)
+    assert general_idf("昆科贷", 1000, 60) is None  # a word the dictionary lacks is not known to be common
+    answer, _ = ask(index, "我刚硕士毕业，打算去粤北山区的一家公司上班，能拿多少补贴？")
+    assert answer.kind == "passage" and "硕士每人7000元" in answer.text
+
+
+def test_how_long_is_answered_by_a_period_not_a_monthly_amount(index):
+    answer, _ = ask(index, "申请低保一般多久能批下来")
+    assert answer.kind == "none"  # "每人每月1309元" names a month, not how long
+    answer, _ = ask(index, "申请失业保险金，材料交齐后多久能办结？")
+    assert answer.kind == "passage" and "7个工作日内" in answer.text
+
+
+def test_a_fee_is_stated_by_its_stem(index):
+    """"基本生活费" is stated as "基本生活标准…每人每月…元"."""
+    answer, _ = ask(index, "我家一直住在南沙区农村，是特困人员，每个月基本生活费多少钱？")
+    assert answer.kind == "passage" and "2121元" in answer.text
+
+
+def test_a_quoted_name_of_a_document_admits_all_of_its_clauses(index):
+    """“633” is the short name the document declares for itself in its preamble: the clause that
+    answers need not repeat it; a quoted word that names no document still filters hits."""
+    assert index.named_documents("633") == {"guangzhou/gz_talent_633"}
+    answer, hits = ask(index, "“633”人才工程里5年内要筹集建设多少套人才公寓")
+    assert answer.kind == "passage" and "10000套人才公寓" in answer.text
+    assert hits and all(h.doc_id == "guangzhou/gz_talent_633" for h in hits)
+    assert not index.named_documents("昆科贷")
+    _, hits = ask(index, "“昆科贷”是什么")
+    assert hits and all("昆科贷" in h.text for h in hits)
+
+
+def test_a_second_part_is_asked_about_the_first_parts_subject(index):
+    """A second part that names no place, unit or city of its own is asked within the document that
+    answered the first part, with the districts the first part named."""
+    answer, _ = ask(index, "2018年苏州给吴江区下达的地区生产总值增幅目标是多少？一般公共预算收入增幅定的是多少？")
+    assert "吴江：地区生产总值" in answer.text and "吴江：一般公共预算收入" in answer.text
+    assert "全市" not in answer.text
+    answer, _ = ask(index, "残疾人辅具第二件能补多少比例？一年下来补贴封顶多少钱？")
+    assert "补贴60%" in answer.text and "10000元" in answer.text and "港澳" not in answer.text
+
+
+def test_cuts_of_known_words_are_not_unknown_words(index):
+    """"本科毕业" is held by 本科 and 毕业, "能贷" is a modal and a verb: neither is a word no document has."""
+    from kspolicy.answer.evidence import held_by_pieces, key_terms
+    from kspolicy.answer.query import analyse
+    assert "本科毕业" not in index.token_idf
+    assert held_by_pieces("本科毕业", index.tokenizer.tokens("本科毕业"), index.token_idf)
+    answer, _ = ask(index, "本科毕业签了就业协议，落户手续找人社还是公安办？")
+    assert answer.kind == "passage" and "区公安机关" in answer.text
+    q = analyse("创业担保贷款最多能贷多少", index.places, index.departments, index.cities, index.token_idf)
+    assert all(forms[0] != "能贷" for forms, _ in key_terms(index, q))
+
+
+def test_a_rate_before_how_much_is_not_the_thing_asked(index):
+    """"学位补贴一年分别是多少": the amount asked is of 学位补贴, stated "每生每学年5000元"."""
+    answer, _ = ask(index, "我家两个孩子，一个在天河民办小学，一个在民办初中，都是积分入学的，学位补贴一年分别是多少？")
+    assert answer.kind == "passage" and "5000元" in answer.text and "6000元" in answer.text

@@ -19,7 +19,7 @@ from ..models import Answer, Hit
 from ..understand.vocab import load_vocabulary
 from ..scoring import grams
 from ..text import fold, is_cjk
-from .evidence import Evidence, Thresholds, judge, key_terms
+from .evidence import Evidence, Thresholds, held_by_pieces, judge, key_terms
 from .fromfacts import (
     answer_deadline,
     answer_department_tasks,
@@ -249,9 +249,11 @@ def options(index: Index, q: Query, scored: Scored) -> Options:
         answer, rows = result  # facts answer only a question their own text covers (names aside)
         stated = covered(topic, answer.text + " " + " ".join(index.chunks[i].embed_text for i in rows[:8]))
     evidence = Evidence.of(index, q, found, scored, terms)
-    unknown = tuple(t for t in index.tokenizer.tokens(q.content) if len(t) >= UNKNOWN_WORD and all(map(is_cjk, t))
+    tokens = index.tokenizer.tokens(q.content)
+    unknown = tuple(t for t in tokens if len(t) >= UNKNOWN_WORD and all(map(is_cjk, t))
                     and not COUNTED.match(t) and t not in cues().asking and t not in index.token_idf
-                    and not in_parts(t, fold(evidence.text)))  # "多长时间" asks, names nothing
+                    and not in_parts(t, fold(evidence.text))  # "多长时间" asks, names nothing
+                    and not held_by_pieces(t, tokens, index.token_idf))  # "本科毕业": 本科 and 毕业
     unitless = bool(found and UNIT_ASKED.search(q.text)) and not names_unit(index, found.text)
     return Options(result, stated, found, evidence, unknown + unknown_action(index, q.text), read, unitless)
 
@@ -302,7 +304,8 @@ def ask(index: Index, question: str, k: int = 5, doc_id: str | None = None) -> t
     parts = split_question(question)
     if len(parts) == 1:
         return ask_one(index, question, k, doc_id)
-    answers = [ask_one(index, part, k, doc_id) for part in parts]
+    first = ask_one(index, parts[0], k, doc_id)
+    answers = [first, ask_following(index, parts[0], first, parts[1], k, doc_id)]
     given = [(a, h) for a, h in answers if a.kind != "none"]
     if len(given) == 1:  # "…积分怎么算？买了房能加几分": one part is not in the corpus, unless the other
         missing = next(p for p, (a, _) in zip(parts, answers) if a.kind == "none")  # part's answer states it
@@ -316,6 +319,20 @@ def ask(index: Index, question: str, k: int = 5, doc_id: str | None = None) -> t
     merged += [h for _, hs in given for h in hs if h.chunk_id not in {m.chunk_id for m in merged}]
     facts = tuple(f for a, _ in given for f in a.facts)
     return Answer(first.kind, text, facts, first.citation, first.clause_text), merged[:k]
+
+
+def ask_following(index: Index, first: str, answered: tuple[Answer, list[Hit]], part: str, k: int,
+                  doc_id: str | None) -> tuple[Answer, list[Hit]]:
+    """The second part of a question, which names no place, unit or city of its own ("姑苏区…增幅目标是多少？
+    一般公共预算收入增幅又定的多少"), asked about the first part's subject: within the document that answered
+    the first part and with the districts it named; alone when that finds nothing."""
+    answer, hits = answered
+    second = analyse(prepare(index, part), index.places, index.departments, index.cities, index.token_idf)
+    if doc_id or answer.kind == "none" or not hits or second.districts or second.departments or second.cities:
+        return ask_one(index, part, k, doc_id)
+    named = analyse(prepare(index, first), index.places, index.departments, index.cities, index.token_idf).districts
+    within = ask_one(index, "".join(named) + part, k, hits[0].doc_id)
+    return within if within[0].kind != "none" else ask_one(index, part, k, doc_id)
 
 
 def answered_by(index: Index, part: str, answer: Answer) -> bool:
@@ -470,8 +487,8 @@ def ask_one(index: Index, question: str, k: int = 5, doc_id: str | None = None) 
     if q.unknown_place and not index.mentions(q.unknown_place):
         return none_answer(asked), top_hits(index, scored, k)  # a town the corpus never mentions
     o = options(index, q, scored)
-    held = [fold(p) for p in index.quoted(question)]  # a quoted phrase is in every hit, read ones too
-    read = tuple(r for r in o.read if all(p in index.folded[r] for p in held))
+    held = [index.phrase_scope(p) for p in index.quoted(question)]  # a quoted phrase is in every hit, read ones too
+    read = tuple(r for r in o.read if all(r in rows for rows in held))
     hits = top_hits(index, scored, k, reranked(scored, read))  # the chunks that answer best first
     choice = decide(q, o, index.thresholds)
     if choice == "passage" and q.cities and not about_city(index, index.chunks[o.quote.row].doc_id, q.cities):

@@ -20,7 +20,7 @@ from ..index.embed import calibration
 from ..text import fold, is_cjk
 from .passages import DATE, MEASURES, Quote, absent
 from .query import Query, abbreviations_in, cues
-from .search import Scored
+from .search import Scored, token_weight
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,7 @@ def asked_word(q: Query, terms) -> tuple[str, ...] | None:
     """The forms of the key term right before the words asking for a number: the thing whose amount is
     asked ("租金能减免多少" → 减免; "每月补贴多少" → 补贴; "有效期一般多长" → 有效期)."""
     text = re.sub("|".join(map(re.escape, cues().hedges)), "", fold(q.text))
+    text = re.sub(RATE + "(?=" + "|".join(map(re.escape, cues().number)) + ")", "", text)  # "补贴一年多少": 补贴
     everyday = {written: word for word, written in cues().colloquial.items()}  # "罚多少": 罚 for 罚款
     for cue in cues().number:
         for m in re.finditer(re.escape(cue), text):
@@ -84,10 +85,16 @@ def asked_word(q: Query, terms) -> tuple[str, ...] | None:
                 if MODAL_VERB.fullmatch(forms[0]):
                     continue  # "能领多少资助": 能领 is a modal and a verb, not the thing whose amount is asked
                 if any(text.endswith(fold(key), 0, m.start()) for key in (forms[0], everyday.get(forms, forms[0]))):
-                    return forms
+                    return (*forms, *fee_stem(forms[0]))
     return None
 
 
+def fee_stem(word: str) -> tuple[str, ...]:
+    """The stem of a fee named by a word of two or more characters and a fee suffix (生活费 -> 生活)."""
+    return tuple(word[:-len(s)] for s in cues().fee_suffixes if word.endswith(s) and len(word) - len(s) >= 2)
+
+
+RATE = r"(?:[一每]个?(?:学年|年|季度|月|周|天|日|次|人|户|学期)|全年|年度)"  # "一年" in "补贴一年多少"
 MODAL_VERB = re.compile(r"[能可要得会][\u4e00-\u9fff]")
 
 
@@ -130,7 +137,7 @@ def kinds_in(text: str, kinds) -> set[int]:
 def key_terms(index, q: Query) -> list[tuple[tuple[str, ...], float]]:
     """Words of the question that a quote must hold, each with the forms that count for it and its
     weight (IDF; a word the corpus never has weighs most). A name the question uses counts in any
-    of its written forms (昆山旅游度假区 = 旅度区); a quoted phrase is one word."""
+    of its written forms (昆山旅游度假区 = 旅度区); a quoted phrase is one word (one that names a document is held by it)."""
     forms = {name: tuple(table.get(name, [name])) for table, names in ((index.places, q.districts),
                                                                       (index.departments, q.departments))
              for name in names}
@@ -145,13 +152,14 @@ def key_terms(index, q: Query) -> list[tuple[tuple[str, ...], float]]:
     particles = "".join(cues().particles)
     for token in tokens:
         if token not in index.token_idf and token not in forms:
-            token = token.strip(particles)  # jieba's cut of an unknown phrase: "医保费在哪里交" gives 费在
-            if len(token) < 2:
+            token = token.strip(particles)  # jieba's cut of an unknown phrase: "医保费在哪里交" gives 费在,
+            # "最多能贷多少" gives 能贷; "大学毕业" is held by its pieces 大学 and 毕业
+            if len(token) < 2 or held_by_pieces(token, tokens, index.token_idf):
                 continue
         if token in asking or (token not in forms and any(token in name and token != name for name in named)):
             continue  # a piece of a name or everyday word counts once, with it ("零花" of 零花钱); none of a
             # word of asking ("第一" of 第一次)
-        weight = index.token_idf.get(token, index.token_idf_max)
+        weight = token_weight(index, token)
         terms[forms.get(token, (token, *colloquial.get(token, ())))] = weight
     for word in index.tokenizer.words(q.content):  # "被查到要罚多少": 罚 is 罚款 or 处罚
         written = colloquial.get(word, ()) if len(word) == 1 else ()
@@ -161,19 +169,38 @@ def key_terms(index, q: Query) -> list[tuple[tuple[str, ...], float]]:
     for full, written in short.items():  # an abbreviation expanded in the question counts in either form
         terms[written] = max(index.token_idf.get(f, 0.0) for f in (*written, *index.tokenizer.tokens(full)))
     for phrase in index.quoted(q.text):
-        terms[(phrase,)] = index.token_idf_max
+        if not index.named_documents(phrase):  # a document's name is held by the document, not each quote
+            terms[(phrase,)] = index.token_idf_max
     return sorted(terms.items(), key=lambda item: -item[1])
 
 
+def held_by_pieces(token: str, tokens, known) -> bool:
+    """Every character of `token` is in a shorter token of the question that the corpus knows."""
+    covered = [False] * len(token)
+    for piece in tokens:
+        if piece != token and piece in known and piece in token:
+            start = token.find(piece)
+            covered[start:start + len(piece)] = [True] * len(piece)
+    return all(covered)
+
+
 CN_PERIOD = re.compile(r"[\d一二两三四五六七八九十百]+\s*个?(?:工作日|月|年|日|天|周|星期)")  # "最长为二十四个月"
+
+
+def answers_when(question: str, quote: str) -> bool:
+    """Whether `quote` names a time of the kind asked: how long ("多久") a period, a time limit or an
+    immediate time; when, also a date or a recurring time ("每月")."""
+    c = cues()
+    if CN_PERIOD.search(quote) or any(w in quote for w in (*c.time_limits, *c.immediate)):
+        return True
+    return not any(w in question for w in c.duration) and bool(DATE.search(quote))
 
 
 def judge(q: Query, evidence: Evidence, limits: Thresholds) -> bool:
     """Whether the evidence supports quoting an answer."""
     if not any(is_cjk(ch) for ch in q.text):
         return evidence.dense >= limits.dense
-    if q.asks == "time" and not (DATE.search(evidence.quote) or CN_PERIOD.search(evidence.quote)
-                                 or any(w in evidence.quote for w in cues().time_limits)):
+    if q.asks == "time" and not answers_when(q.text, evidence.quote):
         return False  # "什么时候截止" is not answered by a sentence naming no date, period or time limit
     if (q.asks == "number" or q.measure in ("material", "date") or (q.measure == "money" and not q.asks)) \
             and not evidence.states:

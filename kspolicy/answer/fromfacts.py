@@ -21,7 +21,7 @@ from ..text import fold, is_cjk, number, squash
 from .passages import split_sentences
 from ..understand.validity import VALID_FOR
 from .query import Query, does
-from .search import Index, Scored
+from .search import Index, Scored, token_weight
 
 TARGET_MIN = 0.5  # recall-weighted name match needed to answer from a target
 TARGET_RECALL = 0.6  # share of the question a target's name must explain
@@ -81,7 +81,7 @@ def question_parts(index: Index, question: str) -> tuple[frozenset[str], list[tu
     last = index.asked
     if last and last[0] == question:
         return last[1], last[2]
-    parts = (grams(question), [(t, index.token_idf.get(t, index.token_idf_max)) for t in index.tokenizer.tokens(question)])
+    parts = (grams(question), [(t, token_weight(index, t)) for t in index.tokenizer.tokens(question)])
     index.asked = (question, *parts)
     return parts
 

@@ -34,6 +34,7 @@ from ..index.verify import DAMAGED, damaged, describe
 from ..models import Document, Hit, Responsibility, Target
 from ..scoring import grams
 from ..text import fold, is_cjk
+from .background import general_idf
 from .query import typo_index
 
 QUOTED = re.compile(r"[\"“”「『‘]([^\"“”「」『』‘’]{1,40})[\"”」』’]")  # not ASCII ' (What's)
@@ -62,6 +63,7 @@ class Index:
     rows: Lookup = None  # (doc, label or "indicator:…") -> chunk rows
     token_idf: dict[str, float] = field(default_factory=dict)  # BM25 vocabulary with IDF, plus known names
     token_idf_max: float = 1.0  # weight of a word the corpus does not contain
+    words_per_chunk: float = 1.0  # mean BM25 tokens of a live chunk (background.general_idf)
     idf_unknown: float = 1.0  # weight of a gram the corpus does not contain: a typical gram's
     weights: dict[str, float] = field(default_factory=dict)  # cache: gram weight of fact names
     asked: tuple = ()  # cache: (question, its grams, its words with weights) of the last question matched
@@ -147,6 +149,17 @@ class Index:
         (“居民收入跟经济增长同步”) and is read as words."""
         return [p for p in quoted_phrases(question) if self.mentions(p)]
 
+    def named_documents(self, phrase: str) -> set[str]:
+        """Documents a quoted phrase names: in the title, or as the short name a document declares for
+        itself or its programme ("（简称“633”人才工程）"); then any clause of theirs may answer."""
+        declared = re.compile("简称[“\"]?" + re.escape(fold(phrase)))
+        titled = {d for d, doc in self.documents.items() if fold(phrase) in fold(doc.title)}
+        return titled | {self.chunks[r].doc_id for r in self.phrase_rows([phrase]) if declared.search(self.folded[r])}
+
+    def phrase_scope(self, phrase: str) -> set[int]:
+        """Rows a quoted phrase admits: those holding it, and every row of a document it names."""
+        return self.phrase_rows([phrase]).union(*(self.doc_rows.get(d, []) for d in self.named_documents(phrase)))
+
     def mentions(self, text: str) -> bool:
         """Whether any chunk's folded text contains `text`."""
         return bool(self.phrase_rows([text]))
@@ -209,6 +222,7 @@ def _load(folder: Path, model: str | None, embedder: Embedder | None) -> Index:
                   retriever.idf_table(), Lookup(lambda key: catalog.label_rows(*key)))
     index.token_idf = token_idf(index)
     index.token_idf_max = max(index.token_idf.values(), default=1.0)
+    index.words_per_chunk = retriever.avgdl
     index.idf_unknown = float(np.median(list(index.idf.values()))) if index.idf else 1.0
     index.by_indicator = Lookup(facts.by_indicator, lambda: len(facts.indicators), cache=256)
     index.by_indicator_citywide = LazyList(lambda: catalog.targets("scope='全市'"))
@@ -233,6 +247,14 @@ def token_idf(index: Index) -> dict[str, float]:
             for token in index.tokenizer.tokens(form):
                 out.setdefault(token, floor)
     return out
+
+
+def token_weight(index: Index, token: str) -> float:
+    """A question word's weight: its IDF over the chunks (a word they never have weighs most), at most
+    the IDF it would have over general text (background.py), so everyday words weigh as such."""
+    corpus = index.token_idf.get(token, index.token_idf_max)
+    general = general_idf(token, len(index.chunks), index.words_per_chunk)
+    return corpus if general is None else min(corpus, general)
 
 
 def quoted_phrases(query: str) -> list[str]:
@@ -268,13 +290,13 @@ class Scored:
 def score(index: Index, query: str, qvec: np.ndarray, doc_id: str | None = None, k: int = 40) -> Scored:
     """Hybrid retrieval: the top chunks by BM25 and by dense similarity (index.retriever), fused over
     their union (each score scaled by the best one: CombSUM). A document filter and quoted phrases
-    restrict which chunks may be returned."""
+    restrict which chunks may be returned (a phrase naming a document admits all of its chunks)."""
     phrases = index.quoted(query)
     allowed: set[int] | None = None
     if doc_id:
         allowed = set(index.doc_rows.get(doc_id, []))
     if phrases:
-        found = index.phrase_rows(phrases)
+        found = set.intersection(*map(index.phrase_scope, phrases))
         allowed = found if allowed is None else allowed & found
     rows = None if allowed is None else np.array(sorted(allowed), dtype=np.int64)
     found = index.retriever.search(list(index.tokenizer.tokens(query)), qvec, k, rows)
@@ -304,6 +326,6 @@ def to_hit(index: Index, row: int, value: float) -> Hit:
 
 
 def search(index: Index, query: str, k: int = 5, doc_id: str | None = None) -> list[Hit]:
-    """Hybrid retrieval, best first; a quoted phrase must occur in every hit."""
+    """Hybrid retrieval, best first; a quoted phrase must occur in every hit (or name its document)."""
     qvec = index.embedder.encode_query(query)
     return top_hits(index, score(index, query, qvec, doc_id, max(k, 40)), k)

@@ -275,6 +275,10 @@ class MilvusRetriever:
     def vocabulary(self) -> dict[str, int]:
         return self.local.vocabulary()
 
+    @property
+    def avgdl(self) -> float:
+        return self.local.avgdl
+
     def close(self) -> None:
         self.client.close()
 
