@@ -962,3 +962,15 @@ def test_a_rate_before_how_much_is_not_the_thing_asked(index):
     """"学位补贴一年分别是多少": the amount asked is of 学位补贴, stated "每生每学年5000元"."""
     answer, _ = ask(index, "我家两个孩子，一个在天河民办小学，一个在民办初中，都是积分入学的，学位补贴一年分别是多少？")
     assert answer.kind == "passage" and "5000元" in answer.text and "6000元" in answer.text
+
+
+def test_what_follows_is_answered_by_the_sentence_stating_it(index):
+    """"会有什么后果": the sentence stating what follows ("视为放弃申请资格") answers, not the rule's schedule;
+    "错过了…的时间" names a time, it does not ask for one."""
+    from kspolicy.answer.query import analyse
+    answer, _ = ask(index, "港澳孩子申请天河学位，没在规定时间里网上填志愿，会有什么后果？")
+    assert answer.kind == "passage" and "视为放弃申请资格" in answer.text
+    q = analyse("要是错过了网上填志愿的时间会怎么样", index.places, index.departments, index.cities, index.token_idf)
+    assert q.asks != "time"
+    q = analyse("录取了哪天去学校注册，不去会怎样", index.places, index.departments, index.cities, index.token_idf)
+    assert q.asks == "time"

@@ -133,6 +133,14 @@ def states_asked(q: Query, text: str) -> bool:
     return bool(quantity_pattern(load_vocabulary()).search(text) or QUANTITY_WORDS.search(text))
 
 
+def asks_consequence(q: Query) -> bool:
+    return any(w in q.text for w in cues().consequence)
+
+
+def states_consequence(sentence: str) -> bool:
+    return any(w in sentence for w in cues().consequence_words)
+
+
 def is_yes_no(question: str) -> bool:
     return question.rstrip("？? ").endswith("吗") or any(w in question for w in cues().yes_no)
 
@@ -160,6 +168,8 @@ def wanted(q: Query, text: str) -> float:
         return spanned + (0.25 if DATE.search(text) else -0.1)
     if q.measure == "money" and not q.asks:  # "要交钱吗": a sentence naming a fee or an amount
         return 0.25 if states_asked(q, text) else -0.2
+    if asks_consequence(q):  # "错过了会怎么样": a sentence stating what follows
+        return 0.25 if states_consequence(text) else -0.1
     if not q.asks and is_yes_no(q.text):  # "还要办转移吗": a sentence that says yes or no
         return 0.1 if any(w in text for w in cues().yes_no_words) else 0.0
     if q.measure == "place" and q.asks not in LISTS:  # "到哪里申请": a sentence saying where one applies
@@ -202,6 +212,7 @@ def quote(chunk: Chunk, row: int, q: Query, terms, question_grams: frozenset[str
     step = 0.045 if is_question(title) else 0.0  # the reply to a question heading comes first
     path = chunk.heading.split(" > ")
     headed = 0.1 if lists_materials(q, " ".join(path[:-1] or path)) else 0.0  # under "二、申领所需材料"
+    consequence = asks_consequence(q)
     for i, sentence in enumerate(sentences):
         addressees = ADDRESSEES.match(sentence) and not any(w in sentence for w in cues().lead_in)
         if addressees or NOTE_ONLY.match(sentence) or names_a_file(sentence):
@@ -211,6 +222,8 @@ def quote(chunk: Chunk, row: int, q: Query, terms, question_grams: frozenset[str
             continue  # "九、…需要个人缴纳医疗保险吗？" heads the answer of a question-and-answer page
         own = 1.0 if about else covered(rest, sentence)
         before = sentences[i - 1] if i and len(sentence) < 20 else ""  # "(共118项)" under its heading
+        if consequence and states_consequence(sentence):  # "…填报志愿。…系统将自动关闭。未按时填报志愿者，视为
+            before = "".join(sentences[max(0, i - 2):i])  # 放弃": what follows is read with the rule before it
         context = covered(terms, f"{document} {title} {before} {sentence}")
         focus = len(grams(sentence) & question_grams) / max(1, len(grams(sentence)))  # fewer other words
         value = 0.5 * own + 0.5 * context + 0.2 * focus + wants(q, sentence) + headed - 0.005 * i \

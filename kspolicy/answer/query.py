@@ -67,6 +67,9 @@ class Cues:
     start: tuple[str, ...]  # "从哪天开始": the day something starts is asked for
     yes_no: tuple[str, ...]  # "是否", "要不要": a yes-or-no question
     yes_no_words: tuple[str, ...]  # "不再", "无需": a sentence that says yes or no
+    time_nouns: tuple[str, ...]  # "时间": words of `time` that name a time rather than ask for one
+    consequence: tuple[str, ...]  # "后果", "会怎么样": what follows from an act or an omission is asked
+    consequence_words: tuple[str, ...]  # "视为放弃", "停发": a sentence stating a consequence
     place_words: tuple[str, ...]  # "窗口", "APP": a sentence naming where one applies
     cities: tuple[str, ...]  # cities a question may name ("深圳"): one no document mentions is not covered
     hedges: tuple[str, ...]  # "一般" in "有效期一般多长": between the thing asked about and the asking words
@@ -270,8 +273,9 @@ def asked(text: str) -> tuple[str, str, str]:
         measure = "percent"  # "各按几倍工资算": a multiple of the wage
     if not measure and re.search(r"多少\S{0,6}?(" + "|".join(c.measure["money_after"]) + ")", flat):
         measure = "money"
-    if any(w in re.sub("|".join(c.period), "", flat) for w in c.time):
-        return "time", role, measure
+    times = [w for w in c.time if w in re.sub("|".join(c.period), "", flat)]
+    if times and not (any(w in flat for w in c.consequence) and set(times) <= set(c.time_nouns)):
+        return "time", role, measure  # not "错过了填志愿的时间会怎么样", which asks what follows
     flat = re.sub(r"哪几|哪一|几种", "", flat)  # "哪几个区镇" asks which ones, not how many
     numbers = [flat.rfind(w) for w in c.number if w in flat]
     either = [m.start() for m in A_NOT_A.finditer(flat)]
