@@ -39,7 +39,7 @@ ROWS_PER_TABLE = 3  # supporting hits from one table at most (a table's rows cro
 MAX_QUESTION = 500  # characters of a question that are read
 UNIT_ASKED = re.compile(r"哪家|哪个(?:部门|单位|机构)|哪些(?:部门|单位)")
 WHO = re.compile(r"谁|哪家|哪个(?:部门|单位|机构)|哪些(?:部门|单位)")
-ASKING = re.compile(r"谁|多少|几|哪|什么|吗|呢|是否|怎么|如何|何时|多久|多大|还是")
+ASKING = re.compile(r"谁|多少|几|哪|什么|啥|吗|呢|是否|怎么|如何|何时|多久|多大|还是")
 FULL_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 EACH = re.compile(r"(?P<a>[\u4e00-\u9fff]{2,6})[和与](?P<b>[\u4e00-\u9fff]{2,6}?)(?:分别|各自)")
 STATES = 0.5  # how much a clause of the named document that states the number asked counts as holding terms
@@ -430,7 +430,7 @@ def split_question(question: str) -> list[str]:
         return [question]
     first, second = parts
     if len(second) < 10 and not re.search(r"[\u4e00-\u9fff]{2,}(?:局|委|办|区|镇|率|费|额|数)", second):
-        if asked(second)[0] and asked(second)[0] != asked(first)[0]:
+        if asked(second)[0]:
             second = f"{first[:ASKING.search(first).start()]}{second}"  # the first's subject, asked otherwise
         else:
             second = f"{first}，{second}"
