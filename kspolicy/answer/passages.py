@@ -222,6 +222,9 @@ def quote(chunk: Chunk, row: int, q: Query, terms, question_grams: frozenset[str
             continue  # "九、…需要个人缴纳医疗保险吗？" heads the answer of a question-and-answer page
         own = 1.0 if about else covered(rest, sentence)
         before = sentences[i - 1] if i and len(sentence) < 20 else ""  # "(共118项)" under its heading
+        run = with_subject(sentences, [i])[:-1]
+        if run:  # "…结论为“能力完好”的，认定为全自理；评定为“重度失能”的，认定为全护理（失能）": a clause after
+            before = "".join(sentences[j] for j in run)  # "；" shares the subject of the clauses before it
         if consequence and states_consequence(sentence):  # "…填报志愿。…系统将自动关闭。未按时填报志愿者，视为
             before = "".join(sentences[max(0, i - 2):i])  # 放弃": what follows is read with the rule before it
         context = covered(terms, f"{document} {title} {before} {sentence}")
@@ -241,8 +244,7 @@ def quote(chunk: Chunk, row: int, q: Query, terms, question_grams: frozenset[str
     last = picked[-1]
     if any(w in sentences[last] for w in cues().lead_in) and last + 1 < len(sentences) and ITEM.match(sentences[last + 1]):
         picked = picked + list_span(sentences, last + 1, paragraph=False)  # "以下两种方式" and the items that follow
-    if q.intent == "responsibility" or "谁" in q.text:
-        picked = with_subject(sentences, picked)
+    picked = with_subject(sentences, picked)
     if picked[0] > 0 and (sentences[picked[0]].startswith(cues().continuing) or
                           (ITEM.match(sentences[picked[0]]) and FIRST_ITEM_INLINE.search(sentences[picked[0] - 1]))):
         picked = [picked[0] - 1, *picked]  # "…等待期3个月；其中，…": "其中" refers to the sentence before;
@@ -269,8 +271,8 @@ def names_a_file(sentence: str) -> bool:
 
 
 def with_subject(sentences: list[str], picked: list[int], limit: int = 2) -> list[int]:
-    """For "谁…": a sentence that continues its predecessor after "；" shares its subject ("区级残联组织
-    会同…负责…；制定…，组织开展…"), which is quoted with it (a numbered item starts afresh)."""
+    """A sentence that continues its predecessor after "；" shares its subject ("区级残联组织会同…负责…；
+    制定…，组织开展…"), which is quoted with it (a numbered item starts afresh)."""
     first = picked[0]
     while first > 0 and picked[0] - first < limit and sentences[first - 1].endswith("；") \
             and not ITEM.match(sentences[first]):
