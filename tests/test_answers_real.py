@@ -974,3 +974,24 @@ def test_what_follows_is_answered_by_the_sentence_stating_it(index):
     assert q.asks != "time"
     q = analyse("录取了哪天去学校注册，不去会怎样", index.places, index.departments, index.cities, index.token_idf)
     assert q.asks == "time"
+
+
+def test_an_amount_of_money_is_not_answered_by_a_count(index):
+    """"每家补贴多少钱" is not answered by the district target "高新技术企业新增数 12 家"."""
+    answer, _ = ask(index, "花桥的高新技术企业新增目标是多少？")
+    assert answer.kind == "target" and "12" in answer.text
+    answer, _ = ask(index, "花桥新增的高新技术企业每家补贴多少钱？")
+    assert answer.kind == "none"
+
+
+def test_an_everyday_phrase_counts_in_its_written_form(index):
+    """"上班时间" is 工作时间 (cues.toml colloquial): not an unknown word, and not cut to "班时间"."""
+    from kspolicy.answer.evidence import key_terms
+    from kspolicy.answer.query import analyse
+    q = analyse("地址和上班时间是什么", index.places, index.departments, index.cities, index.token_idf)
+    assert ("上班时间", "工作时间", "办公时间") in [forms for forms, _ in key_terms(index, q)]
+    from kspolicy.answer.compose import options, prepare
+    from kspolicy.answer.search import score
+    question = prepare(index, "社保经办窗口的地址和上班时间是什么")
+    q = analyse(question, index.places, index.departments, index.cities, index.token_idf)
+    assert "上班时间" not in options(index, q, score(index, question, index.embedder.encode_query(question))).unknown

@@ -242,6 +242,9 @@ def options(index: Index, q: Query, scored: Scored) -> Options:
     terms = key_terms(index, q)
     found, read = best_quote(index, q, scored, terms)
     result = by_facts(index, q, scored)
+    if result is not None and q.asks == "number" and q.measure in ("money", "percent") and \
+            not states_asked(q, result[0].text):
+        result = None  # "岗位补贴每月发多少钱" is not answered by the target "公益性岗位安置不少于150人"
     stated = 1.0
     topic = [(forms, w) for forms, w in terms  # names aside, and words no document has (no fact could hold them)
              if not set(forms) & names_of(index, q) and forms[0] in index.token_idf]
@@ -253,7 +256,8 @@ def options(index: Index, q: Query, scored: Scored) -> Options:
     unknown = tuple(t for t in tokens if len(t) >= UNKNOWN_WORD and all(map(is_cjk, t))
                     and not COUNTED.match(t) and t not in cues().asking and t not in index.token_idf
                     and not in_parts(t, fold(evidence.text))  # "多长时间" asks, names nothing
-                    and not held_by_pieces(t, tokens, index.token_idf))  # "本科毕业": 本科 and 毕业
+                    and not held_by_pieces(t, tokens, index.token_idf)  # "本科毕业": 本科 and 毕业
+                    and not any(map(index.mentions, cues().colloquial.get(t, ()))))  # 上班时间: 工作时间
     unitless = bool(found and UNIT_ASKED.search(q.text)) and not names_unit(index, found.text)
     return Options(result, stated, found, evidence, unknown + unknown_action(index, q.text), read, unitless)
 

@@ -151,7 +151,7 @@ def key_terms(index, q: Query) -> list[tuple[tuple[str, ...], float]]:
     named = [t for t in tokens if t in forms or t in colloquial or (t in asking and len(t) > 2)]
     particles = "".join(cues().particles)
     for token in tokens:
-        if token not in index.token_idf and token not in forms:
+        if token not in index.token_idf and token not in forms and token not in colloquial:
             token = token.strip(particles)  # jieba's cut of an unknown phrase: "医保费在哪里交" gives 费在,
             # "最多能贷多少" gives 能贷; "大学毕业" is held by its pieces 大学 and 毕业
             if len(token) < 2 or held_by_pieces(token, tokens, index.token_idf):
