@@ -242,8 +242,8 @@ def options(index: Index, q: Query, scored: Scored) -> Options:
     terms = key_terms(index, q)
     found, read = best_quote(index, q, scored, terms)
     result = by_facts(index, q, scored)
-    if result is not None and q.asks == "number" and q.measure in ("money", "percent") and \
-            not states_asked(q, result[0].text):
+    if result is not None and result[0].kind in ("target", "district_targets") and q.asks == "number" and \
+            q.measure in ("money", "percent") and not states_asked(q, result[0].text):
         result = None  # "岗位补贴每月发多少钱" is not answered by the target "公益性岗位安置不少于150人"
     stated = 1.0
     topic = [(forms, w) for forms, w in terms  # names aside, and words no document has (no fact could hold them)
