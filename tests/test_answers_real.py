@@ -995,3 +995,16 @@ def test_an_everyday_phrase_counts_in_its_written_form(index):
     question = prepare(index, "社保经办窗口的地址和上班时间是什么")
     q = analyse(question, index.places, index.departments, index.cities, index.token_idf)
     assert "上班时间" not in options(index, q, score(index, question, index.embedder.encode_query(question))).unknown
+
+
+def test_a_way_asked_after_a_number_is_not_a_number_question(index):
+    """"还差两年没交够，还有什么办法补够年限": the number tells the situation, a way is asked; "没交够" is the
+    verb 交 with marks of negation and result (cues verb_marks), no key term."""
+    from kspolicy.answer.evidence import key_terms
+    from kspolicy.answer.query import analyse
+    question = "我到退休年龄了，养老保险还差两年没交够，又不能补缴，还有什么办法补够年限？"
+    q = analyse(question, index.places, index.departments, index.cities, index.token_idf)
+    assert q.asks != "number"
+    assert not {"没交够", "没交", "补够"} & {forms[0] for forms, _ in key_terms(index, q)}
+    answer, _ = ask(index, question)
+    assert answer.kind == "passage" and "延缴" in answer.text

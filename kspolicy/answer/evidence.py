@@ -149,7 +149,7 @@ def key_terms(index, q: Query) -> list[tuple[tuple[str, ...], float]]:
     short = {full: (full, abbr) for abbr, full in abbreviations_in(content)  # 公租房
              if not any(full in fold(name) for name in forms)}  # not in 辅助器具服务中心
     named = [t for t in tokens if t in forms or t in colloquial or (t in asking and len(t) > 2)]
-    particles = "".join(cues().particles)
+    particles = "".join((*cues().particles, *cues().verb_marks))
     for token in tokens:
         if token not in index.token_idf and token not in forms and token not in colloquial:
             token = token.strip(particles)  # jieba's cut of an unknown phrase: "医保费在哪里交" gives 费在,

@@ -59,6 +59,8 @@ class Cues:
     completion: tuple[str, ...]  # "…什么时候前完成": a task's 完成时限 is asked
     continuing: tuple[str, ...]
     particles: tuple[str, ...]
+    verb_marks: tuple[str, ...]  # "完" of 生完, "没" of 没交: stripped with particles from a cut the corpus lacks
+    ways: tuple[str, ...]  # "什么办法": a way is asked (after a number, the number is the situation)
     time_limits: tuple[str, ...]  # "剩余租赁期限": words that bound a time without a date
     duration: tuple[str, ...]  # "多久": how long something takes is asked
     fee_suffixes: tuple[str, ...]  # "费" of 生活费: a fee's amount may be stated as its stem's (生活标准)
@@ -278,8 +280,9 @@ def asked(text: str) -> tuple[str, str, str]:
         return "time", role, measure  # not "错过了填志愿的时间会怎么样", which asks what follows
     flat = re.sub(r"哪几|哪一|几种", "", flat)  # "哪几个区镇" asks which ones, not how many
     numbers = [flat.rfind(w) for w in c.number if w in flat]
-    either = [m.start() for m in A_NOT_A.finditer(flat)]
-    if numbers and not (either and max(either) > max(numbers)):  # "有几个月是补缴的，算不算连续": yes or no
+    either = [m.start() for m in A_NOT_A.finditer(flat)] + [flat.rfind(w) for w in c.ways if w in flat]
+    if numbers and not (either and max(either) > max(numbers)):  # "有几个月是补缴的，算不算连续": yes or no;
+        # "还差几年没交够，还有什么办法": a way
         return "number", role, measure
     if any(w in flat for w in c.list):
         return "list", role, measure
