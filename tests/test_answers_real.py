@@ -1008,3 +1008,15 @@ def test_a_way_asked_after_a_number_is_not_a_number_question(index):
     assert not {"没交够", "没交", "补够"} & {forms[0] for forms, _ in key_terms(index, q)}
     answer, _ = ask(index, question)
     assert answer.kind == "passage" and "延缴" in answer.text
+
+
+def test_a_reply_is_read_with_the_question_it_answers(index):
+    """In a question-and-answer text ("案例2：…王女士主动注销营业执照后申请失业金，是否符合…？答：…"), the
+    reply's sentences are read with the question they answer, and the reply goes on while its
+    sentences hold key terms the quote lacks."""
+    from kspolicy.answer.passages import reply_of
+    sentences = ["（三）已经办理失业登记。", "案例2：王女士主动注销营业执照后申请失业金，是否符合这一条件？",
+                 "答：单位被吊销营业执照的，属于非因本人意愿中断就业。", "主动注销的情形不属于。", "案例3：下一个问题？"]
+    assert reply_of(sentences) == {2: 1, 3: 1}
+    answer, _ = ask(index, "个体工商户经营者主动注销营业执照后，能申请失业金吗？")
+    assert answer.kind == "passage" and "主动注销的情形不属于非因本人意愿中断就业" in answer.text

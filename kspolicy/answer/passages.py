@@ -62,6 +62,9 @@ class Quote:
     items: tuple[int, ...] = ()  # rows of the items quoted with the clause that announces them
 
 
+REPLY = re.compile(r"\s*(?:答|回答|解答)\s*[：:]")  # "答：" opens the reply to the question before it
+
+
 def is_question(sentence: str) -> bool:
     return sentence.rstrip().endswith(("？", "?"))
 
@@ -213,6 +216,7 @@ def quote(chunk: Chunk, row: int, q: Query, terms, question_grams: frozenset[str
     path = chunk.heading.split(" > ")
     headed = 0.1 if lists_materials(q, " ".join(path[:-1] or path)) else 0.0  # under "二、申领所需材料"
     consequence = asks_consequence(q)
+    replies = reply_of(sentences)
     for i, sentence in enumerate(sentences):
         addressees = ADDRESSEES.match(sentence) and not any(w in sentence for w in cues().lead_in)
         if addressees or NOTE_ONLY.match(sentence) or names_a_file(sentence):
@@ -221,9 +225,15 @@ def quote(chunk: Chunk, row: int, q: Query, terms, question_grams: frozenset[str
         if is_question(sentence) and not asked_back:
             continue  # "九、…需要个人缴纳医疗保险吗？" heads the answer of a question-and-answer page
         own = 1.0 if about else covered(rest, sentence)
+        if i in replies:  # the question a reply answers heads it as a title does: the reply need not repeat it
+            unasked = absent(rest, fold(sentences[replies[i]]))
+            own = max(own, covered(unasked, sentence) if unasked else 1.0)
         before = sentences[i - 1] if i and len(sentence) < 20 else ""  # "(共118项)" under its heading
         run = with_subject(sentences, [i])[:-1]
-        if run:  # "…结论为“能力完好”的，认定为全自理；评定为“重度失能”的，认定为全护理（失能）": a clause after
+        asked_here = replies.get(i)
+        if asked_here is not None:  # "案例2：…主动注销营业执照后申请失业金，是否符合…？答：…。主动注销的情形不属于…":
+            before = "".join(sentences[asked_here:i])  # a reply is read with the question it answers
+        elif run:  # "…结论为“能力完好”的，认定为全自理；评定为“重度失能”的，认定为全护理（失能）": a clause after
             before = "".join(sentences[j] for j in run)  # "；" shares the subject of the clauses before it
         if consequence and states_consequence(sentence):  # "…填报志愿。…系统将自动关闭。未按时填报志愿者，视为
             before = "".join(sentences[max(0, i - 2):i])  # 放弃": what follows is read with the rule before it
@@ -245,6 +255,13 @@ def quote(chunk: Chunk, row: int, q: Query, terms, question_grams: frozenset[str
     if any(w in sentences[last] for w in cues().lead_in) and last + 1 < len(sentences) and ITEM.match(sentences[last + 1]):
         picked = picked + list_span(sentences, last + 1, paragraph=False)  # "以下两种方式" and the items that follow
     picked = with_subject(sentences, picked)
+    if picked[-1] in replies:  # the reply to the question of a question-and-answer text goes on while
+        # its sentences hold key terms the quote lacks ("…属于非因本人意愿中断就业。主动注销的情形不属于…")
+        for j in range(picked[-1] + 1, min(len(sentences), picked[-1] + REPLY_SENTENCES)):
+            lacking = absent(terms, fold("".join(sentences[k] for k in picked)))
+            if replies.get(j) != replies[picked[-1]] or len(absent(lacking, fold(sentences[j]))) == len(lacking):
+                break
+            picked = [*picked, j]
     if picked[0] > 0 and (sentences[picked[0]].startswith(cues().continuing) or
                           (ITEM.match(sentences[picked[0]]) and FIRST_ITEM_INLINE.search(sentences[picked[0] - 1]))):
         picked = [picked[0] - 1, *picked]  # "…等待期3个月；其中，…": "其中" refers to the sentence before;
@@ -253,7 +270,24 @@ def quote(chunk: Chunk, row: int, q: Query, terms, question_grams: frozenset[str
     lead_in = path[-2] if len(path) >= 2 else ""
     if is_yes_no(q.text) and ITEM.match(text) and lead_in.endswith(("：", ":")) and not lead_in.endswith("…"):
         text = f"{lead_in.strip()}{text}"  # "有下列情形之一的，不予发放租房补贴：（二）已享受…的；" says no
-    return Quote(row, text, best, covered(terms, f"{document} {title} {text}"), states_asked(q, text))
+    asked = sentences[replies[picked[-1]]] if picked[-1] in replies else ""
+    return Quote(row, text, best, covered(terms, f"{document} {title} {asked} {text}"), states_asked(q, text))
+
+
+REPLY_SENTENCES = 4  # most sentences of one reply quoted together
+
+
+def reply_of(sentences: list[str]) -> dict[int, int]:
+    """For each sentence of a reply ("答：…" after a sentence asking "…？", up to the next question),
+    the index of that question."""
+    out: dict[int, int] = {}
+    asked = None
+    for i, sentence in enumerate(sentences):
+        if is_question(sentence):
+            asked = i if i + 1 < len(sentences) and REPLY.match(sentences[i + 1]) else None
+        elif asked is not None:
+            out[i] = asked
+    return out
 
 
 def head_lines(sentences: list[str], longest: int = 24) -> int:
