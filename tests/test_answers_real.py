@@ -1020,3 +1020,10 @@ def test_a_reply_is_read_with_the_question_it_answers(index):
     assert reply_of(sentences) == {2: 1, 3: 1}
     answer, _ = ask(index, "个体工商户经营者主动注销营业执照后，能申请失业金吗？")
     assert answer.kind == "passage" and "主动注销的情形不属于非因本人意愿中断就业" in answer.text
+
+
+def test_a_qualifying_next_sentence_is_quoted_with_the_rule(index):
+    """"…原则上一个年度内不得变更。但…确因…居住地迁移…可…办理变更手续": the "但" sentence goes with the rule;
+    换 = 变更, 搬家 = 迁移 (cues.toml colloquial)."""
+    answer, _ = ask(index, "我搬家了，门特选定的医院年内还能换吗？")
+    assert answer.kind == "passage" and "不得变更" in answer.text and "办理变更手续" in answer.text

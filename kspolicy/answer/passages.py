@@ -251,6 +251,11 @@ def quote(chunk: Chunk, row: int, q: Query, terms, question_grams: frozenset[str
         picked = list_span(sentences, i, paragraph=q.asks == "list")
     elif len(sentences[i]) < 30 and i + 1 < len(sentences) and not ITEM.match(sentences[i + 1]):
         picked = [i, i + 1]  # too short to stand alone: the next sentence completes it
+    after = picked[-1] + 1
+    if q.asks not in LISTS and after < len(sentences) and sentences[after].startswith(cues().continuing) and \
+            len("".join(sentences[j] for j in [*picked, after])) <= QUALIFIED:
+        picked = [*picked, after]  # "…原则上一个年度内不得变更。但…确因居住地迁移…可…办理变更手续": the
+        # sentence that qualifies the one quoted goes with it
     last = picked[-1]
     if any(w in sentences[last] for w in cues().lead_in) and last + 1 < len(sentences) and ITEM.match(sentences[last + 1]):
         picked = picked + list_span(sentences, last + 1, paragraph=False)  # "以下两种方式" and the items that follow
@@ -275,6 +280,7 @@ def quote(chunk: Chunk, row: int, q: Query, terms, question_grams: frozenset[str
 
 
 REPLY_SENTENCES = 4  # most sentences of one reply quoted together
+QUALIFIED = 300  # longest quote a qualifying next sentence ("但…") is added to
 
 
 def reply_of(sentences: list[str]) -> dict[int, int]:
