@@ -1027,3 +1027,9 @@ def test_a_qualifying_next_sentence_is_quoted_with_the_rule(index):
     换 = 变更, 搬家 = 迁移 (cues.toml colloquial)."""
     answer, _ = ask(index, "我搬家了，门特选定的医院年内还能换吗？")
     assert answer.kind == "passage" and "不得变更" in answer.text and "办理变更手续" in answer.text
+
+
+def test_everyday_words_of_time_limits(index):
+    """到期 = 期满, 过期 = 逾期, 补给 = 补发 (cues.toml colloquial): one clause answers both parts."""
+    answer, _ = ask(index, "租赁补贴到期了没及时交审查材料，过期后还能补交吗？这期间停掉的补贴会补给我吗？")
+    assert answer.kind == "passage" and "3个月内补交" in answer.text and "不予补发" in answer.text
