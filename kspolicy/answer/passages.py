@@ -230,9 +230,8 @@ def quote(chunk: Chunk, row: int, q: Query, terms, question_grams: frozenset[str
             own = max(own, covered(unasked, sentence) if unasked else 1.0)
         before = sentences[i - 1] if i and len(sentence) < 20 else ""  # "(共118项)" under its heading
         run = with_subject(sentences, [i])[:-1]
-        asked_here = replies.get(i)
-        if asked_here is not None:  # "案例2：…主动注销营业执照后申请失业金，是否符合…？答：…。主动注销的情形不属于…":
-            before = "".join(sentences[asked_here:i])  # a reply is read with the question it answers
+        if i in replies:  # "案例2：…主动注销营业执照后申请失业金，是否符合…？答：…。主动注销的情形不属于…":
+            before = "".join(sentences[replies[i]:i])  # a reply is read with the question it answers
         elif run:  # "…结论为“能力完好”的，认定为全自理；评定为“重度失能”的，认定为全护理（失能）": a clause after
             before = "".join(sentences[j] for j in run)  # "；" shares the subject of the clauses before it
         if consequence and states_consequence(sentence):  # "…填报志愿。…系统将自动关闭。未按时填报志愿者，视为
