@@ -1033,3 +1033,12 @@ def test_everyday_words_of_time_limits(index):
     """到期 = 期满, 过期 = 逾期, 补给 = 补发 (cues.toml colloquial): one clause answers both parts."""
     answer, _ = ask(index, "租赁补贴到期了没及时交审查材料，过期后还能补交吗？这期间停掉的补贴会补给我吗？")
     assert answer.kind == "passage" and "3个月内补交" in answer.text and "不予补发" in answer.text
+
+
+def test_words_the_corpus_lacks_are_passed_over_to_find_the_thing_asked(index):
+    """"缴费基数最低一档是每月多少钱": 基数 and 一档 are in no document, so the thing asked is 缴费, which the
+    monthly subsidy of 300元 does not state next to its amount: refused."""
+    answer, _ = ask(index, "灵活就业的人自己交养老保险，缴费基数最低一档每个月是多少钱？")
+    assert answer.kind == "none"
+    answer, _ = ask(index, "公租房租赁合同一签几年")
+    assert answer.kind == "passage" and "5年" in answer.text

@@ -61,7 +61,8 @@ class Evidence:
         lacking = sum(w for _, w in absent(known, flat))
         missing = lacking / sum(w for _, w in known) if known else 0.0
         written = [(forms, w) for forms, w in terms if any(f in index.token_idf for f in forms)]  # 涨: 上调…
-        asked = asked_word(q, written) if q.asks == "number" else None
+        unknown = tuple(forms[0] for forms, _ in terms if (forms, _) not in written)
+        asked = asked_word(q, written, unknown) if q.asks == "number" else None
         lacks_asked = asked is not None and (not any(fold(f) in flat for f in asked) or
                                              not asked_near_amount(q, found.text, asked))
         phoned = [f for forms, _ in known for f in forms if any(w in f for w in cues().measure["phone"])]
@@ -73,18 +74,22 @@ class Evidence:
                    other_kind(fold(q.text), flat), found.text)
 
 
-def asked_word(q: Query, terms) -> tuple[str, ...] | None:
+def asked_word(q: Query, terms, unknown: tuple[str, ...] = ()) -> tuple[str, ...] | None:
     """The forms of the key term right before the words asking for a number: the thing whose amount is
-    asked ("租金能减免多少" → 减免; "每月补贴多少" → 补贴; "有效期一般多长" → 有效期)."""
+    asked ("租金能减免多少" → 减免; "每月补贴多少" → 补贴; "有效期一般多长" → 有效期). Words the corpus does
+    not know (`unknown`) are passed over ("缴费基数一档多少钱" → 缴费)."""
     text = re.sub("|".join(map(re.escape, cues().hedges)), "", fold(q.text))
     text = re.sub(RATE + "(?=" + "|".join(map(re.escape, cues().number)) + ")", "", text)  # "补贴一年多少": 补贴
     everyday = {written: word for word, written in cues().colloquial.items()}  # "罚多少": 罚 for 罚款
     for cue in cues().number:
         for m in re.finditer(re.escape(cue), text):
+            end = m.start()
+            while passed := next((w for w in unknown if text.endswith(fold(w), 0, end)), ""):
+                end -= len(passed)
             for forms, _ in terms:
                 if MODAL_VERB.fullmatch(forms[0]):
                     continue  # "能领多少资助": 能领 is a modal and a verb, not the thing whose amount is asked
-                if any(text.endswith(fold(key), 0, m.start()) for key in (forms[0], everyday.get(forms, forms[0]))):
+                if any(text.endswith(fold(key), 0, end) for key in (forms[0], everyday.get(forms, forms[0]))):
                     return (*forms, *fee_stem(forms[0]))
     return None
 
