@@ -1042,3 +1042,10 @@ def test_words_the_corpus_lacks_are_passed_over_to_find_the_thing_asked(index):
     assert answer.kind == "none"
     answer, _ = ask(index, "公租房租赁合同一签几年")
     assert answer.kind == "passage" and "5年" in answer.text
+
+
+def test_which_body_is_answered_by_the_lead_in_that_names_it(index):
+    """"材料交给哪个机构": the item "（一）《…申请表》" is quoted with its lead-in "应当向市高校毕业生公共就业
+    服务机构提交下列材料：", which names the body asked for (a 机构, like the question's)."""
+    answer, _ = ask(index, "申请认定广州市就业见习基地，申请材料要交给哪个机构？")
+    assert answer.kind == "passage" and "市高校毕业生公共就业服务机构" in answer.text

@@ -30,14 +30,13 @@ from .fromfacts import (
     document_relevance,
     source,
 )
-from .passages import LISTS, Quote, absent, covered, lists_materials, quote, split_sentences, states_asked
+from .passages import LISTS, UNIT_ASKED, Quote, absent, covered, lists_materials, quote, split_sentences, states_asked
 from .query import Query, abbreviations_in, analyse, asked, correct_typos, cues, expand_abbreviations
 from .search import Candidate, Index, Scored, score, to_hit
 
 PASSAGES = 16  # retrieved chunks whose sentences are read for a quote (12 missed a short clause ranked 15th)
 ROWS_PER_TABLE = 3  # supporting hits from one table at most (a table's rows crowd out the clauses)
 MAX_QUESTION = 500  # characters of a question that are read
-UNIT_ASKED = re.compile(r"哪家|哪个(?:部门|单位|机构)|哪些(?:部门|单位)")
 WHO = re.compile(r"谁|哪家|哪个(?:部门|单位|机构)|哪些(?:部门|单位)")
 ASKING = re.compile(r"谁|多少|几|哪|什么|啥|吗|呢|是否|怎么|如何|何时|多久|多大|还是")
 FULL_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
@@ -258,7 +257,9 @@ def options(index: Index, q: Query, scored: Scored) -> Options:
                     and not in_parts(t, fold(evidence.text))  # "多长时间" asks, names nothing
                     and not held_by_pieces(t, tokens, index.token_idf)  # "本科毕业": 本科 and 毕业
                     and not any(map(index.mentions, cues().colloquial.get(t, ()))))  # 上班时间: 工作时间
-    unitless = bool(found and UNIT_ASKED.search(q.text)) and not names_unit(index, found.text)
+    unit = UNIT_ASKED.search(q.text)
+    unitless = bool(found and unit) and not names_unit(index, found.text) and \
+        not re.search(r"[\u4e00-\u9fff]{2}" + unit.group()[-2:], found.text)  # "哪个机构": "…公共就业服务机构"
     return Options(result, stated, found, evidence, unknown + unknown_action(index, q.text), read, unitless)
 
 

@@ -62,6 +62,7 @@ class Quote:
     items: tuple[int, ...] = ()  # rows of the items quoted with the clause that announces them
 
 
+UNIT_ASKED = re.compile(r"哪家|哪个(?:部门|单位|机构)|哪些(?:部门|单位)")  # a unit is asked for
 REPLY = re.compile(r"\s*(?:答|回答|解答)\s*[：:]")  # "答：" opens the reply to the question before it
 
 
@@ -272,8 +273,10 @@ def quote(chunk: Chunk, row: int, q: Query, terms, question_grams: frozenset[str
         # "提交下列材料：（一）居民身份证；（二）…": the first item is printed inline with its lead-in
     text = "".join(sentences[j] for j in picked)
     lead_in = path[-2] if len(path) >= 2 else ""
-    if is_yes_no(q.text) and ITEM.match(text) and lead_in.endswith(("：", ":")) and not lead_in.endswith("…"):
-        text = f"{lead_in.strip()}{text}"  # "有下列情形之一的，不予发放租房补贴：（二）已享受…的；" says no
+    if (is_yes_no(q.text) or UNIT_ASKED.search(q.text)) and ITEM.match(text) and lead_in.endswith(("：", ":")) \
+            and not lead_in.endswith("…"):
+        text = f"{lead_in.strip()}{text}"  # "有下列情形之一的，不予发放租房补贴：（二）已享受…的；" says no;
+        # "应当向市高校毕业生公共就业服务机构提交下列材料：（一）…" names the unit asked for
     asked = sentences[replies[picked[-1]]] if picked[-1] in replies else ""
     return Quote(row, text, best, covered(terms, f"{document} {title} {asked} {text}"), states_asked(q, text))
 
