@@ -1049,3 +1049,11 @@ def test_which_body_is_answered_by_the_lead_in_that_names_it(index):
     服务机构提交下列材料：", which names the body asked for (a 机构, like the question's)."""
     answer, _ = ask(index, "申请认定广州市就业见习基地，申请材料要交给哪个机构？")
     assert answer.kind == "passage" and "市高校毕业生公共就业服务机构" in answer.text
+
+
+def test_facts_are_matched_in_the_written_words():
+    """A fact's name is matched against the question in the words documents use (cues.toml colloquial:
+    养老院 -> 养老机构, 房租 -> 租金), the longest everyday word first."""
+    from kspolicy.answer.fromfacts import in_written_words
+    assert in_written_words("养老院里护理型床位的比例") == "养老机构里护理型床位的比例"
+    assert in_written_words("房租能减免多少") == "租金能减免多少"

@@ -181,6 +181,24 @@ def test_a_document_number_set_in_title_type_is_no_part_of_the_title():
     assert [p.text for p in join_lines(lines)] == ["南京市江宁区人民政府", "江宁政规〔2026〕3号", "南京市江宁区青年人才租房补贴暂行办法"]
 
 
+def test_a_front_matter_line_under_the_title_is_no_part_of_it():
+    """Under a centred title, a line with the issuer, the 文号 and the date, and the first line of an
+    indented paragraph (which the PDF reader also sees as centred) are no part of the title; the 文号 is
+    read from the issuer's line."""
+    from kspolicy.models import Line
+    from kspolicy.read.repair import join_lines
+    from kspolicy.understand.structure import read_meta
+
+    lines = [Line("江都区养老服务体系建设2026—2027年度目标任务表", 1, full=False, title=True),
+             Line("扬州市江都区民政局 江都民发〔2026〕12号 2026年3月20日印发", 1, full=False, title=True),
+             Line("根据《实施方案》确定的目标任务，现将", 1, full=False, title=True),
+             Line("目标任务分解如下。", 1, full=False)]
+    paras = join_lines(lines)
+    assert paras[0].text == "江都区养老服务体系建设2026—2027年度目标任务表"
+    meta = read_meta(paras, "jiangdu")
+    assert (meta.title, meta.doc_number) == ("江都区养老服务体系建设2026—2027年度目标任务表", "江都民发〔2026〕12号")
+
+
 def test_issuer_above_the_number_and_a_signature_before_the_attachment():
     """The issuer set above the 文号 is the issuer; the signature (unit and date) closes the body, before
     the attachment's table, not at the document's end."""

@@ -20,7 +20,7 @@ from ..scoring import f_score, grams, overlap, weight
 from ..text import fold, is_cjk, number, squash
 from .passages import split_sentences
 from ..understand.validity import VALID_FOR
-from .query import Query, does
+from .query import Query, cues, does
 from .search import Index, Scored, token_weight
 
 TARGET_MIN = 0.5  # recall-weighted name match needed to answer from a target
@@ -81,9 +81,19 @@ def question_parts(index: Index, question: str) -> tuple[frozenset[str], list[tu
     last = index.asked
     if last and last[0] == question:
         return last[1], last[2]
-    parts = (grams(question), [(t, token_weight(index, t)) for t in index.tokenizer.tokens(question)])
+    written = in_written_words(question)  # "养老院…床位" meets the fact name "养老机构护理型床位占比"
+    parts = (grams(written), [(t, token_weight(index, t)) for t in index.tokenizer.tokens(written)])
     index.asked = (question, *parts)
     return parts
+
+
+def in_written_words(text: str) -> str:
+    """The text with each everyday word of two characters or more in the first written form documents
+    use for it (cues.toml colloquial: 养老院 -> 养老机构)."""
+    for word, written in sorted(cues().colloquial.items(), key=lambda item: -len(item[0])):
+        if len(word) > 1 and word in text:
+            text = text.replace(word, written[0])
+    return text
 
 
 def fact_rows(index: Index, fact: Responsibility | Target) -> list[int]:

@@ -53,6 +53,12 @@ def is_standalone(text: str) -> bool:
     return bool(re.fullmatch(r"[（(][^（）()]{2,20}[)）]", t))
 
 
+def front_matter(text: str) -> bool:
+    """A line that is no part of a title set over several lines: one complete on its own, one holding
+    a 文号 or a date ("扬州市江都区民政局 江都民发〔2026〕12号 2026年3月20日印发"), or a sentence."""
+    return is_standalone(text) or bool(DOC_NUMBER.search(text) or DATE.search(text)) or any(c in text for c in "，。；")
+
+
 def is_heading_line(text: str) -> bool:
     """A short line without any punctuation: a title or heading, not a sentence cut by a wrap."""
     t = text.strip()
@@ -69,7 +75,7 @@ def should_join(a: Line, b: Line, next_row: int | None = None) -> bool:
         return False
     if a.title or b.title:  # a title set over two lines is one title; a 文号 or a date in the same large
         # type below the issuer's name is none of it ("南京市江宁区人民政府" / "江宁政规〔2026〕3号")
-        return a.title and b.title and not b.gap_before and not is_standalone(a.text) and not is_standalone(b.text)
+        return a.title and b.title and not b.gap_before and not any(map(front_matter, (a.text, b.text)))
     if is_tabular(a.text) or is_tabular(b.text):
         return bool(a.full)
     if marker(b.text) or BLOCK_OPENER.match(b.text) or is_standalone(a.text) or is_standalone(b.text):

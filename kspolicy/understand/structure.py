@@ -88,8 +88,9 @@ def read_meta(paras: list[Para], fallback_title: str, hints: dict[str, str] | No
             if signed_date:
                 break
         issuer, date = issuer or signed_issuer, date or signed_date
-    number = next((normalize_doc_number(t) for t in head if DOC_NUMBER.search(t) and len(squash(t)) <= 25
-                   and not REFERENCE.search(t)), "")
+    number = next((normalize_doc_number(t) for t in head if DOC_NUMBER.search(t) and not REFERENCE.search(t)
+                   and (len(squash(t)) <= 25 or not any(c in t for c in "，。；"))), "")  # its own line, or one
+    # with the issuer and the date ("扬州市江都区民政局 江都民发〔2026〕12号 2026年3月20日印发"), not a sentence
     refs = tuple(dict.fromkeys(
         f"《{squash(m.group(1))}》（{normalize_doc_number(m.group(2))}）"
         for p in paras for m in REFERENCE.finditer(p.text)
