@@ -128,3 +128,13 @@ def test_materials_the_text_does_not_list_are_refused(index):
     for materials is refused rather than answered with the sentence that mentions the application."""
     answer, _ = ask(index, "申报省级文化和旅游装备技术研发中心要准备什么材料")
     assert answer.kind == "none"
+
+
+def test_everyday_words_weigh_less_in_a_small_corpus_too(index):
+    """In the seed's few dozen chunks every rare word has about the largest IDF; general rarity is then
+    read as over 1000 chunks and scaled to the corpus's range, so "打算" still weighs less than a word
+    the corpus never has (and a corpus word's own IDF stays a bound)."""
+    from kspolicy.answer.search import SMALL_CORPUS, token_weight
+    assert len(index.chunks) < SMALL_CORPUS
+    assert token_weight(index, "打算") < 0.9 * index.token_idf_max == 0.9 * token_weight(index, "凝血因子")
+    assert token_weight(index, "花桥") <= index.token_idf["花桥"]

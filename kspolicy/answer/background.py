@@ -35,3 +35,8 @@ def general_idf(word: str, chunks: int, words_per_chunk: float) -> float | None:
         return None
     df = chunks * -math.expm1(-freq / total * max(words_per_chunk, 1.0))  # chunks holding it at least once
     return math.log(1 + (chunks - df + 0.5) / (df + 0.5))
+
+
+def general_idf_max(chunks: int) -> float:
+    """The smoothed IDF of a word in one chunk of `chunks`: the largest a corpus word has."""
+    return math.log(1 + (chunks - 1 + 0.5) / (1 + 0.5))

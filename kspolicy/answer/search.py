@@ -34,7 +34,7 @@ from ..index.verify import DAMAGED, damaged, describe
 from ..models import Document, Hit, Responsibility, Target
 from ..scoring import grams
 from ..text import fold, is_cjk
-from .background import general_idf
+from .background import general_idf, general_idf_max
 from .query import typo_index
 
 QUOTED = re.compile(r"[\"“”「『‘]([^\"“”「」『』‘’]{1,40})[\"”」』’]")  # not ASCII ' (What's)
@@ -249,12 +249,18 @@ def token_idf(index: Index) -> dict[str, float]:
     return out
 
 
+SMALL_CORPUS = 1000  # chunks below which general rarity is read on this many, scaled to the corpus's IDF range
+
+
 def token_weight(index: Index, token: str) -> float:
     """A question word's weight: its IDF over the chunks (a word they never have weighs most), at most
     the IDF it would have over general text (background.py), so everyday words weigh as such."""
     corpus = index.token_idf.get(token, index.token_idf_max)
-    general = general_idf(token, len(index.chunks), index.words_per_chunk)
-    return corpus if general is None else min(corpus, general)
+    chunks = max(len(index.chunks), SMALL_CORPUS)
+    general = general_idf(token, chunks, index.words_per_chunk)
+    if general is None:
+        return corpus
+    return min(corpus, general * index.token_idf_max / general_idf_max(chunks))
 
 
 def quoted_phrases(query: str) -> list[str]:
