@@ -1057,3 +1057,17 @@ def test_facts_are_matched_in_the_written_words():
     from kspolicy.answer.fromfacts import in_written_words
     assert in_written_words("养老院里护理型床位的比例") == "养老机构里护理型床位的比例"
     assert in_written_words("房租能减免多少") == "租金能减免多少"
+
+
+def test_the_amount_of_a_fee_is_money():
+    """"邮费要多少": a fee named right before the asking words asks an amount of money, which "需等待12个
+    工作日领卡" does not state."""
+    from kspolicy.answer.query import asked
+    assert asked("社保卡网上申领选寄到家里，邮费要多少？")[2] == "money"
+    assert asked("学费是多少")[2] == "money"
+    assert asked("每月补贴多少天")[2] != "money"
+
+
+def test_a_fee_no_document_states_is_not_answered_by_another_number(index):
+    answer, _ = ask(index, "社保卡网上申领寄到家里，邮费要多少？")
+    assert answer.kind == "none"

@@ -275,6 +275,8 @@ def asked(text: str) -> tuple[str, str, str]:
         measure = "percent"  # "各按几倍工资算": a multiple of the wage
     if not measure and re.search(r"多少\S{0,6}?(" + "|".join(c.measure["money_after"]) + ")", flat):
         measure = "money"
+    if not measure and re.search(r"[\u4e00-\u9fff](?:" + "|".join(c.fee_suffixes) + r")[要是得需]{0,2}多少", flat):
+        measure = "money"  # "邮费要多少": the amount of a fee
     times = [w for w in c.time if w in re.sub("|".join(c.period), "", flat)]
     if times and not (any(w in flat for w in c.consequence) and set(times) <= set(c.time_nouns)):
         return "time", role, measure  # not "错过了填志愿的时间会怎么样", which asks what follows
