@@ -218,8 +218,8 @@ def test_a_time_asked_needs_a_date_or_period():
 def test_a_longer_kind_is_not_the_shorter_one():
     """博士后 is a kind of its own: a sentence on 博士研究生 does not answer a question about 博士后."""
     from kspolicy.answer.evidence import other_kind
-    assert other_kind("博士后来常州工作有没有安家补贴", "其中博士研究生最高不超过20万元")
-    assert not other_kind("博士来常州工作有没有购房补贴", "其中博士研究生最高不超过20万元")
+    assert other_kind("博士后来常州工作有没有安家补贴", "其中博士研究生最高不超过20万元", "")
+    assert not other_kind("博士来常州工作有没有购房补贴", "其中博士研究生最高不超过20万元", "")
 
 
 def test_where_to_apply_is_answered_by_the_sentence_naming_the_place(index):
@@ -242,8 +242,8 @@ def test_an_attachments_file_name_is_never_quoted():
 def test_a_form_two_kinds_share_names_both():
     """"中学" is 初中 or 高中: a question about 初中 is answered by a context that says 公办中学."""
     from kspolicy.answer.evidence import other_kind
-    assert not other_kind("孩子想读天河公办初中，租赁备案证明有啥要求", "申请入读天河区公办中学，须提供…；小学招生…")
-    assert other_kind("孩子想读天河公办初中，租赁备案证明有啥要求", "小学招生，须提供…")
+    assert not other_kind("孩子想读天河公办初中，租赁备案证明有啥要求", "申请入读天河区公办中学，须提供…；小学招生…", "")
+    assert other_kind("孩子想读天河公办初中，租赁备案证明有啥要求", "小学招生，须提供…", "")
 
 
 def test_an_applicants_deadline_is_not_a_tasks_完成时限(index):

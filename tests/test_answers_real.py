@@ -437,9 +437,9 @@ def test_another_kind_of_the_thing_asked_about_is_no_answer(index):
     """Asked about 失业保险, a sentence on the 养老保险 of 灵活就业人员 is no answer, though it states a
     缴费比例; asked about 养老保险, it is the answer."""
     from kspolicy.answer.evidence import other_kind
-    assert other_kind("失业保险费率", "灵活就业人员参加养老保险缴费基数和费率")
-    assert not other_kind("失业保险费率", "失业保险和养老保险的费率")
-    assert not other_kind("缴费比例", "灵活就业人员参加养老保险")
+    assert other_kind("失业保险费率", "灵活就业人员参加养老保险缴费基数和费率", "")
+    assert not other_kind("失业保险费率", "失业保险和养老保险的费率", "")
+    assert not other_kind("缴费比例", "灵活就业人员参加养老保险", "")
     assert ask(index, "广州失业保险单位和个人缴费费率分别是多少")[0].kind == "none"
     assert "20%" in ask(index, "灵活就业人员参加养老保险的缴费比例是多少")[0].text
 
@@ -1057,6 +1057,7 @@ def test_facts_are_matched_in_the_written_words():
     from kspolicy.answer.fromfacts import in_written_words
     assert in_written_words("养老院里护理型床位的比例") == "养老机构里护理型床位的比例"
     assert in_written_words("房租能减免多少") == "租金能减免多少"
+    assert in_written_words("大学生创业补贴") == "大学生创业补贴"  # 高校毕业生 or 在校大学生: left as it is
 
 
 def test_the_amount_of_a_fee_is_money():
@@ -1071,3 +1072,13 @@ def test_the_amount_of_a_fee_is_money():
 def test_a_fee_no_document_states_is_not_answered_by_another_number(index):
     answer, _ = ask(index, "社保卡网上申领寄到家里，邮费要多少？")
     assert answer.kind == "none"
+
+
+def test_a_kind_is_read_in_the_quote_before_its_clause():
+    """An article listing 实习补贴, 住房补贴 and 就业补贴 does not make a quote about 住房补贴 one about
+    another kind: the quote is read first, its heading and document title only when it names no kind."""
+    from kspolicy.answer.evidence import other_kind
+    question = "在天河孵化基地干满一年，租房补贴一个月给多少"
+    assert not other_kind(question, "可领取每人每月1500元住房补贴", "第八条 专项支持 天河区港澳青年办法")
+    assert other_kind("失业保险费率是多少", "单位缴费费率为0.5%", "三、养老保险")
+    assert not other_kind("失业保险费率是多少", "单位缴费费率为0.5%", "三、失业保险")

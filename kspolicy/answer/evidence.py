@@ -71,7 +71,7 @@ class Evidence:
             # not a word of asking for it ("咨询电话", 咨询)
             lacks_asked = lacks_asked or bool(absent([max(topic, key=lambda t: t[1])], flat))
         return cls(found.coverage, missing, scored.best_dense, found.states, context, lacks_asked,
-                   other_kind(fold(q.text), flat), found.text)
+                   other_kind(fold(q.text), fold(found.text), fold(f"{chunk.heading} {doc.title}")), found.text)
 
 
 def asked_word(q: Query, terms, unknown: tuple[str, ...] = ()) -> tuple[str, ...] | None:
@@ -114,11 +114,14 @@ def asked_near_amount(q: Query, quote: str, asked: tuple[str, ...], reach: int =
     return any(abs(p - m.start()) <= reach or abs(p - m.end()) <= reach for m in pattern.finditer(flat) for p in places)
 
 
-def other_kind(question: str, context: str) -> bool:
-    """The question names kinds of one set (失业保险 of the social insurances) that the context never
-    names, while it names another kind of that set: the quote is about something else."""
+def other_kind(question: str, quote: str, heading: str) -> bool:
+    """The question names kinds of one set (失业保险 of the social insurances) that the quote never
+    names, while it names another kind of that set: the quote is about something else. A quote naming
+    no kind of the set is read with its heading and document title ("三、失业保险" over "费率为0.5%"),
+    not with the other sentences of its clause (an article listing 实习补贴, 住房补贴, 就业补贴)."""
     for kinds in cues().kinds:
-        named, present = kinds_in(question, kinds), kinds_in(context, kinds)
+        named = kinds_in(question, kinds)
+        present = kinds_in(quote, kinds) or kinds_in(heading, kinds)
         if named and not named & present and present - named:
             return True
     return False

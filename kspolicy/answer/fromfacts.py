@@ -88,10 +88,11 @@ def question_parts(index: Index, question: str) -> tuple[frozenset[str], list[tu
 
 
 def in_written_words(text: str) -> str:
-    """The text with each everyday word of two characters or more in the first written form documents
-    use for it (cues.toml colloquial: 养老院 -> 养老机构)."""
+    """The text with each everyday word of two characters or more in the written form documents use
+    for it, where there is only one (cues.toml colloquial: 养老院 -> 养老机构; not 大学生, which is
+    高校毕业生 or 在校大学生)."""
     for word, written in sorted(cues().colloquial.items(), key=lambda item: -len(item[0])):
-        if len(word) > 1 and word in text:
+        if len(word) > 1 and len(written) == 1 and word in text:
             text = text.replace(word, written[0])
     return text
 
