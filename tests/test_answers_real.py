@@ -976,6 +976,16 @@ def test_what_follows_is_answered_by_the_sentence_stating_it(index):
     assert q.asks == "time"
 
 
+def test_an_age_is_not_answered_by_an_amount():
+    """"要多大年纪才能申请" asks an age; a target fact stating money ("每人每月400元") does not answer it."""
+    from kspolicy.answer.passages import states_asked
+    from kspolicy.answer.query import Query
+    q = Query("计划生育特殊家庭的老人要多大年纪才能申请补贴", "target", (), (), None, "", "", "", asks="number",
+              measure="age")
+    assert not states_asked(q, "计划生育特殊家庭老年人，每人每月400元")
+    assert states_asked(q, "计划生育特殊家庭中年满70周岁的老年人")
+
+
 def test_an_amount_of_money_is_not_answered_by_a_count(index):
     """"每家补贴多少钱" is not answered by the district target "高新技术企业新增数 12 家"."""
     answer, _ = ask(index, "花桥的高新技术企业新增目标是多少？")

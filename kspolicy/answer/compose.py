@@ -242,8 +242,9 @@ def options(index: Index, q: Query, scored: Scored) -> Options:
     found, read = best_quote(index, q, scored, terms)
     result = by_facts(index, q, scored)
     if result is not None and result[0].kind in ("target", "district_targets") and q.asks == "number" and \
-            q.measure in ("money", "percent") and not states_asked(q, result[0].text):
-        result = None  # "岗位补贴每月发多少钱" is not answered by the target "公益性岗位安置不少于150人"
+            q.measure in ("money", "percent", "age") and not states_asked(q, result[0].text):
+        result = None  # "岗位补贴每月发多少钱" is not answered by the target "公益性岗位安置不少于150人", nor
+        # "要多大年纪才能申请" by "…每人每月400元"
     stated = 1.0
     topic = [(forms, w) for forms, w in terms  # names aside, and words no document has (no fact could hold them)
              if not set(forms) & names_of(index, q) and forms[0] in index.token_idf]
