@@ -1092,3 +1092,15 @@ def test_a_kind_is_read_in_the_quote_before_its_clause():
     assert not other_kind(question, "可领取每人每月1500元住房补贴", "第八条 专项支持 天河区港澳青年办法")
     assert other_kind("失业保险费率是多少", "单位缴费费率为0.5%", "三、养老保险")
     assert not other_kind("失业保险费率是多少", "单位缴费费率为0.5%", "三、失业保险")
+
+
+def test_words_of_the_document_title_are_not_asked_of_the_indicator():
+    """"考核目标分解表里靖江市集团化办学覆盖率" asks the indicator 集团化办学覆盖率 of 《…考核目标分解表》: the
+    words the title holds and the indicator does not are no part of what the fact must match, unless
+    nothing the indicator names would be left."""
+    from kspolicy.answer.fromfacts import beyond_title
+    title = "泰州市2026年义务教育优质均衡发展考核目标分解表"
+    topic = "考核 分解表里 集团化办学覆盖率"
+    words = ["考核", "分解表", "里", "集团化", "办学", "覆盖率"]
+    assert beyond_title(topic, words, title, "集团化办学覆盖率").split() == ["里", "集团化办学覆盖率"]
+    assert beyond_title("义务教育 分解表", ["义务教育", "分解表"], title, "新增学位") == "义务教育 分解表"

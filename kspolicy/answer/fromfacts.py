@@ -23,6 +23,7 @@ from ..understand.validity import VALID_FOR
 from .query import Query, cues, does
 from .search import Index, Scored, token_weight
 
+ASKED_CACHE = 64  # questions whose grams and weighted words are kept (index.asked)
 TARGET_MIN = 0.5  # recall-weighted name match needed to answer from a target
 TARGET_RECALL = 0.6  # share of the question a target's name must explain
 TARGET_COVERED = 0.9  # …or explain almost all of it, however long the name is
@@ -78,12 +79,13 @@ def match(index: Index, question: str, name: str) -> tuple[float, float]:
 
 def question_parts(index: Index, question: str) -> tuple[frozenset[str], list[tuple[str, float]]]:
     """The grams and the weighted words of a question, computed once for the many facts matched against it."""
-    last = index.asked
-    if last and last[0] == question:
-        return last[1], last[2]
+    if question in index.asked:
+        return index.asked[question]
     written = in_written_words(question)  # "养老院…床位" meets the fact name "养老机构护理型床位占比"
     parts = (grams(written), [(t, token_weight(index, t)) for t in index.tokenizer.tokens(written)])
-    index.asked = (question, *parts)
+    if len(index.asked) >= ASKED_CACHE:
+        index.asked.clear()
+    index.asked[question] = parts
     return parts
 
 
@@ -142,11 +144,19 @@ def target_sentence(index: Index, t: Target) -> str:
 
 def ranked_targets(index: Index, q: Query, scored: Scored, scopes: set[str]) -> list[tuple[float, Target]]:
     out = []
+    words = index.tokenizer.tokens(q.topic)
     for indicator, targets in index.indicators_sharing(q.topic):  # one name match per indicator, not per scope
-        p, r = match(index, q.topic, f"{indicator}（{targets[0].unit}）")  # as printed: "规模（亿元）"
-        if r < TARGET_RECALL or (f_score(p, r, beta=2) < TARGET_MIN and r < TARGET_COVERED):
-            continue
+        name = f"{indicator}（{targets[0].unit}）"  # as printed: "规模（亿元）"
+        whole = match(index, q.topic, name)
+        matched = {}
+        for doc_id in dict.fromkeys(t.doc_id for t in targets):
+            stripped = beyond_title(q.topic, words, index.documents[doc_id].title, indicator)
+            alone = match(index, stripped, name) if stripped != q.topic else whole
+            matched[doc_id] = alone if f_score(*alone, beta=2) >= max(TARGET_MIN, f_score(*whole, beta=2)) else whole
         for t in targets:
+            p, r = matched[t.doc_id]
+            if r < TARGET_RECALL or (f_score(p, r, beta=2) < TARGET_MIN and r < TARGET_COVERED):
+                continue
             wrong_year = q.year and t.year not in (None, q.year) and not q.every_year
             if t.scope not in scopes or wrong_year or not in_scope(index, q, t):
                 continue
@@ -154,6 +164,20 @@ def ranked_targets(index: Index, q: Query, scored: Scored, scopes: set[str]) -> 
             out.append((value, t))
     out.sort(key=lambda item: -item[0])
     return out
+
+
+def beyond_title(topic: str, words, title: str, indicator: str) -> str:
+    """The topic without the words that name the fact's document rather than its indicator ("考核目标分解表
+    里靖江市集团化办学覆盖率", "新增…义务教育学位" of 《…义务教育…目标分解表》's 新增学位): words of
+    two characters or more that its title holds and the indicator does not, when a word the indicator
+    holds is left."""
+    flat = fold(title)
+    named = [w for w in words if len(w) >= 2 and fold(w) in flat and w not in indicator]
+    if not any(len(w) >= 2 and w in indicator for w in words if w not in named):
+        return topic  # nothing left that the indicator names: the title words are all there is to match
+    for word in named:
+        topic = topic.replace(word, " ")
+    return topic
 
 
 def answer_extreme(index: Index, q: Query, scored: Scored):

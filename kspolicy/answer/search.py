@@ -66,7 +66,7 @@ class Index:
     words_per_chunk: float = 1.0  # mean BM25 tokens of a live chunk (background.general_idf)
     idf_unknown: float = 1.0  # weight of a gram the corpus does not contain: a typical gram's
     weights: dict[str, float] = field(default_factory=dict)  # cache: gram weight of fact names
-    asked: tuple = ()  # cache: (question, its grams, its words with weights) of the last question matched
+    asked: dict = field(default_factory=dict)  # cache: question -> (its grams, its words with weights)
     by_indicator: Lookup = None  # indicator name -> its targets
     by_indicator_citywide: Sequence[Target] = ()  # the 全市 target of each table row
     doc_rows: Lookup = None  # chunk rows of each document
