@@ -240,3 +240,20 @@ def test_a_table_right_after_the_attachment_list_is_the_attachment():
     owned = {c.label: ps for c, ps in parse_clauses(paras, "d", "某某方案")}
     assert [p.text for p in owned["附件列表"]] == ["附件：重点任务分工表"]
     assert owned["附件"][0].text == "鄞州区2026年养老服务提升行动重点任务分工表" and len(owned["附件"]) == 7
+
+
+def test_targets_set_place_by_place_in_sentences():
+    """"海陵区改造城镇老旧小区不少于18个…；高港区…": a text that sets targets place by place gives each
+    place's targets that place as scope (the document's own city and words like 根据市… are no place;
+    a single sentence opening with a place is not a list of places)."""
+    from kspolicy.understand.targets import leading_place, sentence_targets
+    from kspolicy.understand.vocab import load_vocabulary
+
+    text = ("各市（区）目标任务如下：海陵区改造城镇老旧小区不少于18个，新增既有住宅加装电梯不少于40台；"
+            "兴化市改造城镇老旧小区不少于9个，新增既有住宅加装电梯不少于12台。")
+    found = [(t.scope, t.indicator, t.value) for t in sentence_targets(text, "一", "", "d", load_vocabulary(), city="泰州")]
+    assert ("海陵区", "改造城镇老旧小区", 18.0) in found and ("兴化市", "新增既有住宅加装电梯", 12.0) in found
+    assert leading_place("泰州市计划开工改造城镇老旧小区62个", "泰州") == ""
+    assert leading_place("根据市政府部署，新增学位10800个", "泰州") == ""
+    single = sentence_targets("张浦镇新增高新技术企业10家。", "一", "", "d", load_vocabulary(), city="昆山")
+    assert [t.scope for t in single] == ["全市"]

@@ -153,7 +153,8 @@ def extract(clauses: tuple[Clause, ...], tables: tuple[Table, ...], doc_id: str,
     targets = [t for table in tables if table.kind == "breakdown"
                for t in table_targets(table, doc_id, city, vocab, year)]
     for clause in prose:
-        targets += continued(sentence_targets(clause.text, clause.label, by_label.get(clause.label, ""), doc_id, vocab))
+        targets += continued(sentence_targets(clause.text, clause.label, by_label.get(clause.label, ""), doc_id, vocab,
+                                              city=city))
     for table in tables:
         targets += cell_targets(table, by_label, doc_id, vocab, year)
     return tuple(responsibilities), tuple(targets)

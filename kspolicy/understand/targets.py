@@ -154,22 +154,47 @@ def indicator_of(piece: str, start: int, end: int, hint: str) -> str:
     return name if len(name) >= 2 else hint
 
 
+LEADING_PLACE = re.compile(r"^(?:[^：:，,。]{0,30}[：:])?\s*(?P<place>[\u4e00-\u9fff]{2,4}?(?:区|县|市|镇|街道))"
+                           r"(?=[\u4e00-\u9fff])")  # "各市（区）目标任务如下：海陵区改造…"
+NOT_A_PLACE = ("全", "各", "本", "市", "城", "该", "其", "我", "县", "区", "镇",  # 全市, 各区, 本市, 市区…
+               "在", "根", "具", "属", "加", "围", "对", "按", "由", "向", "经", "为", "将", "把")  # 根据市…, 在天河区…
+
+
+def leading_place(sentence: str, city: str) -> str:
+    """The district, county-level city or town a sentence opens with ("海陵区改造城镇老旧小区不少于18个…"),
+    '' for none or for the document's own city ("泰州市…")."""
+    m = LEADING_PLACE.match(sentence)
+    place = m.group("place") if m else ""
+    if not place or place.startswith(NOT_A_PLACE) or any(w in place for w in ("本市", "我市", "我区")) or \
+            (city and place.rstrip("区县市镇") in city):
+        return ""
+    return place
+
+
 def sentence_targets(text: str, label: str, department: str, doc_id: str, vocab: Vocabulary,
-                     year_hint: int | None = None, indicator_hint: str = "", named: bool = False) -> list[Target]:
+                     year_hint: int | None = None, indicator_hint: str = "", named: bool = False,
+                     city: str = "") -> list[Target]:
     """Targets and standards stated in the sentences of a clause or a table cell.
 
     A sentence is cut at commas; a piece holding several quantities is cut again at the
     last "、"/"和"/"及" between two of them ("1000套专家公寓和10000套人才公寓"). In each part
     the last quantity is the value and earlier ones describe it ("超200亿元企业1家"). The year
     is the nearest one before the value in its sentence, else the clause's latest. With
-    `named`, every value is of `indicator_hint` (the row of an indicator table).
+    `named`, every value is of `indicator_hint` (the row of an indicator table). In a text that sets
+    targets place by place (two or more sentences opening with a district or county-level city
+    other than the document's `city`: "海陵区改造城镇老旧小区不少于18个…；高港区…"), each such
+    sentence sets that place's targets.
     """
     out: list[Target] = []
     year = year_hint
-    for sentence in re.split(r"(?<=[。；;！？\n])", text):
+    sentences = re.split(r"(?<=[。；;！？\n])", text)
+    places = [leading_place(squash(s), city) for s in sentences]
+    by_place = len(set(filter(None, places))) >= 2  # "海陵区…；高港区…；姜堰区…": targets set place by place
+    for sentence, place in zip(sentences, places):
         flat = squash(sentence)
         hidden = masked(flat)
         periods = list(PERIOD.finditer(flat))
+        place = place if by_place else ""
         previous = ""  # a part without a name of its own continues the one before ("…80%，力争2035年达到95%")
         for start, end in parts(hidden, vocab, periods):
             m = [q for q in quantity_pattern(vocab).finditer(hidden, start, end) if not in_period(q, periods)][-1]
@@ -187,7 +212,9 @@ def sentence_targets(text: str, label: str, department: str, doc_id: str, vocab:
             shown = flat[per.start() + start if per else m.start():m.end()].strip()
             if len(name) <= 4 and start > 0:  # "每人600元": the subject is in the piece before
                 name = TRIM.sub("", squash(re.split(r"[，,；;。]", flat[:start - 1])[-1])[-20:]) + name
-            out.append(Target(name, unit, int(years[-1].group(1)) if years else year, "全市", float(m.group("num")),
+            if place and place in name:  # "海陵区改造城镇老旧小区": the place is the scope, not the indicator
+                name = name[name.index(place) + len(place):].strip("：:，, ") or name
+            out.append(Target(name, unit, int(years[-1].group(1)) if years else year, place or "全市", float(m.group("num")),
                               department, label, doc_id, source="text", value_text=shown,
                               qualifier=qualifier, period=period, kind=kind))
         latest = list(YEAR.finditer(flat))
