@@ -138,3 +138,10 @@ def test_everyday_words_weigh_less_in_a_small_corpus_too(index):
     assert len(index.chunks) < SMALL_CORPUS
     assert token_weight(index, "打算") < 0.9 * index.token_idf_max == 0.9 * token_weight(index, "凝血因子")
     assert token_weight(index, "花桥") <= index.token_idf["花桥"]
+
+
+def test_a_district_asked_about_a_document_by_its_title_gets_all_its_targets(index):
+    """"张浦镇在装备制造产业创新集群建设里的各项目标": every word but the town's is in the title of the
+    document that breaks targets down to it, so the town's targets in that document answer."""
+    answer, _ = ask(index, "张浦镇在装备制造产业创新集群建设里的各项目标分别是多少？")
+    assert answer.kind == "district_targets" and "170 亿元" in answer.text

@@ -194,8 +194,10 @@ def by_facts(index: Index, q: Query, scored: Scored):
         return (answer_target(index, q, scored) if q.topic else None) or answer_district_targets(index, q, scored)
     if q.intent == "target" or (q.districts and q.asks == "number"):
         found = answer_target(index, q, scored)
-        if found is None and q.districts and not q.topic:  # "张浦镇的目标": all of them
-            found = answer_district_targets(index, q, scored)
+        own = found is not None and any(f["scope"] in q.districts for f in found[0].facts)
+        every = any(w in q.text for w in cues().every_item)  # "各项目标", "都有哪些"
+        if q.districts and (every or not own) and names_only_documents(index, q):  # "张浦镇的目标", "兴化市义务
+            found = answer_district_targets(index, q, scored) or found  # 教育优质均衡的各项考核目标": all of them
         return found
     if q.intent == "responsibility" or (q.intent == "department_tasks" and not q.departments):
         return answer_responsibility(index, q, scored)
@@ -203,6 +205,14 @@ def by_facts(index: Index, q: Query, scored: Scored):
         # task's 完成时限 (not "申请截止到什么时候", which a sentence of the rules answers)
         return answer_deadline(index, q, scored)
     return None
+
+
+def names_only_documents(index: Index, q: Query) -> bool:
+    """The question's topic holds no word but those naming a document that breaks targets down to
+    its district ("义务教育优质均衡 各项考核" of 《…义务教育优质均衡发展考核目标分解表》), if any."""
+    titles = [fold(index.documents[d].title) for d in
+              dict.fromkeys(t.doc_id for t in index.targets_in_scope(q.districts[0]) if t.source == "table")]
+    return all(any(fold(w) in title for title in titles) for w in index.tokenizer.tokens(q.topic) if len(w) >= 2)
 
 
 @lru_cache(maxsize=1)
@@ -250,7 +260,9 @@ def options(index: Index, q: Query, scored: Scored) -> Options:
              if not set(forms) & names_of(index, q) and forms[0] in index.token_idf]
     if result is not None and topic and any(map(is_cjk, q.text)):
         answer, rows = result  # facts answer only a question their own text covers (names aside)
-        stated = covered(topic, answer.text + " " + " ".join(index.chunks[i].embed_text for i in rows[:8]))
+        titles = {index.documents[f["doc_id"]].title for f in answer.facts if f.get("doc_id") in index.documents}
+        # the question may name the facts' document by its title ("义务教育优质均衡…考核目标")
+        stated = covered(topic, " ".join([answer.text, *(index.chunks[i].embed_text for i in rows[:8]), *titles]))
     evidence = Evidence.of(index, q, found, scored, terms)
     tokens = index.tokenizer.tokens(q.content)
     unknown = tuple(t for t in tokens if len(t) >= UNKNOWN_WORD and all(map(is_cjk, t))

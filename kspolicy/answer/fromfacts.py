@@ -126,8 +126,8 @@ def stated_in(index: Index, t: Target) -> str:
         chunk = index.chunks[row]
         texts = split_sentences(chunk.text.replace("\t", "\n"))
         found = [s for s in texts if wanted and wanted in squash(s)]
-        if found:
-            return max(found, key=lambda s: len(grams(s) & grams(t.indicator))).strip()
+        if found:  # the sentence naming the target's place, among several stating the same value ("…8个")
+            return max(found, key=lambda s: (t.scope in s, len(grams(s) & grams(t.indicator)))).strip()
     return ""
 
 

@@ -69,6 +69,7 @@ class Cues:
     start: tuple[str, ...]  # "从哪天开始": the day something starts is asked for
     yes_no: tuple[str, ...]  # "是否", "要不要": a yes-or-no question
     yes_no_words: tuple[str, ...]  # "不再", "无需": a sentence that says yes or no
+    every_item: tuple[str, ...]  # "各项目标": every target of a district is asked for
     time_nouns: tuple[str, ...]  # "时间": words of `time` that name a time rather than ask for one
     consequence: tuple[str, ...]  # "后果", "会怎么样": what follows from an act or an omission is asked
     consequence_words: tuple[str, ...]  # "视为放弃", "停发": a sentence stating a consequence
