@@ -253,7 +253,7 @@ def test_targets_set_place_by_place_in_sentences():
             "兴化市改造城镇老旧小区不少于9个，新增既有住宅加装电梯不少于12台。")
     found = [(t.scope, t.indicator, t.value) for t in sentence_targets(text, "一", "", "d", load_vocabulary(), city="泰州")]
     assert ("海陵区", "改造城镇老旧小区", 18.0) in found and ("兴化市", "新增既有住宅加装电梯", 12.0) in found
-    assert leading_place("泰州市计划开工改造城镇老旧小区62个", "泰州") == ""
-    assert leading_place("根据市政府部署，新增学位10800个", "泰州") == ""
+    assert leading_place("泰州市计划开工改造城镇老旧小区62个", "泰州", load_vocabulary()) == ""
+    assert leading_place("根据市政府部署，新增学位10800个", "泰州", load_vocabulary()) == ""
     single = sentence_targets("张浦镇新增高新技术企业10家。", "一", "", "d", load_vocabulary(), city="昆山")
     assert [t.scope for t in single] == ["全市"]

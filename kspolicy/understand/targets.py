@@ -156,16 +156,14 @@ def indicator_of(piece: str, start: int, end: int, hint: str) -> str:
 
 LEADING_PLACE = re.compile(r"^(?:[^：:，,。]{0,30}[：:])?\s*(?P<place>[\u4e00-\u9fff]{2,4}?(?:区|县|市|镇|街道))"
                            r"(?=[\u4e00-\u9fff])")  # "各市（区）目标任务如下：海陵区改造…"
-NOT_A_PLACE = ("全", "各", "本", "市", "城", "该", "其", "我", "县", "区", "镇",  # 全市, 各区, 本市, 市区…
-               "在", "根", "具", "属", "加", "围", "对", "按", "由", "向", "经", "为", "将", "把")  # 根据市…, 在天河区…
 
 
-def leading_place(sentence: str, city: str) -> str:
+def leading_place(sentence: str, city: str, vocab: Vocabulary) -> str:
     """The district, county-level city or town a sentence opens with ("海陵区改造城镇老旧小区不少于18个…"),
-    '' for none or for the document's own city ("泰州市…")."""
+    '' for none (names.toml places: 全市, 根据市…) or for the document's own city ("泰州市…")."""
     m = LEADING_PLACE.match(sentence)
     place = m.group("place") if m else ""
-    if not place or place.startswith(NOT_A_PLACE) or any(w in place for w in ("本市", "我市", "我区")) or \
+    if not place or place.startswith(vocab.not_place_starts) or any(w in place for w in vocab.not_in_place) or \
             (city and place.rstrip("区县市镇") in city):
         return ""
     return place
@@ -188,7 +186,7 @@ def sentence_targets(text: str, label: str, department: str, doc_id: str, vocab:
     out: list[Target] = []
     year = year_hint
     sentences = re.split(r"(?<=[。；;！？\n])", text)
-    places = [leading_place(squash(s), city) for s in sentences]
+    places = [leading_place(squash(s), city, vocab) for s in sentences]
     by_place = len(set(filter(None, places))) >= 2  # "海陵区…；高港区…；姜堰区…": targets set place by place
     for sentence, place in zip(sentences, places):
         flat = squash(sentence)

@@ -49,6 +49,8 @@ class Vocabulary:
     other_endings: dict[str, tuple[str, ...]]  # 人民政府 -> 政府: 镇人民政府 is also 镇政府
     terms: dict[str, str]  # 高企 -> 高新技术企业
     place_suffixes: tuple[str, ...]
+    not_place_starts: tuple[str, ...]  # "全" of 全市, "根" of 根据市…: no place a sentence opens with
+    not_in_place: tuple[str, ...]  # "本市" of 具有本市…
     place_names: dict[str, tuple[str, ...]]  # 经济技术开发区 -> 经开区
     document_kinds: tuple[str, ...]  # endings of document titles: 方案, 办法, 通知 …
 
@@ -90,6 +92,7 @@ def load_vocabulary(folder: Path = FOLDER) -> Vocabulary:
         other_names={k: _tuple(v) for k, v in names["departments"].items()},
         other_endings={k: _tuple(v) for k, v in names["endings"].items()},
         terms=dict(names["terms"]), place_suffixes=_tuple(names["places"]["suffixes"]),
+        not_place_starts=_tuple(names["places"]["not_place_starts"]), not_in_place=_tuple(names["places"]["not_in_place"]),
         place_names={k: _tuple(v) for k, v in names["place_names"].items()},
         document_kinds=_tuple(units["documents"]["kinds"]),
     )
