@@ -1104,3 +1104,10 @@ def test_words_of_the_document_title_are_not_asked_of_the_indicator():
     words = ["考核", "分解表", "里", "集团化", "办学", "覆盖率"]
     assert beyond_title(topic, words, title, "集团化办学覆盖率").split() == ["里", "集团化办学覆盖率"]
     assert beyond_title("义务教育 分解表", ["义务教育", "分解表"], title, "新增学位") == "义务教育 分解表"
+
+
+def test_a_year_that_dates_the_document_is_not_a_year_the_quote_must_state(index):
+    """"2012年出台的人才集聚工程…": the year is in the document (not in its metadata or the clause) and
+    the quote names no year, so it may answer."""
+    answer, _ = ask(index, "2012年广州出台的人才集聚工程里，珠江科技新星项目支持多大年龄以下的青年科技人员？")
+    assert answer.kind == "passage" and "35岁以下" in answer.text

@@ -48,6 +48,7 @@ class Evidence:
     lacks_asked: bool = False  # the context lacks the word whose amount is asked ("租金能减免多少": 减免)
     other_kind: bool = False  # the context names another kind of what the question names (养老保险, not 失业保险)
     quote: str = ""  # the quoted sentences alone
+    year_elsewhere: bool = False  # the quote names no year; the question's year is in its document's text
 
     @classmethod
     def of(cls, index, q: Query, found: Quote | None, scored: Scored, terms) -> "Evidence":
@@ -70,8 +71,10 @@ class Evidence:
         if q.measure == "phone" and topic:  # whose number: the question's most specific word ("仲裁…电话"),
             # not a word of asking for it ("咨询电话", 咨询)
             lacks_asked = lacks_asked or bool(absent([max(topic, key=lambda t: t[1])], flat))
+        year_elsewhere = bool(q.year) and not re.search(r"\d{4}\s*年", found.text) and any(
+            str(q.year) in index.folded[r] for r in index.doc_rows.get(chunk.doc_id, []))  # "2012年搞的那个计划"
         return cls(found.coverage, missing, scored.best_dense, found.states, context, lacks_asked,
-                   other_kind(fold(q.text), fold(found.text), fold(f"{chunk.heading} {doc.title}")), found.text)
+                   other_kind(fold(q.text), fold(found.text), fold(f"{chunk.heading} {doc.title}")), found.text, year_elsewhere)
 
 
 def asked_word(q: Query, terms, unknown: tuple[str, ...] = ()) -> tuple[str, ...] | None:
@@ -215,7 +218,7 @@ def judge(q: Query, evidence: Evidence, limits: Thresholds) -> bool:
         return False  # "要交手续费吗" is not answered by a sentence naming no fee or amount, "几月份" by none naming a month
     if evidence.lacks_asked or evidence.other_kind:
         return False
-    if q.year and str(q.year) not in evidence.text:
+    if q.year and str(q.year) not in evidence.text and not evidence.year_elsewhere:
         return False  # "到2030年…": a quote about another year does not answer it
     return evidence.coverage >= limits.coverage and evidence.missing <= limits.missing and \
         evidence.dense >= limits.floor
