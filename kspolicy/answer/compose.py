@@ -378,7 +378,7 @@ def about_city(index: Index, doc_id: str, cities: tuple[str, ...]) -> bool:
     doc = index.documents[doc_id]
     if not doc.city or doc.city in cities:
         return True
-    return mentions_in(index, doc_id, [fold(c.rstrip("市区县")) for c in cities])
+    return index.mentions_in(doc_id, [fold(c.rstrip("市区县")) for c in cities])
 
 
 def another_district(index: Index, q: Query, row: int) -> bool:
@@ -395,12 +395,7 @@ def another_district(index: Index, q: Query, row: int) -> bool:
 def names_place(index: Index, doc_id: str, place: str) -> bool:
     """The document names a place ("海珠区", or "海珠" without its 区) in its title or text."""
     short = fold(place[:-1])
-    return short in fold(index.documents[doc_id].title) or mentions_in(index, doc_id, [short])
-
-
-def mentions_in(index: Index, doc_id: str, names: list[str]) -> bool:
-    """Some chunk of the document holds one of the folded `names`."""
-    return any(n in index.folded[r] for r in index.doc_rows.get(doc_id, []) for n in names)
+    return short in fold(index.documents[doc_id].title) or index.mentions_in(doc_id, [short])
 
 
 def named_document(index: Index, terms, scored: Scored) -> str | None:

@@ -62,7 +62,7 @@ class Evidence:
         lacking = sum(w for _, w in absent(known, flat))
         missing = lacking / sum(w for _, w in known) if known else 0.0
         written = [(forms, w) for forms, w in terms if any(f in index.token_idf for f in forms)]  # 涨: 上调…
-        unknown = tuple(forms[0] for forms, _ in terms if (forms, _) not in written)
+        unknown = tuple(forms[0] for forms, _ in terms if not any(f in index.token_idf for f in forms))
         asked = asked_word(q, written, unknown) if q.asks == "number" else None
         lacks_asked = asked is not None and (not any(fold(f) in flat for f in asked) or
                                              not asked_near_amount(q, found.text, asked))
@@ -71,8 +71,8 @@ class Evidence:
         if q.measure == "phone" and topic:  # whose number: the question's most specific word ("仲裁…电话"),
             # not a word of asking for it ("咨询电话", 咨询)
             lacks_asked = lacks_asked or bool(absent([max(topic, key=lambda t: t[1])], flat))
-        year_elsewhere = bool(q.year) and not re.search(r"\d{4}\s*年", found.text) and any(
-            str(q.year) in index.folded[r] for r in index.doc_rows.get(chunk.doc_id, []))  # "2012年搞的那个计划"
+        year_elsewhere = bool(q.year) and str(q.year) not in context and not re.search(r"\d{4}\s*年", found.text) \
+            and index.mentions_in(chunk.doc_id, [str(q.year)])  # "2012年搞的那个计划": the document's year
         return cls(found.coverage, missing, scored.best_dense, found.states, context, lacks_asked,
                    other_kind(fold(q.text), fold(found.text), fold(f"{chunk.heading} {doc.title}")), found.text, year_elsewhere)
 

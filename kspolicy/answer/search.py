@@ -164,6 +164,10 @@ class Index:
         """Whether any chunk's folded text contains `text`."""
         return bool(self.phrase_rows([text]))
 
+    def mentions_in(self, doc_id: str, names: Sequence[str]) -> bool:
+        """Whether some chunk of the document holds one of the folded `names`."""
+        return any(n in self.folded[r] for r in self.doc_rows.get(doc_id, []) for n in names)
+
 
 def check_model(manifest: dict, requested: str | None) -> None:
     """An index is only queried with the model that built it."""
