@@ -964,6 +964,38 @@ def test_a_rate_before_how_much_is_not_the_thing_asked(index):
     assert answer.kind == "passage" and "5000元" in answer.text and "6000元" in answer.text
 
 
+def test_the_thing_paid_is_before_a_modal_and_verb_of_paying(index):
+    """"每个月房租要交多少": 要交 is passed over, 房租 is the thing whose amount is asked, and the 港澳青年
+    rules state none (their 100万元 is a service centre's budget). "能补多少" asks the benefit itself, so the
+    circumstance before it (租房) is not required of the quote."""
+    from kspolicy.answer.evidence import asked_word
+    from kspolicy.answer.query import analyse
+
+    assert ask(index, "港澳青年在天河住人才公寓的话，每个月房租要交多少？")[0].kind == "none"
+    q = analyse("每个月房租要交多少", index.places, index.departments, index.cities, index.token_idf)
+    assert asked_word(q, [(("房租", "租金"), 7.0), (("公寓",), 6.1)]) == ("房租", "租金")
+    q = analyse("灵活就业的医保费一个月要交多少", index.places, index.departments, index.cities, index.token_idf)
+    assert asked_word(q, [(("一个月", "每月"), 7.0), (("医保费",), 5.0)])[0] == "医保费"  # so is the rate
+    q = analyse("自己租房每个月能补多少", index.places, index.departments, index.cities, index.token_idf)
+    assert asked_word(q, [(("租房",), 6.0)]) is None
+
+
+def test_a_word_jieba_broke_is_read_whole(index):
+    """"配电动轮椅" is cut 配电 / 动 / 轮椅: the unknown 配电 took a character of 电动, a word the corpus
+    knows. The question asks about 电动轮椅, which no clause stating an amount names: the yearly cap of all
+    辅具 is no answer. A known word of the cut keeps its characters ("合同一签" is not 同一)."""
+    from kspolicy.answer.evidence import key_terms, recut
+    from kspolicy.answer.query import analyse
+
+    q = analyse("残疾人配电动轮椅，广州最多能补贴多少钱", index.places, index.departments, index.cities, index.token_idf)
+    words = [forms[0] for forms, _ in key_terms(index, q)]
+    assert "电动" in words and "配电" not in words
+    assert ask(index, "残疾人配电动轮椅，广州最多能补贴多少钱？")[0].kind == "none"
+    text = "公租房租赁合同一签几年"
+    assert recut("一签", text, index.tokenizer.tokens(text), index.token_idf) == ""
+    assert "5年" in ask(index, "公租房租赁合同一签几年")[0].text
+
+
 def test_what_follows_is_answered_by_the_sentence_stating_it(index):
     """"会有什么后果": the sentence stating what follows ("视为放弃申请资格") answers, not the rule's schedule;
     "错过了…的时间" names a time, it does not ask for one."""

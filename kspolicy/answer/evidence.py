@@ -80,21 +80,32 @@ class Evidence:
 def asked_word(q: Query, terms, unknown: tuple[str, ...] = ()) -> tuple[str, ...] | None:
     """The forms of the key term right before the words asking for a number: the thing whose amount is
     asked ("租金能减免多少" → 减免; "每月补贴多少" → 补贴; "有效期一般多长" → 有效期). Words the corpus does
-    not know (`unknown`) are passed over ("缴费基数一档多少钱" → 缴费)."""
+    not know (`unknown`) and a modal with a verb of paying ("房租要交多少" → 房租) are passed over ("缴费基数一档多少钱" → 缴费)."""
     text = re.sub("|".join(map(re.escape, cues().hedges)), "", fold(q.text))
-    text = re.sub(RATE + "(?=" + "|".join(map(re.escape, cues().number)) + ")", "", text)  # "补贴一年多少": 补贴
+    cue_ahead = "(?=(?:" + MODAL_VERB.pattern + ")?(?:" + "|".join(map(re.escape, cues().number)) + "))"
+    text = re.sub(RATE + cue_ahead, "", text)  # "补贴一年多少", "一个月能报多少": the rate is not the thing asked
     everyday = {written: word for word, written in cues().colloquial.items()}  # "罚多少": 罚 for 罚款
     for cue in cues().number:
         for m in re.finditer(re.escape(cue), text):
             end = m.start()
-            while passed := next((w for w in unknown if text.endswith(fold(w), 0, end)), ""):
+            while True:
+                for forms, _ in terms:
+                    if MODAL_VERB.fullmatch(forms[0]):
+                        continue  # "能领多少资助": 能领 is a modal and a verb, not the thing whose amount is asked
+                    if any(text.endswith(fold(key), 0, end) for key in (forms[0], everyday.get(forms, forms[0]))):
+                        return (*forms, *fee_stem(forms[0]))
+                passed = next((w for w in unknown if text.endswith(fold(w), 0, end)), "") or \
+                    modal_verb_before(text, end)
+                if not passed:
+                    break
                 end -= len(passed)
-            for forms, _ in terms:
-                if MODAL_VERB.fullmatch(forms[0]):
-                    continue  # "能领多少资助": 能领 is a modal and a verb, not the thing whose amount is asked
-                if any(text.endswith(fold(key), 0, end) for key in (forms[0], everyday.get(forms, forms[0]))):
-                    return (*forms, *fee_stem(forms[0]))
     return None
+
+
+def modal_verb_before(text: str, end: int) -> str:
+    """A modal and a verb of paying ending at `end` ("房租要交多少": 要交), passed over to the thing paid."""
+    return text[end - 2:end] if end >= 4 and MODAL_VERB.fullmatch(text[end - 2:end]) and \
+        text[end - 1] in cues().paying else ""
 
 
 def fee_stem(word: str) -> tuple[str, ...]:
@@ -163,7 +174,7 @@ def key_terms(index, q: Query) -> list[tuple[tuple[str, ...], float]]:
     particles = "".join((*cues().particles, *cues().verb_marks))
     for token in tokens:
         if token not in index.token_idf and token not in forms and token not in colloquial:
-            token = token.strip(particles)  # jieba's cut of an unknown phrase: "医保费在哪里交" gives 费在,
+            token = recut(token, content, tokens, index.token_idf) or token.strip(particles)  # jieba's cut of an unknown phrase: "医保费在哪里交" gives 费在,
             # "最多能贷多少" gives 能贷; "大学毕业" is held by its pieces 大学 and 毕业
             if len(token) < 2 or held_by_pieces(token, tokens, index.token_idf):
                 continue
@@ -183,6 +194,21 @@ def key_terms(index, q: Query) -> list[tuple[tuple[str, ...], float]]:
         if not index.named_documents(phrase):  # a document's name is held by the document, not each quote
             terms[(phrase,)] = index.token_idf_max
     return sorted(terms.items(), key=lambda item: -item[1])
+
+
+def recut(token: str, text: str, tokens, known) -> str:
+    """The word the corpus knows that jieba's cut of an unknown `token` broke: the token's last character with
+    the next ones, or its first with the ones before, where no known word of the cut holds them ("配电动轮椅" is
+    cut 配电/动/轮椅: 电动; "合同一签" keeps 合同, not 同一)."""
+    at = text.find(token)
+    if at < 0:
+        return ""
+    end = at + len(token)
+    taken = {i for t in tokens if len(t) > 1 and t in known for m in re.finditer(re.escape(t), text)
+             for i in range(m.start(), m.end())}
+    spans = [(end - 1, end + n) for n in (1, 2, 3)] + [(at - n, at + 1) for n in (1, 2, 3) if at >= n]
+    return next((text[s:e] for s, e in spans if text[s:e] in known and len(text[s:e]) == e - s
+                 and not taken & set(range(s, e))), "")
 
 
 def held_by_pieces(token: str, tokens, known) -> bool:

@@ -64,6 +64,7 @@ class Cues:
     time_limits: tuple[str, ...]  # "剩余租赁期限": words that bound a time without a date
     duration: tuple[str, ...]  # "多久": how long something takes is asked
     fee_suffixes: tuple[str, ...]  # "费" of 生活费: a fee's amount may be stated as its stem's (生活标准)
+    paying: tuple[str, ...]  # "交" of 要交: "房租要交多少" asks the amount of 房租
     immediate: tuple[str, ...]  # "当场", "次月": words that answer how long without a period
     span: tuple[str, ...]  # "几号到几号": a span of dates is asked for
     start: tuple[str, ...]  # "从哪天开始": the day something starts is asked for
