@@ -996,6 +996,38 @@ def test_a_word_jieba_broke_is_read_whole(index):
     assert "5年" in ask(index, "公租房租赁合同一签几年")[0].text
 
 
+def test_a_case_the_asker_denies_is_not_their_answer(index):
+    """"我不是在校学生，个人要交多少": the item for 在校学生 answers another case; the parallel item
+    ("（二）其他参保人员") answers. "是不是" asks, it denies nothing."""
+    from kspolicy.answer.query import denied_in
+
+    assert denied_in("我不是在校学生，个人要交多少") == ("在校学生",)
+    assert denied_in("这个补贴是不是每年都有") == ()
+    answer, _ = ask(index, "2026年度的广州城乡居民医保，我不是在校学生，个人要交多少？政府补多少？")
+    assert "549元" in answer.text and "413元" not in answer.text
+
+
+def test_how_an_age_is_defined_is_answered_by_the_sentence_stating_one(index):
+    """"“港澳青年”的年龄是怎么界定的": the sentence stating an age (45周岁以下) answers, not one that
+    repeats the document's title words."""
+    answer, _ = ask(index, "天河区支持港澳青年创新创业的实施办法里，“港澳青年”的年龄是怎么界定的？")
+    assert "45周岁以下" in answer.text
+
+
+def test_a_short_unit_name_two_units_share_counts_in_either(index):
+    """"残联" is a written form of 市残联 and 区残联: the question's word is held by "区级残联", whichever
+    of the two the question's names took."""
+    answer, _ = ask(index, "残联补贴适配的轮椅，要是转卖给别人了会有什么后果？")
+    assert "追回补贴资金" in answer.text
+
+
+def test_a_second_part_is_asked_without_the_situation_the_first_part_answered(index):
+    """"在天河租了套房，合同签完以后多久之内要备案？要带哪些资料？": within the document that answered
+    the first part, the second part is also asked without the first part's situation."""
+    answer, _ = ask(index, "在天河租了套房，合同签完以后多久之内要去做租赁登记备案？要带哪些资料？")
+    assert "30日内" in answer.text and "房屋权属证明" in answer.text
+
+
 def test_what_follows_is_answered_by_the_sentence_stating_it(index):
     """"会有什么后果": the sentence stating what follows ("视为放弃申请资格") answers, not the rule's schedule;
     "错过了…的时间" names a time, it does not ask for one."""

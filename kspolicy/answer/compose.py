@@ -346,11 +346,20 @@ def ask_following(index: Index, first: str, answered: tuple[Answer, list[Hit]], 
     the first part and with the districts it named; alone when that finds nothing."""
     answer, hits = answered
     second = analyse(prepare(index, part), index.places, index.departments, index.cities, index.token_idf)
-    if doc_id or answer.kind == "none" or not hits or second.districts or second.departments or second.cities:
+    earlier = analyse(prepare(index, first), index.places, index.departments, index.cities, index.token_idf)
+    own = [set(a) - set(b) for a, b in ((second.districts, earlier.districts),
+                                         (second.departments, earlier.departments), (second.cities, earlier.cities))]
+    if doc_id or answer.kind == "none" or not hits or any(own):  # names of its own, beyond the subject it shares
         return ask_one(index, part, k, doc_id)
-    named = analyse(prepare(index, first), index.places, index.departments, index.cities, index.token_idf).districts
-    within = ask_one(index, "".join(named) + part, k, hits[0].doc_id)
-    return within if within[0].kind != "none" else ask_one(index, part, k, doc_id)
+    named = "".join(d for d in earlier.districts if d not in second.districts)
+    subject = first[:ASKING.search(first).start()] if ASKING.search(first) else ""
+    bare = part[len(subject):] if subject and part.startswith(subject) else ""  # "要带哪些资料" without the
+    # situation of the first part ("在天河租了套房，合同签完以后"), which its document already answered
+    for asked_part in (part, bare):
+        within = ask_one(index, named + asked_part, k, hits[0].doc_id) if asked_part else None
+        if within and within[0].kind != "none":
+            return within
+    return ask_one(index, part, k, doc_id)
 
 
 def answered_by(index: Index, part: str, answer: Answer) -> bool:

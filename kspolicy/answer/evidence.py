@@ -160,12 +160,13 @@ def key_terms(index, q: Query) -> list[tuple[tuple[str, ...], float]]:
     """Words of the question that a quote must hold, each with the forms that count for it and its
     weight (IDF; a word the corpus never has weighs most). A name the question uses counts in any
     of its written forms (昆山旅游度假区 = 旅度区); a quoted phrase is one word (one that names a document is held by it)."""
+    tokens = index.tokenizer.tokens(q.content)
     forms = {name: tuple(table.get(name, [name])) for table, names in ((index.places, q.districts),
                                                                       (index.departments, q.departments))
-             for name in names}
+             for name in (*names, *(t for t in tokens if t in table))}  # a short form two names share (残联) is
+    # written as either ("市残联"), whichever the question's names took
     asking = cues().asking
     terms: dict[tuple[str, ...], float] = {}
-    tokens = index.tokenizer.tokens(q.content)
     colloquial = cues().colloquial  # 外地 counts in 非本市
     content = fold(q.content)
     short = {full: (full, abbr) for abbr, full in abbreviations_in(content)  # 公租房
@@ -178,6 +179,8 @@ def key_terms(index, q: Query) -> list[tuple[tuple[str, ...], float]]:
             # "最多能贷多少" gives 能贷; "大学毕业" is held by its pieces 大学 and 毕业
             if len(token) < 2 or held_by_pieces(token, tokens, index.token_idf):
                 continue
+        if token in cues().denials or any(token in d for d in q.denied):
+            continue  # "我不是在校学生": not the asker's case
         if token in asking or (token not in forms and any(token in name and token != name for name in named)):
             continue  # a piece of a name or everyday word counts once, with it ("零花" of 零花钱); none of a
             # word of asking ("第一" of 第一次)

@@ -170,7 +170,8 @@ def wanted(q: Query, text: str) -> float:
         spanned = (0.1 if SPAN.search(text) else -0.1) if any(w in q.text for w in cues().span) else \
             (0.1 if START.search(text) else 0.0) if any(w in q.text for w in cues().start) else 0.0
         return spanned + (0.25 if DATE.search(text) else -0.1)
-    if q.measure == "money" and not q.asks:  # "要交钱吗": a sentence naming a fee or an amount
+    if q.measure in ("money", "age") and not q.asks:  # "要交钱吗": a sentence naming a fee or an amount;
+        # "年龄是怎么界定的": one stating an age
         return 0.25 if states_asked(q, text) else -0.2
     if asks_consequence(q):  # "错过了会怎么样": a sentence stating what follows
         return 0.25 if states_consequence(text) else -0.1
@@ -240,7 +241,7 @@ def quote(chunk: Chunk, row: int, q: Query, terms, question_grams: frozenset[str
         context = covered(terms, f"{document} {title} {before} {sentence}")
         focus = len(grams(sentence) & question_grams) / max(1, len(grams(sentence)))  # fewer other words
         value = 0.5 * own + 0.5 * context + 0.2 * focus + wants(q, sentence) + headed - 0.005 * i \
-            - 0.1 * names_other_kind(terms, sentence, q.text)
+            - 0.1 * names_other_kind(terms, sentence, q.text) - DENIED * any(d in fold(sentence) for d in q.denied)
         scored.append((value - step * i, value, i))
     if not scored:
         return None
@@ -281,6 +282,7 @@ def quote(chunk: Chunk, row: int, q: Query, terms, question_grams: frozenset[str
     return Quote(row, text, best, covered(terms, f"{document} {title} {asked} {text}"), states_asked(q, text))
 
 
+DENIED = 0.3  # a sentence about the case the asker says is not theirs ("我不是在校学生": "（一）在校学生：…")
 REPLY_SENTENCES = 4  # most sentences of one reply quoted together
 QUALIFIED = 300  # longest quote a qualifying next sentence ("但…") is added to
 

@@ -79,6 +79,7 @@ class Cues:
     hedges: tuple[str, ...]  # "一般" in "有效期一般多长": between the thing asked about and the asking words
     kinds: tuple[tuple[tuple[str, ...], ...], ...]  # sets of kinds of one thing, each kind with its forms
     negations: tuple[str, ...]  # "非" in 非本市户籍: a prefix that turns a word into its opposite
+    denials: tuple[str, ...]  # "不是" in "我不是在校学生": what follows is not the asker's case
     other_kinds: tuple[str, ...]  # "边缘" in 低保边缘家庭: a suffix that makes a word name another kind
     levels: dict[str, tuple[str, ...]]  # level of government -> words naming it ("市" <- 市里, 市级)
     general_duties: tuple[str, ...]  # "负责", "组织": verbs of responsibility in general, not a step ("审核")
@@ -124,6 +125,7 @@ class Query:
     cities: tuple[str, ...] = ()  # cities or districts the question names (昆山, 广州)
     level: str = ""  # the level of government asked about ("市里哪个部门": 市), its units answer first
     step: str = ""  # the step asked who does ("谁审核": 审核), step_asked
+    denied: tuple[str, ...] = ()  # what the asker says they are not ("我不是在校学生": 在校学生), denied_in
 
     def covers(self, fact) -> bool:
         """Whether a fact is in the documents the question is about."""
@@ -379,4 +381,12 @@ def analyse(text: str, places: Aliases, departments: Aliases, cities: tuple[str,
                  role=role, cities=named_cities, measure=measure, about_document=about,
                  every_year=any(w in text for w in c.later),
                  level=next((level for level, words in c.levels.items() if any(w in text for w in words)), ""),
-                 step=step)
+                 step=step, denied=denied_in(text))
+
+
+def denied_in(text: str) -> tuple[str, ...]:
+    """The words after a denial, up to the clause's end ("我不是在校学生，个人要交多少" -> 在校学生): a
+    sentence about them is about another case than the asker's."""
+    pattern = "(?:" + "|".join(f"(?<!{re.escape(d[-1])}){re.escape(d)}" for d in cues().denials) + \
+        r")([\u4e00-\u9fff]{2,8})"  # not "是不是真的", which asks
+    return tuple(m.group(1) for m in re.finditer(pattern, fold(text)))
