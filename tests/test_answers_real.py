@@ -829,6 +829,24 @@ def test_a_counted_thing_no_document_names_is_refused(index):
     assert unknown_action(index, "申请创业担保贷款，要不要找人做反担保？") == ("找人",)  # no document names it
     assert unknown_action(index, "从广州跳槽去佛山，养老保险要不要办转移？") == ()
     assert ask(index, "在广州租公租房要交多少押金？")[0].kind == "none"
+    assert unknown_action(index, "市里每年拿出多少钱专门用于辅助器具适配？") == ()  # money is counted; 专门 is no thing
+    assert unknown_action(index, "积分入学到底怎么个算法？") == ()  # "怎么个…法" asks how, it names no act
+
+
+def test_the_thing_counted_follows_the_counter(index):
+    """"要建成几个农村垃圾分类示范村": the thing counted is the word ending the phrase after 几个, not the
+    verb before it; a quote need not hold 建成. "每年要选拔资助多少青年" has no counter: 资助 is asked."""
+    from kspolicy.answer.evidence import asked_word
+    from kspolicy.answer.query import analyse
+
+    q = analyse("东海县到2027年底要建成几个农村垃圾分类示范村", index.places, index.departments, index.cities,
+                index.token_idf)
+    terms = [(("建成",), 3.3), (("示范村",), 2.6), (("农村",), 2.2)]
+    assert asked_word(q, terms) == ("示范村",)
+    from kspolicy.answer.passages import states_asked
+    assert states_asked(q, "表2 各县区2027年底攻坚目标｜东海县｜农村分类示范村（个）：40")  # the unit is the header's
+    q = analyse("每年要选拔资助多少青年科技人员", index.places, index.departments, index.cities, index.token_idf)
+    assert asked_word(q, [(("资助",), 3.0), (("人员",), 2.0)]) == ("资助",)
 
 
 def test_a_share_of_an_amount_is_a_percentage():
@@ -991,6 +1009,8 @@ def test_a_word_jieba_broke_is_read_whole(index):
     words = [forms[0] for forms, _ in key_terms(index, q)]
     assert "电动" in words and "配电" not in words
     assert ask(index, "残疾人配电动轮椅，广州最多能补贴多少钱？")[0].kind == "none"
+    text = "这种应届生入户是人社审还是公安审"  # 人/社审: the pair before is a word the corpus knows
+    assert recut("社审", text, index.tokenizer.tokens(text), index.token_idf) == "人社"
     text = "公租房租赁合同一签几年"
     assert recut("一签", text, index.tokenizer.tokens(text), index.token_idf) == ""
     assert "5年" in ask(index, "公租房租赁合同一签几年")[0].text

@@ -127,3 +127,15 @@ def test_a_header_over_two_rows_with_years_under_indicators():
     assert targets[("海曙区", "既有住宅加装电梯", "台", 2027)] == 130
     assert targets[("全市", "城镇老旧小区改造", "个", 2027)] == 172
     assert not any(scope == "地区" for scope, *_ in targets)
+
+
+def test_a_count_column_whose_header_holds_a_group_word_is_a_value_column():
+    """"农村分类示范村（个）" holds 分类, a group column's header word, but its cells are counts: values."""
+    from kspolicy.understand.columns import column_roles
+    from kspolicy.understand.vocab import load_vocabulary
+
+    header = ["县区", "省级示范小区（个）", "农村分类示范村（个）", "定时定点投放点（个）"]
+    rows = [["海州区", "30", "12", "900"], ["连云区", "12", "6", "320"], ["赣榆区", "15", "25", "450"]]
+    assert column_roles(header, rows, load_vocabulary()) == ["place", "value", "value", "value"]
+    rows = [["一", "产业升级", "x", "y"], ["二", "科技创新", "x", "y"], ["三", "人才引进", "x", "y"]]
+    assert column_roles(["序号", "分类", "任务", "责任单位"], rows, load_vocabulary())[1] == "group"

@@ -45,10 +45,12 @@ STATES = 0.5  # how much a clause of the named document that states the number a
 PREVIEW = 0.2  # how much less an introduction's sentence answers a question of detail than the body's
 FRONT_MATTER = ("引言", "通知")  # labels of what precedes the first numbered clause (structure.py)
 ATTACHMENT = re.compile(r"附件\s*([一二三四五六七八九\d]+)")  # "附件2任务分解表里…": the question names an attachment
-COUNTED_THING = re.compile(r"多少[个家套名项人元钱]?(?![个家套名项人元钱])([\u4e00-\u9fff]{2,6})")  # "多少押金": what is counted
+COUNTED_THING = re.compile(r"多少[个家套名项人]?(?![个家套名项人元钱])([\u4e00-\u9fff]{2,6})")  # "多少押金": what is
+# counted ("多少钱专门用于…": money, and what follows is no thing)
 WHETHER = re.compile(r"(?:要不要|需不需要|用不用|能不能|可不可以)(?:去|再|先)?([\u4e00-\u9fff]{2,6})")  # "要不要找人做反担保"
 DISTRICT = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{2}[区县]|(?<=[在是到从给])[\u4e00-\u9fff]{2}[区县]")  # "海珠区…"
-HOW = re.compile(r"(?:怎么|如何|怎样)(?:才能|才可以|去|来)?([\u4e00-\u9fff]{2,6})")  # "怎么挂失": what is asked how to do
+HOW = re.compile(r"(?:怎么|如何|怎样)(?!个[\u4e00-\u9fff]{1,2}法)(?:才能|才可以|去|来)?([\u4e00-\u9fff]{2,6})")  # "怎么挂失":
+# what is asked how to do ("怎么个分法" asks how it is done, it names no act)
 RRF_K = 10  # reciprocal-rank fusion of the hits' retrieval and quote ranks
 UNKNOWN_WORD = 4  # a word this long that the corpus never has names something it does not cover
 COUNTED = re.compile(r"^[零一二两三四五六七八九十百千万几多半]+[个多余]?[年月天日周岁人次]?$")  # "二十多年": a count, no thing

@@ -87,6 +87,8 @@ def asked_word(q: Query, terms, unknown: tuple[str, ...] = ()) -> tuple[str, ...
     everyday = {written: word for word, written in cues().colloquial.items()}  # "罚多少": 罚 for 罚款
     for cue in cues().number:
         for m in re.finditer(re.escape(cue), text):
+            if counted := counted_after(text, m.end(), terms):
+                return counted
             end = m.start()
             while True:
                 for forms, _ in terms:
@@ -100,6 +102,20 @@ def asked_word(q: Query, terms, unknown: tuple[str, ...] = ()) -> tuple[str, ...
                     break
                 end -= len(passed)
     return None
+
+
+COUNTERS = "个家项件名座人所台套处条"
+
+
+def counted_after(text: str, start: int, terms) -> tuple[str, ...] | None:
+    """After "几个"/"多少个" (asking words ending at `start`), the thing counted: the key term ending the
+    words that follow ("要建成几个农村垃圾分类示范村" → 示范村), not the verb before (建成)."""
+    phrase = re.split(r"[，,。？?；;！!\s]", text[start:], maxsplit=1)[0]
+    if text[start - 1] not in COUNTERS:
+        if not phrase or phrase[0] not in COUNTERS:
+            return None
+        phrase = phrase[1:]
+    return next((forms for forms, _ in terms if any(phrase.endswith(fold(f)) for f in forms)), None)
 
 
 def modal_verb_before(text: str, end: int) -> str:
@@ -200,18 +216,19 @@ def key_terms(index, q: Query) -> list[tuple[tuple[str, ...], float]]:
 
 
 def recut(token: str, text: str, tokens, known) -> str:
-    """The word the corpus knows that jieba's cut of an unknown `token` broke: the token's last character with
-    the next ones, or its first with the ones before, where no known word of the cut holds them ("配电动轮椅" is
-    cut 配电/动/轮椅: 电动; "合同一签" keeps 合同, not 同一)."""
+    """The word the corpus knows that jieba's cut of an unknown pair `token` broke: its last character with the
+    next ones, else its first with the ones before, where no known word of the cut holds them ("配电动轮椅" is
+    cut 配电/动/轮椅: 电动; "人社审" 人/社审: 人社; "合同一签" keeps 合同; a longer cut such as 月租金 is a word,
+    and a rate such as 每月 is no topic)."""
     at = text.find(token)
-    if at < 0:
+    if at < 0 or len(token) != 2:
         return ""
-    end = at + len(token)
+    end = at + 2
     taken = {i for t in tokens if len(t) > 1 and t in known for m in re.finditer(re.escape(t), text)
              for i in range(m.start(), m.end())}
     spans = [(end - 1, end + n) for n in (1, 2, 3)] + [(at - n, at + 1) for n in (1, 2, 3) if at >= n]
     return next((text[s:e] for s, e in spans if text[s:e] in known and len(text[s:e]) == e - s
-                 and not taken & set(range(s, e))), "")
+                 and not taken & set(range(s, e)) and not re.fullmatch(RATE, text[s:e])), "")  # "每/月租金": no 每月
 
 
 def held_by_pieces(token: str, tokens, known) -> bool:

@@ -41,6 +41,7 @@ MEASURES = {  # a quote answers a question about money, a share or an age only i
     "points": re.compile(r"\d+(?:\.\d+)?\s*分(?![之钟别类期配段级])"),
 }
 PERCENT_UNIT = re.compile(r"[（(]\s*[%％]\s*[)）]")
+HEADED_VALUE = re.compile(r"[（(][\u4e00-\u9fff/%％]{1,4}[)）][:：]\s*\d")  # "示范村（个）：40": the unit is the header's
 LONG_ROW = 200  # characters of a row read sentence by sentence
 NOTE_ONLY = re.compile(r"^[（(][^（）()]*[)）]。?$")
 ADDRESSEES = re.compile(r"^[^。！？!?]{6,}[:：]$")  # the list of recipients at the top of a notice
@@ -134,7 +135,8 @@ def states_asked(q: Query, text: str) -> bool:
         return True  # a row under a header "增幅(%)": its values are shares without the sign
     if q.measure in MEASURES:
         return bool(MEASURES[q.measure].search(text))
-    return bool(quantity_pattern(load_vocabulary()).search(text) or QUANTITY_WORDS.search(text))
+    return bool(quantity_pattern(load_vocabulary()).search(text) or QUANTITY_WORDS.search(text)
+                or HEADED_VALUE.search(text))
 
 
 def asks_consequence(q: Query) -> bool:

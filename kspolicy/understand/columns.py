@@ -78,7 +78,9 @@ def column_roles(header: list[str], rows: list[list[str]], vocab: Vocabulary) ->
         numbers = sum(is_value(c) and not is_null(c) for c in cells)
         mostly_values = bool(cells) and values >= 0.6 * len(cells) and (numbers or values == len(cells))
         role = named[i]
-        if role in (None, "content") and mostly_values and named[i] not in ("seq",) and (
+        counted = role in ("group", "task") and bool(cells) and numbers >= 0.6 * len(cells)  # "农村分类示范村（个）"
+        # holds 分类, a group's header word, but its cells are counts
+        if counted or role in (None, "content") and mostly_values and named[i] not in ("seq",) and (
                 YEAR_HEADER.search(squash(h)) or role is None or squash(h) in vocab.totals):
             role = "value"
         elif role is None and not squash(h) and i > 0 and roles and roles[-1] == "group":
