@@ -1048,6 +1048,20 @@ def test_a_second_part_is_asked_without_the_situation_the_first_part_answered(in
     assert "30日内" in answer.text and "房屋权属证明" in answer.text
 
 
+def test_an_everyday_word_jieba_cuts_apart_still_counts(index):
+    """"失业金" is cut 失业 / 金, yet it is the everyday word for 失业保险金; "能拿多少" asks an amount, so
+    the sentence stating 每月2250元 answers, not the one stating a period. "中介租房子" holds no 租房
+    (租 / 房子), and "多大" (多 / 大) only asks."""
+    from kspolicy.answer.evidence import spans_words
+
+    assert spans_words("失业金", ["在", "广州", "领", "失业", "金"])
+    assert not spans_words("租房", ["通过", "中介", "租", "房子"])
+    answer, _ = ask(index, "被公司辞退了，在广州领失业金一个月大概能拿多少？")
+    assert "2250元" in answer.text
+    answer, _ = ask(index, "我是通过中介租的房子，租赁登记备案应该由谁去办？")
+    assert "房地产经纪机构办理" in answer.text
+
+
 def test_what_follows_is_answered_by_the_sentence_stating_it(index):
     """"会有什么后果": the sentence stating what follows ("视为放弃申请资格") answers, not the rule's schedule;
     "错过了…的时间" names a time, it does not ask for one."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import accumulate
 
 from ..index.embed import calibration
 from ..text import fold, is_cjk
@@ -202,8 +203,11 @@ def key_terms(index, q: Query) -> list[tuple[tuple[str, ...], float]]:
             # word of asking ("第一" of 第一次)
         weight = token_weight(index, token)
         terms[forms.get(token, (token, *colloquial.get(token, ())))] = weight
-    for word in index.tokenizer.words(q.content):  # "被查到要罚多少": 罚 is 罚款 or 处罚
-        written = colloquial.get(word, ()) if len(word) == 1 else ()
+    cut = index.tokenizer.words(q.content)
+    uncut = [w for w in colloquial if len(w) > 1 and w not in tokens and spans_words(w, cut)
+             and any(t in w for t in tokens)]  # 失业金: 失业 / 金 (not 多大: 多 / 大, which only asks)
+    for word in (*cut, *uncut):  # "被查到要罚多少": 罚 is 罚款 or 处罚
+        written = colloquial.get(word, ()) if len(word) == 1 or word in uncut else ()
         weight = max((index.token_idf.get(f, 0.0) for f in written), default=0.0)
         if weight:
             terms[written] = weight
@@ -229,6 +233,13 @@ def recut(token: str, text: str, tokens, known) -> str:
     spans = [(end - 1, end + n) for n in (1, 2, 3)] + [(at - n, at + 1) for n in (1, 2, 3) if at >= n]
     return next((text[s:e] for s, e in spans if text[s:e] in known and len(text[s:e]) == e - s
                  and not taken & set(range(s, e)) and not re.fullmatch(RATE, text[s:e])), "")  # "每/月租金": no 每月
+
+
+def spans_words(word: str, cut: list[str]) -> bool:
+    """`word` is made of whole words of the cut ("失业金" of 失业 / 金), not of parts of two ("租房" in 租 / 房子)."""
+    text = "".join(cut)
+    bounds = {0, *accumulate(len(w) for w in cut)}
+    return any(m.start() in bounds and m.end() in bounds for m in re.finditer(re.escape(word), text))
 
 
 def held_by_pieces(token: str, tokens, known) -> bool:
