@@ -1062,6 +1062,21 @@ def test_an_everyday_word_jieba_cuts_apart_still_counts(index):
     assert "房地产经纪机构办理" in answer.text
 
 
+def test_a_number_asked_must_be_stated_next_to_the_thing_asked(index):
+    """"“三支一扶”服务期是几年": no document states the service period. 服务期 is a word no document has,
+    and with no known word before it, it (by the known word it holds, 服务) is the thing asked; the quote
+    "服务期满…继续在基层单位工作满1年以上" states a year, but not next to it."""
+    from kspolicy.answer.evidence import asked_word
+    from kspolicy.answer.query import analyse
+
+    assert ask(index, "广东的“三支一扶”项目服务期是几年？")[0].kind == "none"
+    q = analyse("政府工作任务一共分解成了多少项目标任务", index.places, index.departments, index.cities, index.token_idf)
+    assert asked_word(q, [(("分解",), 3.0), (("政府",), 2.0)], ("分解成",)) == ("分解",)
+    q = analyse("逾期不改罚多少", index.places, index.departments, index.cities, index.token_idf)
+    assert asked_word(q, [(("逾期",), 3.0)], ("改罚",)) is None  # a pair is often jieba's miscut
+    assert "60项" in ask(index, "2018年政府工作任务一共分解成了多少项目标任务？")[0].text
+
+
 def test_what_follows_is_answered_by_the_sentence_stating_it(index):
     """"会有什么后果": the sentence stating what follows ("视为放弃申请资格") answers, not the rule's schedule;
     "错过了…的时间" names a time, it does not ask for one."""

@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import accumulate
 
 from ..index.embed import calibration
+from ..understand.targets import quantity_pattern
+from ..understand.vocab import load_vocabulary
 from ..text import fold, is_cjk
-from .passages import DATE, MEASURES, Quote, absent
+from .passages import DATE, MEASURES, QUANTITY_WORDS, Quote, absent
 from .query import Query, abbreviations_in, cues
 from .search import Scored, token_weight
 
@@ -91,17 +94,23 @@ def asked_word(q: Query, terms, unknown: tuple[str, ...] = ()) -> tuple[str, ...
             if counted := counted_after(text, m.end(), terms):
                 return counted
             end = m.start()
+            first_passed = ""
             while True:
                 for forms, _ in terms:
                     if MODAL_VERB.fullmatch(forms[0]):
                         continue  # "能领多少资助": 能领 is a modal and a verb, not the thing whose amount is asked
                     if any(text.endswith(fold(key), 0, end) for key in (forms[0], everyday.get(forms, forms[0]))):
                         return (*forms, *fee_stem(forms[0]))
-                passed = next((w for w in unknown if text.endswith(fold(w), 0, end)), "") or \
+                passed = max((w for w in unknown if text.endswith(fold(w), 0, end)), key=len, default="") or \
                     modal_verb_before(text, end)
                 if not passed:
                     break
+                first_passed = first_passed or (passed if passed in unknown and len(passed) > 2 else "")  # a pair
+                # is often jieba's miscut ("逾期不改罚多少": 改罚)
                 end -= len(passed)
+            if first_passed:  # no known word before it: the unknown word is the thing asked ("服务期是几年"),
+                # or the known word it holds ("分解成多少项": 分解)
+                return next((forms for forms, _ in terms if forms[0] in first_passed), (first_passed,))
     return None
 
 
@@ -137,12 +146,19 @@ MODAL_VERB = re.compile(r"[能可要得会][\u4e00-\u9fff]")
 def asked_near_amount(q: Query, quote: str, asked: tuple[str, ...], reach: int = 12) -> bool:
     """For an amount of money, the quote names the thing asked about next to an amount it states, when it
     names it at all ("每个月要交多少钱" is not answered by "按每人每月300元标准给予补贴…实际缴费额")."""
-    pattern = MEASURES.get(q.measure) if q.measure in ("money", "amount") else None
+    pattern = MEASURES.get(q.measure) if q.measure in ("money", "amount") else \
+        any_quantity() if not q.measure else None
     flat = fold(quote)
     places = [m.start() for f in asked for m in re.finditer(re.escape(fold(f)), flat)]
     if pattern is None or not places:
         return True
     return any(abs(p - m.start()) <= reach or abs(p - m.end()) <= reach for m in pattern.finditer(flat) for p in places)
+
+
+@lru_cache(maxsize=1)
+def any_quantity() -> re.Pattern[str]:
+    """A number with a unit, a count in words ("三年") or a period ("二十四个月")."""
+    return re.compile("|".join(p.pattern for p in (quantity_pattern(load_vocabulary()), QUANTITY_WORDS, CN_PERIOD)))
 
 
 def other_kind(question: str, quote: str, heading: str) -> bool:
