@@ -4,7 +4,7 @@ import hashlib
 from pathlib import Path
 
 __version__ = "0.2.0"
-PARSER_REVISION = 29  # bump when parsing, chunking or facts change: every document is then re-parsed
+PARSER_REVISION = 30  # bump when parsing, chunking or facts change: every document is then re-parsed
 
 
 def parser_version(vocabulary: Path = Path(__file__).parent / "understand" / "vocab") -> str:

@@ -147,6 +147,8 @@ def test_a_miscut_unknown_word_is_not_a_key_term(index):
     q = analyse("城乡居民医保费在哪里交", index.places, index.departments, index.cities, index.token_idf)
     words = [forms[0] for forms, _ in key_terms(index, q)]
     assert "医保" in words and "费在" not in words and "哪里" not in words
+    q = analyse("企业老被上门检查，有什么减少检查的措施", index.places, index.departments, index.cities, index.token_idf)
+    assert "措施" not in [forms[0] for forms, _ in key_terms(index, q)]  # the kind of answer, not its topic
 
 
 def test_materials_announced_two_levels_up_are_listed(index):

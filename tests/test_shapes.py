@@ -136,6 +136,18 @@ def test_a_first_is_lead_cue_inside_a_note_is_no_unit():
     assert roles.lead == ("市发改委",) and roles.partners == ("市商务局", "市工信局")
 
 
+def test_a_note_of_units_each_responsible_names_no_lead(tmp_path):
+    """"（国网镇江供电公司、市自然资源和规划局按职责分工负责）": both units are responsible, neither leads."""
+    path = tmp_path / "points.txt"
+    path.write_text("某市2026年优化营商环境工作要点\n\n一、降低企业成本\n\n6.降低用能用地成本。对低压小微企业用电"
+                    "报装实行“零上门”服务。推行工业用地“标准地”出让。（国网镇江供电公司、市自然资源和规划局按职责分工负责）\n\n"
+                    "7.强化融资支持。扩大普惠贷款规模。（市财政局牵头，市地方金融管理局配合）\n", encoding="utf-8")
+    parsed = parse_file(path, path.stem, "x")
+    roles = {r.departments: (r.lead, r.partners) for r in parsed.responsibilities}
+    assert roles[("国网镇江供电公司", "市自然资源和规划局")] == ((), ())
+    assert roles[("市财政局", "市地方金融管理局")] == (("市财政局",), ("市地方金融管理局",))
+
+
 STREET_PLAN = """# 某区2026年就业工作要点
 
 某人社发〔2026〕5号

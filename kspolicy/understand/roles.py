@@ -56,7 +56,8 @@ def _patterns(vocab: Vocabulary) -> dict[str, re.Pattern[str]]:
         "note": re.compile(rf"[（(]\s*(?:{labels})\s*[:：](?:[^（）()]|[（(][^（）()]*[)）])*[)）]|"
                            rf"[（(](?P<lead>{units})(?:{vocab.alternation(vocab.note_lead)})"
                            rf"(?:[，,；;、]\s*(?P<partners>[^（）()，,；;]{{2,80}}?)"
-                           rf"(?:{vocab.alternation(vocab.note_partner)}))?[)）]"),
+                           rf"(?:{vocab.alternation(vocab.note_partner)}))?[)）]|"
+                           rf"[（(](?P<responsible>{units})(?:{vocab.alternation(vocab.note_responsible)})[)）]"),
         "level_tail": re.compile(rf"^(?:{vocab.alternation(vocab.levels)})$"),
         # "X负责…", "X是…，负责…", "X应当…", "X会同Y…", "X等部门按照各自职责，协同做好…", "由X对…进行审核",
         # "X自接收到初审意见之日起，应在3个工作日内完成审核"
@@ -137,6 +138,8 @@ def parse_note(note: str, vocab: Vocabulary, first_is_lead: bool = False) -> Rol
     labels = list(_patterns(vocab)["label"].finditer(inner))
     if not labels:  # "（市商务局牵头，市财政局、各辖市区配合）"
         verbs = _patterns(vocab)["note"].fullmatch(f"（{inner}）")
+        if verbs and verbs.group("responsible"):  # "（X、Y按职责分工负责）": a plain list, no lead
+            return Roles(tuple(dict.fromkeys(split_units(verbs.group("responsible"), vocab))))
         if not verbs or not verbs.group("lead"):
             return Roles()
         lead = split_units(verbs.group("lead"), vocab)

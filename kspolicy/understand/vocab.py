@@ -30,6 +30,7 @@ class Vocabulary:
     together: tuple[str, ...]
     note_lead: tuple[str, ...]  # "（X牵头，Y配合）": verbs of a note without labels
     note_partner: tuple[str, ...]
+    note_responsible: tuple[str, ...]  # "（X、Y按职责分工负责）": responsible units, no lead
     steps: tuple[str, ...]  # "复核后…": a step that may open a duty sentence before its subject
     office_labels: tuple[str, ...]  # "初核机构：X": endings of a label naming who handles a step
     other_actor: tuple[str, ...]  # "经…": a part after "；" that is not one more duty of the unit before
@@ -81,6 +82,7 @@ def load_vocabulary(folder: Path = FOLDER) -> Vocabulary:
         first_is_lead=_tuple(cues["first_is_lead"]), lead_marks=_tuple(cues["lead_marks"]),
         inherit=_tuple(cues["inherit"]), duty_verbs=_tuple(cues["duty_verbs"]), together=_tuple(cues["together"]),
         note_lead=_tuple(cues["note_lead"]), note_partner=_tuple(cues["note_partner"]),
+        note_responsible=_tuple(cues["note_responsible"]),
         steps=_tuple(cues["steps"]), office_labels=_tuple(cues["office_labels"]), other_actor=_tuple(cues["other_actor"]),
         levels=_tuple(units["placeholders"]["levels"]), fixed_placeholders=_tuple(units["placeholders"]["fixed"]),
         dept_endings=_tuple(units["departments"]["endings"]), dept_levels=_tuple(units["departments"]["levels"]),
