@@ -1079,6 +1079,32 @@ def test_a_number_asked_must_be_stated_next_to_the_thing_asked(index):
     assert "60项" in ask(index, "2018年政府工作任务一共分解成了多少项目标任务？")[0].text
 
 
+def test_every_word_of_the_money_asked_is_in_the_quote(index):
+    """"能领多少高龄津贴": 高龄 names which 津贴; a quote about another allowance does not answer.
+    "多少比例", "多少天内" name no thing paid."""
+    from kspolicy.answer.evidence import counted_terms
+    from kspolicy.answer.query import analyse
+
+    def words(question: str) -> list[str]:
+        q = analyse(question, index.places, index.departments, index.cities, index.token_idf)
+        return [forms[0] for forms, _ in counted_terms(q, [(("高龄",), 5.0), (("津贴",), 3.0), (("比例",), 3.0)])]
+
+    assert words("80岁以上的老人每个月能领多少高龄津贴") == ["高龄", "津贴"]
+    assert words("第二件补多少比例") == []
+    assert ask(index, "广州80岁以上的老人每个月能领多少高龄津贴？")[0].kind == "none"
+    assert "10%" in ask(index, "想申请小微企业创业担保贷款，当年新招的重点扶持对象要达到在职职工的多少比例？")[0].text
+
+
+def test_a_number_that_tells_the_situation_before_a_yes_or_no_question(index):
+    """"账上还有几个月欠费没交，能先办转出吗": yes or no is asked; the months only tell the situation."""
+    from kspolicy.answer.query import asked
+
+    assert asked("账上还有几个月欠费没交，能先办转出吗？")[0] != "number"
+    assert asked("每个月能领多少？")[0] == "number"
+    answer, _ = ask(index, "想把在广东交的职工养老保险转回湖南老家，但账上还有几个月欠费没交，能先办转出吗？")
+    assert "有欠费的" in answer.text
+
+
 def test_what_follows_is_answered_by_the_sentence_stating_it(index):
     """"会有什么后果": the sentence stating what follows ("视为放弃申请资格") answers, not the rule's schedule;
     "错过了…的时间" names a time, it does not ask for one."""

@@ -70,6 +70,8 @@ class Evidence:
         asked = asked_word(q, written, unknown) if q.asks == "number" else None
         lacks_asked = asked is not None and (not any(fold(f) in flat for f in asked) or
                                              not asked_near_amount(q, found.text, asked))
+        if q.asks == "number":
+            lacks_asked = lacks_asked or bool(absent(counted_terms(q, written), flat))
         phoned = [f for forms, _ in known for f in forms if any(w in f for w in cues().measure["phone"])]
         topic = [(forms, w) for forms, w in known if not any(f in p for f in forms for p in phoned)]
         if q.measure == "phone" and topic:  # whose number: the question's most specific word ("仲裁…电话"),
@@ -117,15 +119,31 @@ def asked_word(q: Query, terms, unknown: tuple[str, ...] = ()) -> tuple[str, ...
 COUNTERS = "个家项件名座人所台套处条"
 
 
-def counted_after(text: str, start: int, terms) -> tuple[str, ...] | None:
-    """After "几个"/"多少个" (asking words ending at `start`), the thing counted: the key term ending the
-    words that follow ("要建成几个农村垃圾分类示范村" → 示范村), not the verb before (建成)."""
+def counted_phrase(text: str, start: int) -> str:
+    """The words after asking words ending at `start` that name the thing counted or paid: after
+    "几个"/"多少个", or a bare "多少" before money ("几个农村垃圾分类示范村", "多少建设补助"); '' for none."""
     phrase = re.split(r"[，,。？?；;！!\s]", text[start:], maxsplit=1)[0]
-    if text[start - 1] not in COUNTERS:
-        if not phrase or phrase[0] not in COUNTERS:
-            return None
-        phrase = phrase[1:]
-    return next((forms for forms, _ in terms if any(phrase.endswith(fold(f)) for f in forms)), None)
+    if text[start - 1] in COUNTERS:
+        return phrase
+    if phrase and phrase[0] in COUNTERS:
+        return phrase[1:]
+    paid = text.endswith("多少", 0, start) and phrase.endswith(tuple(cues().measure["money_after"]))
+    return phrase if paid else ""  # "多少建设补助", not "多少比例", "多少天内"
+
+
+def counted_after(text: str, start: int, terms) -> tuple[str, ...] | None:
+    """The key term ending the counted phrase ("要建成几个农村垃圾分类示范村" → 示范村, not the verb 建成;
+    "政府给多少建设补助" → 补助)."""
+    phrase = counted_phrase(text, start)
+    return next((forms for forms, _ in terms if any(phrase.endswith(fold(f)) for f in forms)), None) if phrase else None
+
+
+def counted_terms(q: Query, terms) -> list[tuple[tuple[str, ...], float]]:
+    """Every key term of the phrases naming what is counted or paid ("多少高龄津贴": 高龄 and 津贴): a quote
+    about another kind of it (岗位津贴) does not answer."""
+    text = fold(q.text)
+    phrases = [counted_phrase(text, m.end()) for cue in cues().number for m in re.finditer(re.escape(cue), text)]
+    return [(forms, w) for forms, w in terms if any(fold(f) in p for p in phrases if p for f in forms)]
 
 
 def modal_verb_before(text: str, end: int) -> str:
