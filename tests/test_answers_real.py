@@ -1105,6 +1105,19 @@ def test_a_number_that_tells_the_situation_before_a_yes_or_no_question(index):
     assert "有欠费的" in answer.text
 
 
+def test_words_that_only_point_or_count_are_no_key_terms(index):
+    """"个人那部分要交多少钱": 那部分 points, the amount asked is the 个人 one; "办一张社保卡": 一张 counts;
+    "多少天内" is stated "30日内"."""
+    from kspolicy.answer.evidence import key_terms
+    from kspolicy.answer.query import analyse
+
+    q = analyse("想给我家5岁的小孩办一张广州社保卡，大人需要准备哪些东西", index.places, index.departments,
+                index.cities, index.token_idf)
+    assert "一张" not in [forms[0] for forms, _ in key_terms(index, q)]
+    assert "413元" in ask(index, "孩子在广州读初二，2026年度的城乡居民医保个人那部分要交多少钱？")[0].text
+    assert "30日内" in ask(index, "在天河租了套房，合同刚签，租赁登记备案必须在签完合同多少天内去办？")[0].text
+
+
 def test_what_follows_is_answered_by_the_sentence_stating_it(index):
     """"会有什么后果": the sentence stating what follows ("视为放弃申请资格") answers, not the rule's schedule;
     "错过了…的时间" names a time, it does not ask for one."""

@@ -207,6 +207,9 @@ def kinds_in(text: str, kinds) -> set[int]:
     return found
 
 
+ONE_OF = re.compile(r"^[一二两三四五六七八九十几每]+[个张件套份次名位台辆所项条家]$")  # "办一张社保卡": a count, no topic
+
+
 def key_terms(index, q: Query) -> list[tuple[tuple[str, ...], float]]:
     """Words of the question that a quote must hold, each with the forms that count for it and its
     weight (IDF; a word the corpus never has weighs most). A name the question uses counts in any
@@ -230,7 +233,7 @@ def key_terms(index, q: Query) -> list[tuple[tuple[str, ...], float]]:
             # "最多能贷多少" gives 能贷; "大学毕业" is held by its pieces 大学 and 毕业
             if len(token) < 2 or held_by_pieces(token, tokens, index.token_idf):
                 continue
-        if token in cues().denials or any(token in d for d in q.denied):
+        if token in cues().denials or any(token in d for d in q.denied) or ONE_OF.match(token):
             continue  # "我不是在校学生": not the asker's case
         if token in asking or (token not in forms and any(token in name and token != name for name in named)):
             continue  # a piece of a name or everyday word counts once, with it ("零花" of 零花钱); none of a
