@@ -1118,6 +1118,17 @@ def test_words_that_only_point_or_count_are_no_key_terms(index):
     assert "30日内" in ask(index, "在天河租了套房，合同刚签，租赁登记备案必须在签完合同多少天内去办？")[0].text
 
 
+def test_an_item_a_matched_clause_announces_is_read_and_quoted_after_it(index):
+    """A quoted phrase ("内部渠道") admits only the clause naming it, which ends "违规补缴涉嫌以下法律责任：";
+    the items it announces continue it: the penalty item answers, quoted after the announcing sentence.
+    "会被怎么处罚" asks what follows, even after "前几年"."""
+    from kspolicy.answer.query import asked
+
+    answer, _ = ask(index, "听人说找“内部渠道”虚构劳动关系补缴社保骗待遇，被查到的话罚款是骗取金额的几倍？")
+    assert "违规补缴涉嫌以下法律责任：" in answer.text and "二倍以上五倍以下" in answer.text
+    assert asked("帮我把前几年的社保补上，这种要是被查出来，会被怎么处罚？")[0] != "number"
+
+
 def test_what_follows_is_answered_by_the_sentence_stating_it(index):
     """"会有什么后果": the sentence stating what follows ("视为放弃申请资格") answers, not the rule's schedule;
     "错过了…的时间" names a time, it does not ask for one."""

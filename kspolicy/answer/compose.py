@@ -63,7 +63,9 @@ def best_quote(index: Index, q: Query, scored: Scored, terms) -> tuple[Quote | N
     values: dict[int, float] = {}
     question = grams(q.content)
     pool = diverse(index, scored.candidates, PASSAGES)
-    for rank, candidate in with_parallel_items(index, pool) + in_named_document(index, q, terms, scored, pool):
+    announced = announced_items(index, pool)
+    for rank, candidate in with_parallel_items(index, pool) + in_named_document(index, q, terms, scored, pool) + \
+            [(rank, c) for rank, c, _ in announced.values()]:
         chunk = index.chunks[candidate.row]
         doc = index.documents[chunk.doc_id]
         listed = with_items(index, chunk) if q.asks in LISTS else chunk
@@ -75,6 +77,8 @@ def best_quote(index: Index, q: Query, scored: Scored, terms) -> tuple[Quote | N
         if listed is not chunk:  # the announced list is the answer, whichever item matched best
             found = replace(found, text="".join(split_sentences(listed.text)),
                             items=tuple(children(index, chunk.doc_id, chunk.clause_id)))
+        elif candidate.row in announced and announced[candidate.row][2] not in found.text:
+            found = replace(found, text=announced[candidate.row][2] + found.text)  # "…涉嫌以下法律责任：2.…"
         value = found.score + 0.15 * candidate.score - 0.01 * rank
         if chunk.label in FRONT_MATTER and q.asks in (*LISTS, "number", "time"):
             value -= PREVIEW  # an introduction names what the body sets out ("申请渠道、办理流程")
@@ -124,6 +128,23 @@ def with_parallel_items(index: Index, pool: list, top: int = 3, discount: float 
                 seen.add(row)
                 ranked.append((rank, Candidate(row, c.score * discount, c.bm25, c.dense)))
     return ranked
+
+
+def announced_items(index: Index, pool: list, top: int = 3, discount: float = 0.6) -> dict[int, tuple[int, Candidate, str]]:
+    """The items the best few chunks announce ("违规补缴涉嫌以下法律责任："), which continue them: row ->
+    (rank, candidate, the announcing sentence an item is quoted after)."""
+    seen = {c.row for c in pool}
+    out: dict[int, tuple[int, Candidate, str]] = {}
+    for rank, c in enumerate(pool[:top]):
+        chunk = index.chunks[c.row]
+        if chunk.kind != "text" or not chunk.text.rstrip().endswith(("：", ":")):
+            continue
+        lead = split_sentences(chunk.text)[-1]
+        for row in children(index, chunk.doc_id, chunk.clause_id):
+            if row not in seen:
+                seen.add(row)
+                out[row] = (rank, Candidate(row, c.score * discount, c.bm25, c.dense), lead)
+    return out
 
 
 def children(index: Index, doc_id: str, clause_id: str) -> list[int]:

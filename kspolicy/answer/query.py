@@ -289,10 +289,10 @@ def asked(text: str) -> tuple[str, str, str]:
         return "time", role, measure  # not "错过了填志愿的时间会怎么样", which asks what follows
     flat = re.sub(r"哪几|哪一|几种", "", flat)  # "哪几个区镇" asks which ones, not how many
     numbers = [flat.rfind(w) for w in c.number if w in flat]
-    either = [m.start() for m in A_NOT_A.finditer(flat)] + [flat.rfind(w) for w in c.ways if w in flat] + \
-        [m.start() for m in YES_NO_END.finditer(flat)]
+    either = [m.start() for m in A_NOT_A.finditer(flat)] + [flat.rfind(w) for w in (*c.ways, *c.consequence)
+                                                            if w in flat] + [m.start() for m in YES_NO_END.finditer(flat)]
     if numbers and not (either and max(either) > max(numbers)):  # "有几个月是补缴的，算不算连续", "还有几个月
-        # 欠费没交，能先办转出吗": yes or no; "还差几年没交够，还有什么办法": a way
+        # 欠费没交，能先办转出吗": yes or no; "还差几年没交够，还有什么办法": a way; "前几年的…会被怎么处罚": what follows
         return "number", role, measure
     if any(w in flat for w in c.list):
         return "list", role, measure
