@@ -1129,6 +1129,16 @@ def test_an_item_a_matched_clause_announces_is_read_and_quoted_after_it(index):
     assert asked("帮我把前几年的社保补上，这种要是被查出来，会被怎么处罚？")[0] != "number"
 
 
+def test_a_code_no_document_has_is_not_covered(index):
+    """"FEV3" is a code naming one thing: a corpus that never has it cannot state it (the 门特 criteria state
+    FEV1, another thing), however short the code."""
+    from kspolicy.answer.compose import CODE
+
+    assert CODE.fullmatch("pm10") and CODE.fullmatch("pm2.5") and not CODE.fullmatch("app")
+    assert "≥12%" in ask(index, "支气管舒张试验阳性，FEV1要增加多少？")[0].text
+    assert ask(index, "支气管舒张试验阳性，FEV3要增加多少？")[0].kind == "none"
+
+
 def test_what_follows_is_answered_by_the_sentence_stating_it(index):
     """"会有什么后果": the sentence stating what follows ("视为放弃申请资格") answers, not the rule's schedule;
     "错过了…的时间" names a time, it does not ask for one."""

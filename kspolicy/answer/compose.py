@@ -53,6 +53,7 @@ HOW = re.compile(r"(?:怎么|如何|怎样)(?!个[\u4e00-\u9fff]{1,2}法)(?:才�
 # what is asked how to do ("怎么个分法" asks how it is done, it names no act)
 RRF_K = 10  # reciprocal-rank fusion of the hits' retrieval and quote ranks
 UNKNOWN_WORD = 4  # a word this long that the corpus never has names something it does not cover
+CODE = re.compile(r"[a-z]+\d+(?:\.\d+)?")  # "pm10", "h7n9": a code names one thing, whatever its length
 COUNTED = re.compile(r"^[零一二两三四五六七八九十百千万几多半]+[个多余]?[年月天日周岁人次]?$")  # "二十多年": a count, no thing
 
 
@@ -288,7 +289,7 @@ def options(index: Index, q: Query, scored: Scored) -> Options:
         stated = covered(topic, " ".join([answer.text, *(index.chunks[i].embed_text for i in rows[:8]), *titles]))
     evidence = Evidence.of(index, q, found, scored, terms)
     tokens = index.tokenizer.tokens(q.content)
-    unknown = tuple(t for t in tokens if len(t) >= UNKNOWN_WORD and all(map(is_cjk, t))
+    unknown = tuple(t for t in tokens if (len(t) >= UNKNOWN_WORD and all(map(is_cjk, t)) or CODE.fullmatch(t))
                     and not COUNTED.match(t) and t not in cues().asking and t not in index.token_idf
                     and not in_parts(t, fold(evidence.text))  # "多长时间" asks, names nothing
                     and not held_by_pieces(t, tokens, index.token_idf)  # "本科毕业": 本科 and 毕业
