@@ -376,7 +376,8 @@ def ask_following(index: Index, first: str, answered: tuple[Answer, list[Hit]], 
     if doc_id or answer.kind == "none" or not hits or any(own):  # names of its own, beyond the subject it shares
         return ask_one(index, part, k, doc_id)
     named = "".join(d for d in earlier.districts if d not in second.districts)
-    subject = first[:ASKING.search(first).start()] if ASKING.search(first) else ""
+    asking = ASKING.search(first)
+    subject = first[:asking.start()] if asking else ""
     bare = part[len(subject):] if subject and part.startswith(subject) else ""  # "要带哪些资料" without the
     # situation of the first part ("在天河租了套房，合同签完以后"), which its document already answered
     for asked_part in (part, bare):

@@ -162,8 +162,9 @@ MODAL_VERB = re.compile(r"[能可要得会][\u4e00-\u9fff]")
 
 
 def asked_near_amount(q: Query, quote: str, asked: tuple[str, ...], reach: int = 12) -> bool:
-    """For an amount of money, the quote names the thing asked about next to an amount it states, when it
-    names it at all ("每个月要交多少钱" is not answered by "按每人每月300元标准给予补贴…实际缴费额")."""
+    """The quote names the thing asked about next to an amount it states (of money, or any quantity when the
+    question asks no kind), when it names it at all ("每个月要交多少钱" is not answered by "按每人每月300元标准
+    给予补贴…实际缴费额", "服务期是几年" not by "服务期满…继续在基层单位工作满1年以上")."""
     pattern = MEASURES.get(q.measure) if q.measure in ("money", "amount") else \
         any_quantity() if not q.measure else None
     flat = fold(quote)
@@ -229,12 +230,13 @@ def key_terms(index, q: Query) -> list[tuple[tuple[str, ...], float]]:
     particles = "".join((*cues().particles, *cues().verb_marks))
     for token in tokens:
         if token not in index.token_idf and token not in forms and token not in colloquial:
-            token = recut(token, content, tokens, index.token_idf) or token.strip(particles)  # jieba's cut of an unknown phrase: "医保费在哪里交" gives 费在,
-            # "最多能贷多少" gives 能贷; "大学毕业" is held by its pieces 大学 and 毕业
+            # jieba's cut of an unknown phrase: a pair that broke a known word is that word ("配电动轮椅": 电动);
+            # else particles go ("医保费在哪里交" gives 费在, "最多能贷多少" 能贷); "大学毕业" is held by 大学 and 毕业
+            token = recut(token, content, tokens, index.token_idf) or token.strip(particles)
             if len(token) < 2 or held_by_pieces(token, tokens, index.token_idf):
                 continue
         if token in cues().denials or any(token in d for d in q.denied) or ONE_OF.match(token):
-            continue  # "我不是在校学生": not the asker's case
+            continue  # "我不是在校学生": not the asker's case; "办一张": a count
         if token in asking or (token not in forms and any(token in name and token != name for name in named)):
             continue  # a piece of a name or everyday word counts once, with it ("零花" of 零花钱); none of a
             # word of asking ("第一" of 第一次)
