@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from ..models import Answer, Hit
+from ..models import Answer, Chunk, Hit
 from ..understand.vocab import load_vocabulary
 from ..scoring import grams
 from ..text import fold, is_cjk
@@ -114,37 +114,36 @@ def in_named_document(index: Index, q: Query, terms, scored: Scored, pool: list,
             for value, r in sorted(held, reverse=True)[:most] if value > 0]
 
 
-def with_parallel_items(index: Index, pool: list, top: int = 3, discount: float = 0.6) -> list[tuple[int, Candidate]]:
+def with_parallel_items(index: Index, pool: list) -> list[tuple[int, Candidate]]:
     """(rank, candidate) of the retrieved chunks, plus the sibling items of the best few at their rank:
     parallel items differ by a qualifier ("（一）本市户籍…可凭…；（二）非本市户籍…可凭…") that
     retrieval may not weigh."""
-    ranked = list(enumerate(pool))
-    seen = {c.row for c in pool}
-    for rank, c in ranked[:top]:
-        chunk = index.chunks[c.row]
-        if chunk.kind != "text" or "." not in chunk.clause_id:
-            continue
-        for row in children(index, chunk.doc_id, chunk.clause_id.rpartition(".")[0]):
-            if row not in seen:
-                seen.add(row)
-                ranked.append((rank, Candidate(row, c.score * discount, c.bm25, c.dense)))
-    return ranked
+    def siblings(chunk) -> list[int]:
+        return children(index, chunk.doc_id, chunk.clause_id.rpartition(".")[0]) if "." in chunk.clause_id else []
+    return list(enumerate(pool)) + [(rank, c) for rank, c, _ in near_items(index, pool, siblings)]
 
 
-def announced_items(index: Index, pool: list, top: int = 3, discount: float = 0.6) -> dict[int, tuple[int, Candidate, str]]:
+def announced_items(index: Index, pool: list) -> dict[int, tuple[int, Candidate, str]]:
     """The items the best few chunks announce ("违规补缴涉嫌以下法律责任："), which continue them: row ->
     (rank, candidate, the announcing sentence an item is quoted after)."""
+    def announced(chunk) -> list[int]:
+        return children(index, chunk.doc_id, chunk.clause_id) if chunk.text.rstrip().endswith(("：", ":")) else []
+    return {c.row: (rank, c, split_sentences(parent.text)[-1]) for rank, c, parent in near_items(index, pool, announced)}
+
+
+def near_items(index: Index, pool: list, rows_of, top: int = 3, discount: float = 0.6) -> list[tuple[int, Candidate, Chunk]]:
+    """(rank, candidate, the chunk they come from) of the text rows `rows_of` gives for each of the best few
+    text chunks, at that chunk's rank and a discount of its score; rows already read are left out."""
     seen = {c.row for c in pool}
-    out: dict[int, tuple[int, Candidate, str]] = {}
+    out = []
     for rank, c in enumerate(pool[:top]):
         chunk = index.chunks[c.row]
-        if chunk.kind != "text" or not chunk.text.rstrip().endswith(("：", ":")):
+        if chunk.kind != "text":
             continue
-        lead = split_sentences(chunk.text)[-1]
-        for row in children(index, chunk.doc_id, chunk.clause_id):
+        for row in rows_of(chunk):
             if row not in seen:
                 seen.add(row)
-                out[row] = (rank, Candidate(row, c.score * discount, c.bm25, c.dense), lead)
+                out.append((rank, Candidate(row, c.score * discount, c.bm25, c.dense), chunk))
     return out
 
 
